@@ -1,1 +1,44 @@
-export {};
+export { CommandBus } from './buses/command-bus.js';
+export { type Buses, createBuses, registerHandlerInstance } from './buses/create.js';
+export { EventBus, type EventHandlerOptions, type EventRoute } from './buses/event-bus.js';
+export type { HandlerFailure } from './buses/event-failures.js';
+export type { CommandOrQueryHandler, EventHandlerLike, EventHandlerObject, ExecutingHandler, HandlerFn } from './buses/handlers.js';
+export { QueryBus } from './buses/query-bus.js';
+export { Async, CommandHandler, EventHandler, type EventHandlerDecoratorOptions, QueryHandler } from './decorators/decorators.js';
+export { type AsyncMeta, asyncMetaOf, type HandlerMeta, handlerMetaOf, markAsync, markHandler } from './decorators/metadata.js';
+export { CqrsError, type CqrsErrorCode, errorCodes } from './errors.js';
+export { isMessageClass, nameOfKey, nameOfMessage } from './messages/keys.js';
+export {
+  type AnyMessage,
+  Command,
+  type CommandInput,
+  type PlainMessage,
+  type QueryInput,
+  defineCommand,
+  defineEvent,
+  defineQuery,
+  Event,
+  type MessageClass,
+  type MessageDefinition,
+  type MessageKey,
+  type MessageOf,
+  Query,
+  type ResultOf,
+} from './messages/message.js';
+export { issuesOf, type MessageKind, MessageRegistry, type RegisteredMessage } from './messages/registry.js';
+export { compose } from './middleware/compose.js';
+export { correlation, type MessageMeta, messageMeta, stampMessage } from './middleware/correlation.js';
+export { type LoggingOptions, logging } from './middleware/logging.js';
+export { type RetryOn, type RetryOptions, retry } from './middleware/retry.js';
+export { type TransactionOptions, type TransactionRunner, transaction } from './middleware/transaction.js';
+export type { MessageInfo, Middleware, Next } from './middleware/types.js';
+export { validation } from './middleware/validation.js';
+export type {
+  AsyncCommandPort,
+  CommandRecord,
+  CommandState,
+  DispatchOptions,
+  DispatchReceipt,
+  RecordedError,
+  WaitOptions,
+} from './async/types.js';
