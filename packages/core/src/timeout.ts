@@ -8,7 +8,8 @@ export async function withTimeout<T>(work: () => Promise<T> | T, ms: number, wha
       () => reject(new CoreError('ODY_TIMEOUT', `${what} did not finish within ${ms} ms.`, { details: { ms, what } })),
       ms,
     );
-    timer.unref?.();
+    // Kept referenced on purpose: a hung step with nothing else alive must still time out and be
+    // reported, not let the process exit 0 as if it had finished.
   });
   try {
     return await Promise.race([Promise.resolve().then(work), timeout]);

@@ -91,7 +91,9 @@ export class Application {
 
   /** Register every plugin, then boot them in dependency order. On failure, what booted is stopped. */
   start(): Promise<void> {
-    if (this.starting !== undefined) return this.starting;
+    if (this.starting !== undefined && (this.currentState === 'starting' || this.currentState === 'started')) {
+      return this.starting;
+    }
     if (this.currentState !== 'created') {
       return Promise.reject(new CoreError('ODY_APP_STATE', `Cannot start an application that is ${this.currentState}.`));
     }

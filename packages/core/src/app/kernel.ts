@@ -10,10 +10,19 @@ const KERNEL_OWNER = '(application)';
 export class Kernel {
   readonly container = new Container({ skipBaseClassChecks: true });
   private readonly owners = new Map<symbol, string>();
+  /**
+   * Every binding made through a Binder is a constant or a singleton, so its first resolution is its
+   * only one: memoizing skips inversify's per-call planning. rebind clears the entry.
+   */
+  private readonly resolved = new Map<symbol, unknown>();
 
   get<T>(key: Token<T>): T {
+    const hit = this.resolved.get(key);
+    if (hit !== undefined) return hit as T;
     try {
-      return this.container.get<T>(key);
+      const value = this.container.get<T>(key);
+      if (this.owners.has(key)) this.resolved.set(key, value);
+      return value;
     } catch (err) {
       if (!this.container.isBound(key)) {
         throw new CoreError(
@@ -45,6 +54,7 @@ export class Kernel {
         );
       }
       if (this.container.isBound(key)) this.container.unbind(key);
+      this.resolved.delete(key);
       this.owners.set(key, owner);
       return this.container.bind<T>(key);
     };
