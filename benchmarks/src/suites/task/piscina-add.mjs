@@ -1,0 +1,2 @@
+// Piscina task file: trivial add.
+export default ({ a, b }) => a + b;

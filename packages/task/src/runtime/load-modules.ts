@@ -1,0 +1,50 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TaskPoolError } from '../errors.js';
+import type { RetryPolicy } from '../protocol.js';
+import { isTaskModule, retryPolicyOf, type TaskHandler } from '../worker.js';
+
+/** A loaded task: its handler and the context its module's setup built. */
+export interface LoadedTask {
+  fn: TaskHandler;
+  context: unknown;
+  retry: RetryPolicy | null;
+}
+
+function specifierOf(module: string): string {
+  return isAbsolute(module) ? pathToFileURL(module).href : module;
+}
+
+/** Import every task module, run their setups, and index handlers by task name. */
+export async function loadModules(modules: readonly string[]): Promise<Map<string, LoadedTask>> {
+  const tasks = new Map<string, LoadedTask>();
+  const owner = new Map<string, string>();
+  for (const module of modules) {
+    const ns = (await import(specifierOf(module))) as Record<string, unknown>;
+    const candidate = ns.default ?? ns;
+    let handlers: Record<string, unknown>;
+    let context: unknown;
+    if (isTaskModule(candidate)) {
+      handlers = candidate.tasks as Record<string, unknown>;
+      context = candidate.setup === undefined ? undefined : await candidate.setup();
+    } else if (typeof candidate === 'object' && candidate !== null) {
+      handlers = Object.fromEntries(Object.entries(candidate).filter(([, v]) => typeof v === 'function'));
+    } else {
+      throw new TaskPoolError('ODY_TASK_INVALID_MODULE', `Task module '${module}' exports no tasks; default-export defineTasks({ ... }).`, {
+        details: { module },
+      });
+    }
+    for (const [name, fn] of Object.entries(handlers)) {
+      if (typeof fn !== 'function') continue;
+      const previous = owner.get(name);
+      if (previous !== undefined) {
+        throw new TaskPoolError('ODY_TASK_INVALID_MODULE', `Task '${name}' is exported by both '${previous}' and '${module}'; task names must be unique.`, {
+          details: { task: name, modules: [previous, module] },
+        });
+      }
+      owner.set(name, module);
+      tasks.set(name, { fn: fn as TaskHandler, context, retry: retryPolicyOf(fn) ?? null });
+    }
+  }
+  return tasks;
+}
