@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
-import { odyTsup } from '../../tsup.base';
+import { odyTsup } from '../../tsup.base.js';
 
-export default defineConfig(odyTsup({ index: 'src/index.ts' }));
+// shims: engine.ts uses createRequire(import.meta.url), which needs a shim in the CJS build.
+export default defineConfig(odyTsup({ index: 'src/index.ts', 'worker-entry': 'src/workers/worker-entry.ts' }, { shims: true }));

@@ -1,0 +1,72 @@
+import { definePlugin, type Newable, type Plugin } from '@ody/core';
+import { httpConfigSchema } from './config.js';
+import { HttpRouter } from './router/router.js';
+import { UwsHttpServer } from './server/server.js';
+import { HttpConfigToken, HttpServer, Router } from './tokens.js';
+import type { Middleware } from './types.js';
+import { resolveWorkerCount, startWorkers, type WorkerSupervisor } from './workers/supervisor.js';
+
+/** Options of httpPlugin (code, not config: config lives in the `http` section). */
+export interface HttpPluginOptions {
+  /** Global middleware, added before any route. */
+  middleware?: Middleware[];
+  /** Add routes (functional style); runs in register, so other plugins see them. */
+  routes?: (router: HttpRouter) => void;
+  /** Decorated controller classes, resolved from the DI container at boot. */
+  controllers?: Newable<object>[];
+  /**
+   * Module that builds this Application (exports `createApp` or a default factory). Required when
+   * `http.workers` is not 0: each worker thread imports it and builds its own Application.
+   */
+  workerModule?: string | URL;
+  /** Extra execArgv for worker threads (default: `--import tsx` when the module is TypeScript). */
+  workerExecArgv?: string[];
+}
+
+/**
+ * The HTTP plugin: binds `Router`, `HttpServer` and `HttpConfigToken` in register (so other plugins
+ * can add routes from their own register/boot with `ctx.get(Router)`), listens at boot, drains at
+ * shutdown. With `http.workers`, the main thread supervises worker threads instead of listening.
+ * @example
+ * createApplication({ config: { http: { port: 3000 } }, plugins: [httpPlugin({ controllers: [UsersController] })] });
+ */
+export function httpPlugin(options: HttpPluginOptions = {}): Plugin<typeof httpConfigSchema> {
+  let supervisor: WorkerSupervisor | undefined;
+  return definePlugin({
+    name: 'http',
+    configSchema: httpConfigSchema,
+    register(ctx) {
+      const router = new HttpRouter();
+      router.setResolver((cls) => ctx.resolve(cls));
+      if (options.middleware?.length) router.use(...options.middleware);
+      const server = new UwsHttpServer({ router, config: ctx.config, logger: ctx.logger });
+      ctx.bind(Router).toValue(router);
+      ctx.bind(HttpServer).toValue(server);
+      ctx.bind(HttpConfigToken).toValue(server.config);
+      options.routes?.(router);
+    },
+    async boot(ctx) {
+      const router = ctx.get(Router);
+      for (const c of options.controllers ?? []) router.controller(c);
+      const workers = resolveWorkerCount(ctx.config.workers);
+      if (workers > 0 && ctx.worker.isMain) {
+        supervisor = await startWorkers({
+          module: options.workerModule,
+          count: workers,
+          logger: ctx.logger,
+          execArgv: options.workerExecArgv,
+          stopTimeoutMs: ctx.config.shutdownTimeoutMs,
+        });
+        return;
+      }
+      await ctx.get(HttpServer).listen();
+    },
+    async shutdown(ctx) {
+      if (supervisor !== undefined) {
+        await supervisor.stop();
+        supervisor = undefined;
+      }
+      await ctx.get(HttpServer).close();
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import type { HttpContext } from '../context/context.js';
+import type { Middleware } from '../types.js';
+
+/** The final step of a pipeline: runs the handler and stores its result as the response body. */
+export type Terminal = (ctx: HttpContext) => unknown;
+
+/** A composed pipeline: may return a promise (async middleware or handler) or not (sync fast path). */
+export type Pipeline = (ctx: HttpContext) => unknown;
+
+/**
+ * Compose middleware around a terminal step, once, at registration. With no middleware the terminal
+ * itself is returned, so a plain route costs one function call per request.
+ */
+export function compose(middleware: readonly Middleware[], terminal: Terminal): Pipeline {
+  if (middleware.length === 0) return terminal;
+  const stack = [...middleware];
+  return (ctx) => {
+    let last = -1;
+    const dispatch = (i: number): Promise<void> => {
+      if (i <= last) return Promise.reject(new Error('next() was called more than once in one middleware.'));
+      last = i;
+      try {
+        if (i === stack.length) return Promise.resolve(terminal(ctx)).then(() => undefined);
+        return Promise.resolve(stack[i]!(ctx, () => dispatch(i + 1))).then(() => undefined);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    return dispatch(0);
+  };
+}

@@ -1,0 +1,68 @@
+import type { HttpResponse } from 'uWebSockets.js';
+import type { BodyReader } from '../body/reader.js';
+import type { Exchange } from '../context/context.js';
+
+/** Counts requests in flight so shutdown can wait for them. */
+export interface InFlight {
+  inFlight: number;
+  settle(): void;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The server side of one request: wraps the uWS response, registers onAborted at once, and turns
+ * every write after an abort into a no-op.
+ */
+export class UwsExchange implements Exchange {
+  aborted = false;
+  /** The response was fully written (or the connection closed). */
+  done = false;
+  /** Close the connection after the response (limits, draining). */
+  closeAfter = false;
+  reader?: BodyReader;
+  timer?: NodeJS.Timeout;
+  private abortFns?: Array<() => void>;
+  private address?: string;
+
+  constructor(
+    readonly res: HttpResponse,
+    private readonly tracker: InFlight,
+    readonly cookieSecret: string | undefined,
+    readonly trustProxy: boolean,
+  ) {
+    tracker.inFlight++;
+    res.onAborted(() => {
+      if (this.done) return;
+      this.aborted = true;
+      this.reader?.fail(new Error('The client aborted the request.'));
+      const fns = this.abortFns;
+      this.abortFns = undefined;
+      this.finish();
+      if (fns) for (const fn of fns) fn();
+    });
+  }
+
+  onAbort(fn: () => void): void {
+    (this.abortFns ??= []).push(fn);
+  }
+
+  remoteAddress(): string {
+    if (this.address === undefined) this.address = this.aborted || this.done ? '' : decoder.decode(this.res.getRemoteAddressAsText());
+    return this.address;
+  }
+
+  /** Mark the response finished (once) and release the in-flight slot. */
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.tracker.inFlight--;
+    this.tracker.settle();
+  }
+
+  /** Whether writing is still allowed. */
+  get writable(): boolean {
+    return !this.aborted && !this.done;
+  }
+}

@@ -1,0 +1,146 @@
+import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import { BodyReader } from '../body/reader.js';
+import type { HttpLimits } from '../config.js';
+import { HttpContext } from '../context/context.js';
+import { HttpError } from '../errors.js';
+import type { Pipeline } from '../router/compose.js';
+import type { RoutePattern } from '../router/pattern.js';
+import { wildcardValue } from '../router/pattern.js';
+import { type InFlight, UwsExchange } from './exchange.js';
+import { toProblem } from './problem.js';
+import { respond, respondProblem } from './respond.js';
+
+/** What a request handler needs from its server. */
+export interface RequestEnv extends InFlight {
+  limits: HttpLimits;
+  cookieSecret: string | undefined;
+  trustProxy: boolean;
+  draining: boolean;
+  logError(err: unknown, ctx: HttpContext): void;
+}
+
+const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+function decodeParam(v: string): string {
+  if (v.indexOf('%') < 0) return v;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    throw new HttpError(400, 'ODY_HTTP_BAD_REQUEST', `Malformed percent-encoding in path parameter '${v}'.`);
+  }
+}
+
+/**
+ * Handle one uWS request: register onAborted, copy everything off `req` synchronously, check URL and
+ * header limits, attach the body reader (onData before any await), run the pipeline, answer.
+ */
+export function handleRequest(
+  env: RequestEnv,
+  res: HttpResponse,
+  req: HttpRequest,
+  pattern: RoutePattern | undefined,
+  pipeline: () => Pipeline,
+): void {
+  const ex = new UwsExchange(res, env, env.cookieSecret, env.trustProxy);
+  if (env.draining || !env.limits.keepAlive) ex.closeAfter = true;
+  const method = req.getMethod().toUpperCase();
+  const isHead = method === 'HEAD';
+  const path = req.getUrl();
+  const qs = req.getQuery() ?? '';
+  const limits = env.limits;
+  let ctx: HttpContext | undefined;
+  try {
+    if (path.length + qs.length > limits.maxUrlLength) {
+      throw new HttpError(414, 'ODY_HTTP_URL_TOO_LONG', `URL is longer than ${limits.maxUrlLength} characters.`, {
+        details: { limit: limits.maxUrlLength },
+      });
+    }
+    const headers: Record<string, string> = {};
+    let headerBytes = 0;
+    req.forEach((k, v) => {
+      headerBytes += k.length + v.length;
+      const prev = headers[k];
+      headers[k] = prev === undefined ? v : `${prev}${k === 'cookie' ? '; ' : ', '}${v}`;
+    });
+    if (headerBytes > limits.maxHeaderBytes) {
+      throw new HttpError(431, 'ODY_HTTP_HEADERS_TOO_LARGE', `Request headers exceed ${limits.maxHeaderBytes} bytes.`, {
+        details: { limit: limits.maxHeaderBytes },
+        closeConnection: true,
+      });
+    }
+    const params: Record<string, string> = {};
+    if (pattern !== undefined) {
+      const names = pattern.params;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        params[name] = name === '*' ? decodeParam(wildcardValue(pattern, path)) : decodeParam(req.getParameter(i));
+      }
+    }
+    ctx = new HttpContext(method, path, qs, headers, params, ex);
+    if (!NO_BODY.has(method) && (headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0')) {
+      attachBody(env, ex, headers, isHead);
+    }
+  } catch (err) {
+    fail(env, ex, ctx, err, isHead);
+    return;
+  }
+  run(env, ex, ctx, pipeline(), isHead);
+}
+
+function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, string>, isHead: boolean): void {
+  const limit = env.limits.maxBodyBytes;
+  const declared = Number(headers['content-length']);
+  if (declared > limit) {
+    // Answer before reading a byte; closing the connection stops the upload.
+    throw new HttpError(413, 'ODY_HTTP_BODY_TOO_LARGE', `Request body of ${declared} bytes exceeds ${limit} bytes.`, {
+      details: { limit, declared },
+      closeConnection: true,
+    });
+  }
+  const res = ex.res;
+  const reader = new BodyReader(limit, { pause: () => ex.writable && res.pause(), resume: () => ex.writable && res.resume() }, (err) =>
+    fail(env, ex, undefined, err, isHead),
+  );
+  ex.reader = reader;
+  res.onData((chunk, isLast) => {
+    reader.push(chunk, isLast);
+    if (isLast && ex.timer !== undefined) {
+      clearTimeout(ex.timer);
+      ex.timer = undefined;
+    }
+  });
+  ex.timer = setTimeout(() => {
+    ex.timer = undefined;
+    if (reader.finished) return;
+    const err = new HttpError(408, 'ODY_HTTP_REQUEST_TIMEOUT', `Request body did not arrive within ${env.limits.requestTimeoutMs} ms.`, {
+      details: { timeoutMs: env.limits.requestTimeoutMs, received: reader.received },
+      closeConnection: true,
+    });
+    reader.fail(err);
+    fail(env, ex, undefined, err, isHead);
+  }, env.limits.requestTimeoutMs);
+}
+
+/** Run a pipeline and answer with its result or its error. */
+export function run(env: RequestEnv, ex: UwsExchange, ctx: HttpContext, pipeline: Pipeline, isHead: boolean): void {
+  let r: unknown;
+  try {
+    r = pipeline(ctx);
+  } catch (err) {
+    fail(env, ex, ctx, err, isHead);
+    return;
+  }
+  if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
+    (r as Promise<void>).then(
+      () => respond(ex, ctx, isHead),
+      (err) => fail(env, ex, ctx, err, isHead),
+    );
+  } else respond(ex, ctx, isHead);
+}
+
+function fail(env: RequestEnv, ex: UwsExchange, ctx: HttpContext | undefined, err: unknown, isHead: boolean): void {
+  const problem = toProblem(err, ctx?.path ?? '');
+  if (problem.unexpected !== undefined && ctx !== undefined) env.logError(problem.unexpected, ctx);
+  else if (problem.unexpected !== undefined) env.logError(problem.unexpected, new HttpContext('?', '?', '', {}, {}));
+  respondProblem(ex, ctx, problem, isHead);
+}

@@ -1,0 +1,92 @@
+import { Readable } from 'node:stream';
+import type { HttpContext } from '../context/context.js';
+import type { Problem } from './problem.js';
+import { statusLine } from './problem.js';
+import type { UwsExchange } from './exchange.js';
+import { pipeStream } from './stream.js';
+
+const TEXT = 'text/plain; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const BYTES = 'application/octet-stream';
+
+function isNodeStream(v: object): v is Readable {
+  return typeof (v as Readable).pipe === 'function' && typeof (v as Readable).on === 'function';
+}
+function isWebStream(v: object): v is ReadableStream {
+  return typeof (v as ReadableStream).getReader === 'function';
+}
+
+/** Write the status line and headers (inside a cork). */
+function writeHead(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, skipLength: boolean): void {
+  const res = ex.res;
+  res.writeStatus(statusLine(status));
+  const hs = ctx.responseHeaders;
+  let typed = false;
+  if (hs !== undefined) {
+    for (const [k, v] of hs) {
+      if (k === 'content-type') typed = true;
+      if (skipLength && k === 'content-length') continue;
+      res.writeHeader(k, v);
+    }
+  }
+  if (!typed && type !== undefined) res.writeHeader('content-type', type);
+}
+
+/**
+ * Send ctx.responseBody: object → JSON, string → text, bytes → octet-stream, Node or Web stream →
+ * streamed with backpressure, undefined → 204. A no-op when the client already went away.
+ */
+export function respond(ex: UwsExchange, ctx: HttpContext, isHead: boolean): void {
+  if (!ex.writable) return;
+  const body = ctx.responseBody;
+  let payload: string | Uint8Array | undefined;
+  let type: string | undefined;
+  let status = ctx.statusCode;
+  if (body === undefined) {
+    if (status === 200) status = 204;
+  } else if (typeof body === 'string') {
+    payload = body;
+    type = TEXT;
+  } else if (body instanceof Uint8Array) {
+    payload = body;
+    type = BYTES;
+  } else if (body instanceof ArrayBuffer) {
+    payload = new Uint8Array(body);
+    type = BYTES;
+  } else if (typeof body === 'object' && body !== null && (isNodeStream(body) || isWebStream(body))) {
+    const source = isNodeStream(body) ? body : Readable.fromWeb(body as import('node:stream/web').ReadableStream);
+    pipeStream(ex, ctx, status, source, isHead, (closeOnly) => writeHead(ex, status, BYTES, ctx, closeOnly));
+    return;
+  } else {
+    payload = JSON.stringify(body);
+    type = JSON_TYPE;
+  }
+  const close = ex.closeAfter;
+  ex.res.cork(() => {
+    writeHead(ex, status, type, ctx, true);
+    if (payload === undefined) ex.res.endWithoutBody(0, close);
+    else if (isHead) ex.res.endWithoutBody(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength, close);
+    else ex.res.end(payload, close);
+  });
+  ex.finish();
+}
+
+/** Send a problem+json answer, keeping headers middleware already set (CORS, request id). */
+export function respondProblem(ex: UwsExchange, ctx: HttpContext | undefined, problem: Problem, isHead: boolean): void {
+  if (!ex.writable) return;
+  const close = ex.closeAfter || problem.closeConnection;
+  const res = ex.res;
+  res.cork(() => {
+    res.writeStatus(statusLine(problem.status));
+    if (ctx?.responseHeaders) {
+      for (const [k, v] of ctx.responseHeaders) {
+        if (k !== 'content-type' && k !== 'content-length' && !(k in problem.headers)) res.writeHeader(k, v);
+      }
+    }
+    for (const k in problem.headers) res.writeHeader(k, problem.headers[k]!);
+    res.writeHeader('content-type', 'application/problem+json');
+    if (isHead) res.endWithoutBody(Buffer.byteLength(problem.body), close);
+    else res.end(problem.body, close);
+  });
+  ex.finish();
+}

@@ -1,0 +1,15 @@
+import { token } from '@ody/core';
+import type { HttpConfig } from './config.js';
+import type { HttpRouter } from './router/router.js';
+import type { UwsHttpServer } from './server/server.js';
+
+/** The HTTP server of this application (one per Application, i.e. per worker thread). */
+export const HttpServer = token<UwsHttpServer>('@ody/http/HttpServer');
+/** The HTTP server type (same name as its token). */
+export type HttpServer = UwsHttpServer;
+/** The router every plugin adds routes to (before or after boot). */
+export const Router = token<HttpRouter>('@ody/http/Router');
+/** The router type (same name as its token). */
+export type Router = HttpRouter;
+/** The validated `http` config section. */
+export const HttpConfigToken = token<HttpConfig>('@ody/http/HttpConfig');
