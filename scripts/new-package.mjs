@@ -41,11 +41,11 @@ mkdirSync(join(root, 'src'), { recursive: true });
 writeFileSync(join(root, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 writeFileSync(
   join(root, 'tsconfig.json'),
-  `${JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, rootDir: '.' }, include: ['src', 'tsup.config.ts'] }, null, 2)}\n`,
+  `${JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src', 'tsup.config.ts'] }, null, 2)}\n`,
 );
 const entryMap = entries.map((e) => `${e}: 'src/${e === 'index' ? 'index' : e}.ts'`).join(', ');
 writeFileSync(
   join(root, 'tsup.config.ts'),
-  `import { defineConfig } from 'tsup';\nimport { odyTsup } from '../../tsup.base';\n\nexport default defineConfig(odyTsup({ ${entryMap} }));\n`,
+  `import { defineConfig } from 'tsup';\nimport { odyTsup } from '../../tsup.base.js';\n\nexport default defineConfig(odyTsup({ ${entryMap} }));\n`,
 );
 console.log(`created packages/${dir}`);
