@@ -1,0 +1,54 @@
+import { applyPatch, type CommandStatusStore, type CreateResult, isFinished, type StatusPatch, Watchers } from './status-store.js';
+import type { CommandRecord } from './types.js';
+
+/** Status store in this process's memory (pairs with the memory queue driver). */
+export class MemoryStatusStore implements CommandStatusStore {
+  readonly name = 'memory';
+  private readonly records = new Map<string, CommandRecord>();
+  private readonly keys = new Map<string, string>();
+  private readonly watchers = new Watchers();
+
+  async create(record: CommandRecord): Promise<CreateResult> {
+    const key = record.idempotencyKey;
+    if (key !== undefined) {
+      const existing = this.keys.get(key);
+      const found = existing === undefined ? undefined : this.records.get(existing);
+      if (found !== undefined) return { record: found, created: false };
+      this.keys.set(key, record.id);
+    }
+    this.records.set(record.id, record);
+    this.watchers.notify(record);
+    return { record, created: true };
+  }
+
+  async get(id: string): Promise<CommandRecord | undefined> {
+    return this.records.get(id);
+  }
+
+  async update(id: string, patch: StatusPatch): Promise<CommandRecord | undefined> {
+    const current = this.records.get(id);
+    if (current === undefined) return undefined;
+    const next = applyPatch(current, patch, Date.now());
+    this.records.set(id, next);
+    this.watchers.notify(next);
+    return next;
+  }
+
+  async prune(olderThan: number): Promise<number> {
+    let removed = 0;
+    for (const [id, r] of this.records) {
+      if (isFinished(r.state) && r.updatedAt < olderThan) {
+        this.records.delete(id);
+        if (r.idempotencyKey !== undefined && this.keys.get(r.idempotencyKey) === id) this.keys.delete(r.idempotencyKey);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  watch(id: string, listener: (record: CommandRecord) => void): () => void {
+    return this.watchers.add(id, listener);
+  }
+
+  async close(): Promise<void> {}
+}
