@@ -1,0 +1,45 @@
+import { QueueError } from '../errors.js';
+import type { BackoffSpec, JobError } from './job.js';
+
+/** A custom backoff: ms to wait before attempt `attemptsMade + 1`, given the last error. */
+export type BackoffStrategy = (attemptsMade: number, error: JobError) => number;
+
+/** Normalise the `backoff` push option. */
+export function toBackoffSpec(value: number | BackoffSpec | undefined): BackoffSpec {
+  if (value === undefined) return { type: 'fixed', delay: 0 };
+  if (typeof value === 'number') return { type: 'fixed', delay: value };
+  return value;
+}
+
+/**
+ * Delay before the next attempt. Exponential: delay·2^(n-1), capped by maxDelay, with ±jitter
+ * (0..1, fraction of the delay, default 0.2) so retries of many jobs spread out.
+ */
+export function backoffDelay(
+  spec: BackoffSpec,
+  attemptsMade: number,
+  error: JobError,
+  strategies: Readonly<Record<string, BackoffStrategy>> = {},
+  random: () => number = Math.random,
+): number {
+  switch (spec.type) {
+    case 'fixed':
+      return spec.delay;
+    case 'exponential': {
+      const base = Math.min(spec.delay * 2 ** Math.max(0, attemptsMade - 1), spec.maxDelay ?? Number.POSITIVE_INFINITY);
+      const jitter = spec.jitter ?? 0.2;
+      return Math.max(0, Math.round(base * (1 - jitter + 2 * jitter * random())));
+    }
+    case 'custom': {
+      const strategy = strategies[spec.name];
+      if (strategy === undefined) {
+        throw new QueueError(
+          'ODY_QUEUE_OPTIONS_INVALID',
+          `Backoff strategy '${spec.name}' is not registered on this worker; pass it in backoffStrategies.`,
+          { details: { strategy: spec.name, known: Object.keys(strategies) } },
+        );
+      }
+      return Math.max(0, strategy(attemptsMade, error));
+    }
+  }
+}

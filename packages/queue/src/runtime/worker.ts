@@ -1,0 +1,237 @@
+import type { BackoffStrategy } from '../contract/backoff.js';
+import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
+import { QueueError } from '../errors.js';
+import { AttemptControl } from './attempt.js';
+import { Emitter } from './emitter.js';
+import type { Handler, Job } from './job.js';
+import { JobRunner } from './job-runner.js';
+import type { Queue } from './queue.js';
+import { checkWorkerOptions } from './worker-options.js';
+
+/** Options of a Worker. */
+export interface WorkerOptions {
+  /** Jobs run at once. Default 1. */
+  concurrency?: number;
+  /** Lease (visibility timeout) in ms, renewed every leaseMs/3 while a job runs. Default 30000. */
+  leaseMs?: number;
+  /** Redeliveries after lost leases before a job fails with reason 'stalled'. Default 1. */
+  maxStalls?: number;
+  /** How often this worker looks for expired leases. Default leaseMs / 2. */
+  recoverIntervalMs?: number;
+  /** Longest single wait for new jobs in a claim (wake-ups end it early). Default 5000. */
+  waitMs?: number;
+  /** Named strategies for `backoff: { type: 'custom', name }`. */
+  backoffStrategies?: Record<string, BackoffStrategy>;
+  /** Start fetching at once. Default true; otherwise call run(). */
+  autorun?: boolean;
+}
+
+/** Events of a Worker (local to the process it runs in). */
+export type WorkerEvents = {
+  active: (job: Job) => void;
+  completed: (job: Job, result: unknown) => void;
+  /** The job went to the failed store. `job` is undefined when the payload could not be decoded. */
+  failed: (job: Job | undefined, error: JobError, reason: FailReason, id: string) => void;
+  retrying: (job: Job, error: JobError, delayMs: number) => void;
+  /** A job whose lease expired was put back ('requeued') or failed past maxStalls ('failed'). */
+  stalled: (id: string, outcome: 'requeued' | 'failed') => void;
+  progress: (job: Job, value: unknown) => void;
+  /** Driver or listener errors; the worker keeps going. */
+  error: (error: unknown) => void;
+};
+
+/** Internal view of the running state shared with JobRunner. */
+export interface RunningJob {
+  claimed: ClaimedJob;
+  control: AttemptControl;
+  lost: boolean;
+  abandoned: boolean;
+}
+
+/**
+ * Runs a handler for the jobs of one queue with bounded concurrency, leases, retries and timeouts.
+ * @example
+ * const worker = new Worker(emails, async (job, { signal }) => send(job.data, { signal }), { concurrency: 10 });
+ * worker.on('failed', (job, err) => log.warn(err));
+ * await worker.close();
+ */
+export class Worker<T = unknown> {
+  readonly queue: Queue;
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly maxStalls: number;
+  private readonly events = new Emitter<WorkerEvents>((err) => this.events.emit('error', err));
+  private readonly active = new Set<RunningJob>();
+  private readonly runner: JobRunner<T>;
+  private readonly waitMs: number;
+  private readonly recoverIntervalMs: number;
+  private stop = new AbortController();
+  private running = false;
+  private closed = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private slotWaiter: (() => void) | undefined;
+  private drainWaiter: (() => void) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(queue: Queue, handler: Handler<T>, options: WorkerOptions = {}) {
+    const o = checkWorkerOptions(queue.name, options);
+    this.queue = queue;
+    this.concurrency = o.concurrency;
+    this.leaseMs = o.leaseMs;
+    this.maxStalls = o.maxStalls;
+    this.waitMs = o.waitMs;
+    this.recoverIntervalMs = o.recoverIntervalMs;
+    this.runner = new JobRunner(queue, handler, this.events, options.backoffStrategies ?? {});
+    if (o.autorun) this.run();
+  }
+
+  /** Listen to an event; returns an unsubscribe function. */
+  on<K extends keyof WorkerEvents>(event: K, listener: WorkerEvents[K]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Whether the worker is fetching jobs. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Jobs running now. */
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Start fetching (no-op when running). */
+  run(): void {
+    if (this.closed) throw new QueueError('ODY_QUEUE_CLOSED', `Worker of queue '${this.queue.name}' is closed; create a new one.`);
+    if (this.running) return;
+    this.running = true;
+    this.stop = new AbortController();
+    const renew = setInterval(() => void this.renewLeases(), Math.max(10, Math.floor(this.leaseMs / 3)));
+    const recover = setInterval(() => void this.recover(), this.recoverIntervalMs);
+    renew.unref();
+    recover.unref();
+    this.timers = [renew, recover];
+    void this.recover();
+    this.loopDone = this.loop();
+  }
+
+  /**
+   * Stop fetching, let running jobs finish up to `timeoutMs` (default 10000), then abort the rest and
+   * leave them to be redelivered when their leases expire. Nothing is lost.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.running = false;
+    this.stop.abort();
+    this.slotWaiter?.();
+    await this.loopDone;
+    if (this.active.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          this.drainWaiter = resolve;
+        }),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, options.timeoutMs ?? 10_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      const giveUp = new QueueError('ODY_QUEUE_CLOSED', `Worker of queue '${this.queue.name}' closed before the job finished; it will be redelivered.`);
+      for (const r of this.active) {
+        r.abandoned = true;
+        r.control.abort(giveUp);
+      }
+    }
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const free = this.concurrency - this.active.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => {
+          this.slotWaiter = resolve;
+        });
+        this.slotWaiter = undefined;
+        continue;
+      }
+      let jobs: ClaimedJob[];
+      try {
+        jobs = await this.queue.driver.claim(this.queue.name, {
+          max: free,
+          leaseMs: this.leaseMs,
+          waitMs: this.waitMs,
+          signal: this.stop.signal,
+        });
+      } catch (err) {
+        this.events.emit('error', err);
+        await pause(1000, this.stop.signal);
+        continue;
+      }
+      for (const claimed of jobs) this.start(claimed);
+    }
+  }
+
+  private start(claimed: ClaimedJob): void {
+    const running: RunningJob = { claimed, control: new AttemptControl(), lost: false, abandoned: false };
+    this.active.add(running);
+    this.runner.process(running).then(
+      () => this.finish(running),
+      (err) => {
+        this.events.emit('error', err);
+        this.finish(running);
+      },
+    );
+  }
+
+  private finish(running: RunningJob): void {
+    this.active.delete(running);
+    this.slotWaiter?.();
+    if (this.active.size === 0) this.drainWaiter?.();
+  }
+
+  private async renewLeases(): Promise<void> {
+    const list = [...this.active].filter((r) => !r.lost && !r.abandoned);
+    if (list.length === 0) return;
+    try {
+      const held = await this.queue.driver.extend(this.queue.name, list.map((r) => r.claimed), this.leaseMs);
+      held.forEach((ok, i) => {
+        const r = list[i]!;
+        if (ok) return;
+        r.lost = true;
+        r.control.abort(
+          new QueueError('ODY_QUEUE_LEASE_LOST', `Lease of job ${r.claimed.id} on queue '${this.queue.name}' was lost; it may run again elsewhere.`, {
+            details: { id: r.claimed.id, queue: this.queue.name },
+          }),
+        );
+      });
+    } catch (err) {
+      this.events.emit('error', err);
+    }
+  }
+
+  private async recover(): Promise<void> {
+    try {
+      const { stalled, failed } = await this.queue.driver.recover(this.queue.name, this.maxStalls);
+      for (const id of stalled) this.events.emit('stalled', id, 'requeued');
+      for (const id of failed) this.events.emit('stalled', id, 'failed');
+    } catch (err) {
+      this.events.emit('error', err);
+    }
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
