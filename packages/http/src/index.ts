@@ -46,3 +46,39 @@ export {
   type WorkerSlotInfo,
   type WorkerSupervisor,
 } from './workers/supervisor.js';
+export { Body, Controller, Ctx, Delete, Get, Head, Headers, Options, Param, Patch, Post, Put, Query, Use } from './controller/decorators.js';
+export {
+  type ArgSource,
+  body,
+  type ControllerMeta,
+  type ControllerRoute,
+  controllerMeta,
+  ctx,
+  defineArg,
+  defineController,
+  defineRoute,
+  headers,
+  param,
+  query,
+} from './controller/metadata.js';
+export { registerController } from './controller/register.js';
+export {
+  accessLog,
+  type CompressionOptions,
+  compression,
+  contentTypeFor,
+  type CorsOptions,
+  cors,
+  defaultSecurityHeaders,
+  MemoryRateLimitStore,
+  type RateLimitOptions,
+  type RateLimitStore,
+  type RequestIdOptions,
+  rateLimit,
+  requestId,
+  type SecurityHeadersOptions,
+  type StaticOptions,
+  securityHeaders,
+  serveStatic,
+  type TakeResult,
+} from './middleware/index.js';

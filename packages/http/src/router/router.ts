@@ -1,5 +1,6 @@
 import { HttpServerError, NotFoundError, HttpError } from '../errors.js';
 import type { Newable } from '@ody/core';
+import { registerController } from '../controller/register.js';
 import { type Handler, type HttpMethod, httpMethods, type Middleware, type RouteInfo, type RouteOptions } from '../types.js';
 import { compose, type Pipeline } from './compose.js';
 import { joinPath, matchPattern, parsePattern } from './pattern.js';
@@ -104,15 +105,9 @@ export class RouteGroup {
 
   /** Register a decorated controller class, resolved through the DI container when there is one. */
   controller(cls: Newable<object>): this {
-    registerControllerHook?.(this, cls, this.core.resolver);
+    registerController(this, cls, this.core.resolver);
     return this;
   }
-}
-
-let registerControllerHook: ((group: RouteGroup, cls: Newable<object>, resolve: <T>(c: Newable<T>) => T) => void) | undefined;
-/** @internal wired by controller/register.ts so the router does not import decorators. */
-export function setControllerRegistrar(fn: typeof registerControllerHook): void {
-  registerControllerHook = fn;
 }
 
 function pipelineOf(record: RouteRecord): Pipeline {
