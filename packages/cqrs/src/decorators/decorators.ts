@@ -1,3 +1,4 @@
+import type { AsyncRouteOptions } from '../async/routing.js';
 import type { MessageKey } from '../messages/message.js';
 import { markAsync, markHandler } from './metadata.js';
 
@@ -40,8 +41,12 @@ export function EventHandler(event: MessageKey, options: EventHandlerDecoratorOp
 
 /**
  * Route a command class to a queue: `commandBus.dispatch(cmd)` queues it and a worker runs it.
- * Twin: the plugin's `routes` config (`{ PlaceOrder: 'orders' }`).
+ * `attempts`, `backoff` and `timeout` override the plugin defaults. Twin: the plugin's `routes`
+ * config (`{ PlaceOrder: 'orders' }` or `{ PlaceOrder: { queue: 'orders', attempts: 5 } }`).
+ * @example
+ * @Async({ queue: 'orders', attempts: 5, backoff: { type: 'exponential', delay: 200 } })
+ * class PlaceOrder extends Command<{ orderId: string }> {}
  */
-export function Async(options: { queue: string }): ClassDecorator {
-  return (target) => markAsync(target, { queue: options.queue });
+export function Async(options: AsyncRouteOptions): ClassDecorator {
+  return (target) => markAsync(target, { ...options });
 }

@@ -1,3 +1,4 @@
+import type { AsyncRouteOptions } from '../async/routing.js';
 import type { MessageKey } from '../messages/message.js';
 import type { MessageKind } from '../messages/registry.js';
 
@@ -10,10 +11,8 @@ export interface HandlerMeta {
   readonly name?: string;
 }
 
-/** What `@Async` records on a command class. */
-export interface AsyncMeta {
-  readonly queue: string;
-}
+/** What `@Async` records on a command class: its queue, and optionally attempts, backoff, timeout. */
+export type AsyncMeta = AsyncRouteOptions;
 
 const HANDLERS = Symbol.for('ody.cqrs.handlers');
 const ASYNC = Symbol.for('ody.cqrs.async');

@@ -1,0 +1,125 @@
+import { currentContext, newId } from '@ody/core';
+import type { Queue } from '@ody/queue';
+import type { Buses } from '../buses/create.js';
+import type { EventRoute } from '../buses/event-bus.js';
+import { CqrsError } from '../errors.js';
+import { nameOfMessage } from '../messages/keys.js';
+import { stampMessage } from '../middleware/correlation.js';
+import type { CommandEnvelope, EventEnvelope } from './envelope.js';
+import { recordError } from './recorded-error.js';
+import type { AsyncRouting } from './routing.js';
+import type { CommandStatusStore } from './status-store.js';
+import type { AsyncCommandPort, CommandRecord, DispatchOptions, DispatchReceipt, WaitOptions } from './types.js';
+import { failedCommandError, waitForRecord } from './wait.js';
+
+/** Options of AsyncCommands. */
+export interface AsyncCommandsOptions {
+  buses: Buses;
+  store: CommandStatusStore;
+  routing: AsyncRouting;
+  /** The queue of a name (`app.get(Queues).get`). */
+  queueFor: (name: string) => Queue;
+  /** Queue of async event handlers that name none. */
+  eventQueue: string;
+  /** Attempts and backoff of async event handler jobs. */
+  eventRetry: { attempts: number; backoff: number | import('@ody/queue').BackoffSpec };
+  /** Default wait() timeout in ms. */
+  waitTimeoutMs?: number;
+}
+
+/**
+ * The producer side of async commands and events: dispatch (status record, then queue push),
+ * status, wait, and enqueueing events for async handlers. Attached to the buses by the plugin.
+ */
+export class AsyncCommands implements AsyncCommandPort {
+  constructor(private readonly o: AsyncCommandsOptions) {
+    o.buses.commandBus.attachAsync(this);
+    o.buses.eventBus.attachAsync((event, route) => this.enqueueEvent(event, route));
+  }
+
+  isAsync(name: string): boolean {
+    return this.o.routing.routeOf(name) !== undefined;
+  }
+
+  async dispatch(command: object, options: DispatchOptions = {}): Promise<DispatchReceipt> {
+    const { registry } = this.o.buses;
+    const { name, payload } = registry.serialize(command);
+    const route = this.o.routing.routeOf(name);
+    if (route === undefined) {
+      throw new CqrsError('ODY_CQRS_NOT_ASYNC', `Command '${name}' is not routed to a queue; mark it @Async({ queue }) or add it to cqrs.routes, or call execute().`, {
+        details: { message: name },
+      });
+    }
+    // Validate now, so a bad command fails in the caller and not later in a worker.
+    registry.build(name, payload, 'command');
+    const ctx = currentContext();
+    const now = Date.now();
+    const record: CommandRecord = {
+      id: newId(),
+      name,
+      queue: options.queue ?? route.queue,
+      state: 'queued',
+      attempts: 0,
+      correlationId: ctx?.correlationId ?? newId(),
+      createdAt: now,
+      updatedAt: now,
+      ...(ctx?.causationId === undefined ? {} : { causationId: ctx.causationId }),
+      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+    };
+    const { record: stored, created } = await this.o.store.create(record);
+    if (!created) return { commandId: stored.id, status: stored.state, duplicate: true };
+    const envelope: CommandEnvelope = {
+      v: 1,
+      kind: 'command',
+      commandId: record.id,
+      name,
+      payload,
+      correlationId: record.correlationId,
+      ...(record.causationId === undefined ? {} : { causationId: record.causationId }),
+    };
+    try {
+      await this.o.queueFor(record.queue).push(name, envelope, {
+        jobId: record.id,
+        attempts: route.attempts,
+        backoff: route.backoff,
+        timeout: route.timeout,
+        ...(options.delayMs === undefined ? {} : { delay: options.delayMs }),
+      });
+    } catch (err) {
+      await this.o.store.update(record.id, { state: 'failed', error: recordError(err) }).catch(() => undefined);
+      throw err;
+    }
+    return { commandId: record.id, status: 'queued', duplicate: false };
+  }
+
+  status(commandId: string): Promise<CommandRecord | undefined> {
+    return this.o.store.get(commandId);
+  }
+
+  async wait(commandId: string, options: WaitOptions = {}): Promise<unknown> {
+    const record = await waitForRecord(this.o.store, commandId, options.timeout ?? this.o.waitTimeoutMs ?? 30_000);
+    if (record.state === 'failed') throw failedCommandError(record);
+    return record.result;
+  }
+
+  /** Queue one event for one async handler; the worker runs that handler's pipeline. */
+  private async enqueueEvent(event: object, route: EventRoute): Promise<unknown> {
+    const { name, payload } = this.o.buses.registry.serialize(event);
+    const meta = stampMessage(event);
+    const envelope: EventEnvelope = {
+      v: 1,
+      kind: 'event',
+      eventId: meta.id,
+      name: nameOfMessage(event),
+      handler: route.info.handler,
+      payload,
+      correlationId: meta.correlationId,
+      ...(meta.causationId === undefined ? {} : { causationId: meta.causationId }),
+    };
+    return this.o.queueFor(route.queue ?? this.o.eventQueue).push(`${name}:${route.info.handler}`, envelope, {
+      jobId: `${meta.id}-${route.info.handler.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+      attempts: this.o.eventRetry.attempts,
+      backoff: this.o.eventRetry.backoff,
+    });
+  }
+}

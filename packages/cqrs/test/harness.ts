@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryDriver, Queue, type QueueDriver } from '@ody/queue';
+import { FilesystemStatusStore } from '../src/async/fs-status-store.js';
+import { MemoryStatusStore } from '../src/async/memory-status-store.js';
+import type { CommandStatusStore } from '../src/async/status-store.js';
+
+/** A queue driver and its matching status store, plus cleanup. */
+export interface Backend {
+  driver: QueueDriver;
+  store: CommandStatusStore;
+  queues: { get(name: string): Queue };
+  dir?: string;
+  close(): Promise<void>;
+}
+
+/** Queues by name on one driver (cached). */
+export function queuesOn(driver: QueueDriver): { get(name: string): Queue } {
+  const map = new Map<string, Queue>();
+  return {
+    get(name) {
+      let q = map.get(name);
+      if (q === undefined) map.set(name, (q = new Queue(name, { driver })));
+      return q;
+    },
+  };
+}
+
+/** Backends every async test runs on. */
+export const backends: Array<[string, () => Promise<Backend>]> = [
+  [
+    'memory',
+    async () => {
+      const driver = memoryDriver();
+      return { driver, store: new MemoryStatusStore(), queues: queuesOn(driver), close: () => driver.close() };
+    },
+  ],
+];
+
+/** A fresh temp directory removed by the returned cleanup. */
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export { FilesystemStatusStore };
