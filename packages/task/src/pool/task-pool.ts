@@ -36,6 +36,7 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
   private starting = 0;
   private nextId = 1;
   private flushScheduled = false;
+  private flushEpoch = 0;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | undefined;
   private onDrained: (() => void) | undefined;
@@ -169,15 +170,20 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
     this.flushScheduled = false;
     if (this.queue.size === 0 || this.state !== 'open') return;
     const cap = batchCapacity(this.times.recentMs, this.options.maxBatch);
-    // Split the queue across every thread the pool may have, so a backlog grows the pool.
-    const spread = this.options.maxThreads;
+    const epoch = ++this.flushEpoch;
+    // Share the backlog between threads that can take work now and threads the pool may still start,
+    // one batch per thread per pass, so a backlog grows the pool instead of piling onto one thread.
+    let spread = this.options.maxThreads - this.threads.length;
+    for (const t of this.threads) if (t.ready && !t.exclusive && t.inflight.size < cap) spread++;
+    const share = Math.ceil(this.queue.size / Math.max(1, spread));
     while (this.queue.size > 0) {
       let best: Thread | undefined;
       for (const t of this.threads) {
-        if (!t.ready || t.retiring || t.exclusive || t.inflight.size >= cap) continue;
+        if (!t.ready || t.exclusive || t.servedIn === epoch || t.inflight.size >= cap) continue;
         if (best === undefined || t.inflight.size < best.inflight.size) best = t;
       }
       if (best === undefined) break;
+      best.servedIn = epoch;
       const head = this.queue.peek()!;
       if (head.exclusive) {
         if (best.inflight.size > 0) break;
@@ -187,7 +193,7 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
         best.send([head]);
         continue;
       }
-      let n = Math.min(cap - best.inflight.size, Math.ceil(this.queue.size / spread));
+      let n = Math.min(cap - best.inflight.size, share);
       const batch: TaskRecord[] = [];
       while (n-- > 0) {
         const next = this.queue.peek();

@@ -40,6 +40,8 @@ export class Thread {
   idleSince = Date.now();
   lastError: Error | undefined;
   startFailed = false;
+  /** Last dispatch pass that handed this thread a batch. */
+  servedIn = 0;
 
   constructor(options: ThreadOptions, events: ThreadEvents) {
     const workerData: ThreadData = { odyTask: { modules: options.modules, current: this.current } };
