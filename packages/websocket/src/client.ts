@@ -1,1 +1,7 @@
-export {};
+/** @ody/websocket/client — browser and Node client of the Ody WebSocket protocol. */
+export { type BackoffOptions, backoffDelay } from './client/backoff.js';
+export { ClientChannel, type EventMap, type EventMeta, type Handler } from './client/channel.js';
+export { type ClientEvent, type ClientOptions, createClient, OdyWebSocketClient } from './client/client.js';
+export { WebSocketClientError } from './client/errors.js';
+export type { SocketFactory, SocketLike } from './client/socket.js';
+export type { Member } from './protocol/messages.js';

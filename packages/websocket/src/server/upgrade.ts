@@ -1,0 +1,68 @@
+import type { Logger } from '@ody/core';
+import { OdyError } from '@ody/core';
+import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
+import type { Connection, SocketData } from './connection.js';
+import type { UpgradeRequest, WebSocketHooks } from './options.js';
+
+function problem(res: HttpResponse, status: string, code: string, detail: string): void {
+  const body = JSON.stringify({ type: 'about:blank', title: status.slice(4), status: Number(status.slice(0, 3)), code, detail });
+  res.cork(() => {
+    res.writeStatus(status).writeHeader('content-type', 'application/problem+json').end(body);
+  });
+}
+
+/**
+ * The uWS `upgrade` handler: copies what it needs from `req` before any await, runs authenticate(),
+ * answers 401 (problem+json) on rejection, and upgrades with a fresh Connection otherwise.
+ */
+export function upgradeHandler<User>(
+  hooks: WebSocketHooks<User>,
+  newConnection: (user: User) => Connection<User>,
+  logger: Logger | undefined,
+): (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => void {
+  return (res, req, context) => {
+    const headers: Record<string, string> = {};
+    req.forEach((key, value) => {
+      headers[key] = value;
+    });
+    const request: UpgradeRequest = {
+      url: req.getUrl(),
+      query: req.getQuery() ?? '',
+      headers,
+      remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+    };
+    const key = headers['sec-websocket-key'] ?? '';
+    const protocol = headers['sec-websocket-protocol'] ?? '';
+    const extensions = headers['sec-websocket-extensions'] ?? '';
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+
+    const upgrade = (user: User) => {
+      const data: SocketData<User> = { conn: newConnection(user) };
+      res.cork(() => res.upgrade(data, key, protocol, extensions, context));
+    };
+    if (!hooks.authenticate) return upgrade(undefined as User);
+
+    Promise.resolve()
+      .then(() => hooks.authenticate!(request))
+      .then(
+        (user) => {
+          if (aborted) return;
+          if (user === null || user === undefined || user === false) {
+            problem(res, '401 Unauthorized', 'ODY_WS_UNAUTHORIZED', 'authentication rejected this connection');
+          } else upgrade(user);
+        },
+        (err: unknown) => {
+          if (aborted) return;
+          if (OdyError.is(err, 'ODY_WS_UNAUTHORIZED')) {
+            problem(res, '401 Unauthorized', 'ODY_WS_UNAUTHORIZED', err.message);
+            return;
+          }
+          logger?.error({ err, url: request.url }, 'websocket authenticate() threw');
+          problem(res, '500 Internal Server Error', 'ODY_WS_INTERNAL', 'authentication failed on the server');
+        },
+      );
+  };
+}
