@@ -11,7 +11,7 @@ import { SingleHandlerBus } from './single-handler-bus.js';
  * bus.register(PlaceOrder, async (cmd) => orders.place(cmd.sku));
  * const id: string = await bus.execute(new PlaceOrder('sku-1'));
  */
-export class CommandBus extends SingleHandlerBus {
+export class CommandBusImpl extends SingleHandlerBus {
   private asyncPort?: AsyncCommandPort;
 
   constructor(registry: MessageRegistry = new MessageRegistry()) {

@@ -1,14 +1,14 @@
 import { MessageRegistry } from '../messages/registry.js';
-import { CommandBus } from './command-bus.js';
-import { EventBus } from './event-bus.js';
-import { QueryBus } from './query-bus.js';
+import { CommandBusImpl } from './command-bus.js';
+import { EventBusImpl } from './event-bus.js';
+import { QueryBusImpl } from './query-bus.js';
 
 /** The three buses sharing one message registry. */
 export interface Buses {
   readonly registry: MessageRegistry;
-  readonly commandBus: CommandBus;
-  readonly queryBus: QueryBus;
-  readonly eventBus: EventBus;
+  readonly commandBus: CommandBusImpl;
+  readonly queryBus: QueryBusImpl;
+  readonly eventBus: EventBusImpl;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface Buses {
  */
 export function createBuses(): Buses {
   const registry = new MessageRegistry();
-  return { registry, commandBus: new CommandBus(registry), queryBus: new QueryBus(registry), eventBus: new EventBus(registry) };
+  return { registry, commandBus: new CommandBusImpl(registry), queryBus: new QueryBusImpl(registry), eventBus: new EventBusImpl(registry) };
 }
 
 /** Register an instance of a decorated handler class on the right buses (what the plugin does per class). */

@@ -36,7 +36,7 @@ export type EventEnqueuer = (event: object, route: EventRoute) => Promise<unknow
  * Delivers each event to all its handlers; publish() awaits them, one failure does not stop the
  * others, and every failure is reported together (ODY_CQRS_EVENT_HANDLERS_FAILED).
  */
-export class EventBus {
+export class EventBusImpl {
   private readonly routes = new Map<unknown, EventRoute[]>();
   private readonly middleware: Middleware[] = [];
   private enqueue?: EventEnqueuer;

@@ -9,7 +9,7 @@ import { SingleHandlerBus } from './single-handler-bus.js';
  * bus.register(GetOrder, (q) => orders.get(q.id));
  * const order = await bus.execute(new GetOrder('o-1'));
  */
-export class QueryBus extends SingleHandlerBus {
+export class QueryBusImpl extends SingleHandlerBus {
   constructor(registry: MessageRegistry = new MessageRegistry()) {
     super('query', registry);
   }

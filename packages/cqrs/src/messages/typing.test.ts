@@ -1,6 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { CommandBus } from '../buses/command-bus.js';
-import { QueryBus } from '../buses/query-bus.js';
+import { createBuses } from '../buses/create.js';
 import { Command, defineCommand, Query, type ResultOf } from './message.js';
 
 class PlaceOrder extends Command<{ orderId: string }> {
@@ -22,7 +21,7 @@ const silence = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
 
 describe('message typing', () => {
   it('types execute() by the result the command declares', () => {
-    const bus = new CommandBus();
+    const bus = createBuses().commandBus;
     expectTypeOf(silence(bus.execute(new PlaceOrder('a')))).toEqualTypeOf<Promise<{ orderId: string }>>();
     expectTypeOf(silence(bus.execute(new Archive()))).toEqualTypeOf<Promise<void>>();
     expectTypeOf(silence(bus.execute(Ping({ n: 1 })))).toEqualTypeOf<Promise<number>>();
@@ -31,24 +30,24 @@ describe('message typing', () => {
   });
 
   it('types query results and keeps commands and queries apart', () => {
-    const queries = new QueryBus();
+    const queries = createBuses().queryBus;
     expectTypeOf(silence(queries.execute(new GetOrder('1')))).toEqualTypeOf<Promise<{ id: string; total: number } | undefined>>();
     // @ts-expect-error a query is not a command
-    silence(new CommandBus().execute(new GetOrder('1')));
+    silence(createBuses().commandBus.execute(new GetOrder('1')));
     // @ts-expect-error a plain object without `type` is not a message
-    silence(new CommandBus().execute({ sku: 'x' }));
+    silence(createBuses().commandBus.execute({ sku: 'x' }));
   });
 
   it('types handlers by the message they register for', () => {
-    const bus = new CommandBus();
+    const bus = createBuses().commandBus;
     bus.register(PlaceOrder, (cmd) => {
       expectTypeOf(cmd).toEqualTypeOf<PlaceOrder>();
       return { orderId: cmd.sku };
     });
     bus.register(Ping, async (cmd) => cmd.n + 1);
     // @ts-expect-error the handler must return the declared result
-    new CommandBus().register(PlaceOrder, () => 42);
+    createBuses().commandBus.register(PlaceOrder, () => 42);
     // @ts-expect-error wrong result type
-    new QueryBus().register(GetOrder, () => 'nope');
+    createBuses().queryBus.register(GetOrder, () => 'nope');
   });
 });

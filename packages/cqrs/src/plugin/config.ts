@@ -1,0 +1,67 @@
+import { z } from '@ody/core';
+
+const backoffSchema = z.union([
+  z.number().int().min(0),
+  z.object({ type: z.literal('fixed'), delay: z.number().min(0) }),
+  z.object({ type: z.literal('exponential'), delay: z.number().min(0), jitter: z.number().min(0).max(1).optional(), maxDelay: z.number().min(0).optional() }),
+]);
+
+const routeSchema = z.union([
+  z.string().min(1),
+  z.object({
+    queue: z.string().min(1),
+    attempts: z.number().int().min(1).optional(),
+    backoff: backoffSchema.optional(),
+    timeout: z.number().int().min(0).optional(),
+  }),
+]);
+
+/** Config section `cqrs` (env `ODY_CQRS_<KEY>`). */
+export const cqrsConfigSchema = z.object({
+  /** Routing table: command name → queue (or `{ queue, attempts, backoff, timeout }`); overrides `@Async`. */
+  routes: z.record(z.string(), routeSchema).default({}),
+  /** Default attempts of async commands and async event handlers (first run included). */
+  attempts: z.number().int().min(1).default(3),
+  /** Default backoff between attempts: ms, or a fixed/exponential spec. */
+  backoff: backoffSchema.default({ type: 'exponential', delay: 200 }),
+  /** Default attempt timeout of async commands in ms; 0 = none. */
+  timeoutMs: z.number().int().min(0).default(0),
+  /** Queue of async event handlers that name none. */
+  eventQueue: z.string().min(1).default('events'),
+  /** Stamp correlation/causation ids on every message (middleware added first on every bus). */
+  correlation: z.boolean().default(true),
+  /** Log every message with timing at this level; false to log nothing. */
+  logging: z.union([z.literal(false), z.enum(['trace', 'debug', 'info'])]).default(false),
+  /** Validate messages against their declared schema on every bus. */
+  validate: z.boolean().default(true),
+  /** Default timeout of commandBus.wait() in ms. */
+  waitTimeoutMs: z.number().int().positive().default(30_000),
+  worker: z
+    .object({
+      /** Run command workers in this process (false for a producer-only process). */
+      enabled: z.boolean().default(true),
+      /** Only work these queues; default every routed queue. */
+      queues: z.array(z.string().min(1)).optional(),
+      concurrency: z.number().int().positive().default(1),
+      leaseMs: z.number().int().min(50).default(30_000),
+      maxStalls: z.number().int().min(0).default(1),
+      /** Longest single wait for new jobs. */
+      waitMs: z.number().int().min(0).default(5_000),
+      /** How long in-flight commands may finish at shutdown. */
+      closeTimeoutMs: z.number().int().min(0).default(10_000),
+    })
+    .prefault({}),
+  status: z
+    .object({
+      /** 'auto' matches the queue driver (memory → memory, anything else → filesystem). */
+      store: z.enum(['auto', 'memory', 'filesystem']).default('auto'),
+      /** Directory of the filesystem status store; default `<queue dir>/.cqrs-status`. */
+      dir: z.string().min(1).optional(),
+      /** Finished statuses are kept this long (ms). */
+      retentionMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
+    })
+    .prefault({}),
+});
+
+/** The validated `cqrs` config. */
+export type CqrsConfig = z.output<typeof cqrsConfigSchema>;

@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import { definePlugin, type Newable, type PluginContext } from '@ody/core';
+import { QueueDriverToken, Queues } from '@ody/queue';
+import { FilesystemStatusStore } from '../async/fs-status-store.js';
+import { MemoryStatusStore } from '../async/memory-status-store.js';
+import { createAsyncCommands } from '../async/runtime.js';
+import type { CommandStatusStore as Store } from '../async/status-store.js';
+import { type Buses, createBuses } from '../buses/create.js';
+import { registerHandlerInstance } from '../buses/register-instance.js';
+import { CqrsError } from '../errors.js';
+import type { MessageKey } from '../messages/message.js';
+import { correlation } from '../middleware/correlation.js';
+import { logging } from '../middleware/logging.js';
+import type { Middleware } from '../middleware/types.js';
+import { validation } from '../middleware/validation.js';
+import { AsyncRuntime, CommandBus, CommandStatusStore, EventBus, MessageRegistry, QueryBus } from '../tokens.js';
+import { type CqrsConfig, cqrsConfigSchema } from './config.js';
+
+/** Options of cqrsPlugin (code; serialisable settings live in the `cqrs` config section). */
+export interface CqrsPluginOptions {
+  /** Handler classes decorated with @CommandHandler/@QueryHandler/@EventHandler, built through DI. */
+  handlers?: readonly Newable<object>[];
+  /** Message types to register even without a local handler (for the HTTP adapter, producers, workers). */
+  messages?: { commands?: readonly MessageKey[]; queries?: readonly MessageKey[]; events?: readonly MessageKey[] };
+  /** Your middleware per bus, added after the built-ins (correlation, logging, validation). */
+  middleware?: { command?: readonly Middleware[]; query?: readonly Middleware[]; event?: readonly Middleware[] };
+  /** Functional twin of `handlers`: register handlers on the buses yourself (runs at boot). */
+  setup?: (buses: Buses, ctx: PluginContext<CqrsConfig>) => void | Promise<void>;
+}
+
+function chooseStore(ctx: PluginContext<CqrsConfig>): Store {
+  const driver = ctx.get(QueueDriverToken);
+  const kind = ctx.config.status.store === 'auto' ? (driver.name === 'memory' ? 'memory' : 'filesystem') : ctx.config.status.store;
+  if (kind === 'memory') return new MemoryStatusStore();
+  if (driver.name !== 'filesystem' && driver.name !== 'memory' && ctx.config.status.dir === undefined) {
+    ctx.logger.warn({ driver: driver.name }, 'no status store for this queue driver yet: using the filesystem store (one machine only)');
+  }
+  const queueDir = (driver as { dir?: unknown }).dir;
+  return new FilesystemStatusStore(ctx.config.status.dir ?? join(typeof queueDir === 'string' ? queueDir : 'var/queue', '.cqrs-status'));
+}
+
+function builtIns(config: CqrsConfig, ctx: PluginContext<CqrsConfig>): Middleware[] {
+  const list: Middleware[] = [];
+  if (config.correlation) list.push(correlation());
+  if (config.logging !== false) list.push(logging(ctx.logger, { level: config.logging }));
+  if (config.validate) list.push(validation());
+  return list;
+}
+
+/**
+ * Command, query and event buses; with queuePlugin also async commands (dispatch/status/wait),
+ * command workers and async event handlers.
+ * @example
+ * createApplication({ plugins: [queuePlugin(), cqrsPlugin({ handlers: [PlaceOrderHandler] })],
+ *   config: { cqrs: { routes: { PlaceOrder: 'orders' } } } });
+ */
+export const cqrsPlugin = (options: CqrsPluginOptions = {}) =>
+  definePlugin({
+    name: 'cqrs',
+    optionalDependsOn: ['queue'],
+    configSchema: cqrsConfigSchema,
+    register(ctx) {
+      const buses = createBuses();
+      ctx.bind(MessageRegistry).toValue(buses.registry);
+      ctx.bind(CommandBus).toValue(buses.commandBus);
+      ctx.bind(QueryBus).toValue(buses.queryBus);
+      ctx.bind(EventBus).toValue(buses.eventBus);
+    },
+    async boot(ctx) {
+      const buses: Buses = { registry: ctx.get(MessageRegistry), commandBus: ctx.get(CommandBus), queryBus: ctx.get(QueryBus), eventBus: ctx.get(EventBus) };
+      const base = builtIns(ctx.config, ctx);
+      buses.commandBus.use(...base, ...(options.middleware?.command ?? []));
+      buses.queryBus.use(...base, ...(options.middleware?.query ?? []));
+      buses.eventBus.use(...base, ...(options.middleware?.event ?? []));
+      for (const key of options.messages?.commands ?? []) buses.registry.register('command', key);
+      for (const key of options.messages?.queries ?? []) buses.registry.register('query', key);
+      for (const key of options.messages?.events ?? []) buses.registry.register('event', key);
+      for (const cls of options.handlers ?? []) registerHandlerInstance(buses, ctx.resolve(cls), cls);
+      await options.setup?.(buses, ctx);
+
+      if (!ctx.has(Queues)) {
+        buses.commandBus.assertHandled();
+        buses.queryBus.assertHandled();
+        if (buses.eventBus.asyncRoutes().length > 0 || Object.keys(ctx.config.routes).length > 0) {
+          throw new CqrsError('ODY_CQRS_NO_QUEUE', 'Async commands or event handlers are configured but no queue plugin is loaded; add queuePlugin() to the plugin list.');
+        }
+        return;
+      }
+      const store = ctx.has(CommandStatusStore) ? ctx.get(CommandStatusStore) : chooseStore(ctx);
+      const runtime = createAsyncCommands({
+        buses,
+        store,
+        queues: ctx.get(Queues),
+        routes: ctx.config.routes,
+        defaults: { attempts: ctx.config.attempts, backoff: ctx.config.backoff, timeout: ctx.config.timeoutMs },
+        eventQueue: ctx.config.eventQueue,
+        worker: {
+          concurrency: ctx.config.worker.concurrency,
+          leaseMs: ctx.config.worker.leaseMs,
+          maxStalls: ctx.config.worker.maxStalls,
+          waitMs: ctx.config.worker.waitMs,
+        },
+        retentionMs: ctx.config.status.retentionMs,
+        waitTimeoutMs: ctx.config.waitTimeoutMs,
+        logger: ctx.logger,
+      });
+      const unknown = runtime.routing.unknownTableEntries();
+      if (unknown.length > 0) {
+        throw new CqrsError('ODY_CQRS_UNKNOWN_MESSAGE', `cqrs.routes names ${unknown.map((n) => `'${n}'`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a registered command.`, {
+          details: { names: unknown },
+        });
+      }
+      const working = ctx.config.worker.enabled;
+      // A producer-only process needs no local handler for async commands; a worker process does.
+      buses.commandBus.assertHandled((name) => !working && runtime.commands.isAsync(name));
+      buses.queryBus.assertHandled();
+      if (!ctx.has(CommandStatusStore)) ctx.bind(CommandStatusStore).toValue(store);
+      ctx.bind(AsyncRuntime).toValue(runtime);
+      if (working) {
+        const queues = runtime.startWorkers(ctx.config.worker.queues);
+        ctx.logger.debug({ queues: queues.map((w) => w.queue.name), store: store.name }, 'command workers started');
+      }
+      ctx.onShutdown(async () => {
+        await runtime.close({ timeoutMs: ctx.config.worker.closeTimeoutMs });
+        await store.close();
+      });
+    },
+  });
