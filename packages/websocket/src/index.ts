@@ -19,3 +19,5 @@ export {
   type WebSocketServerOptions,
 } from './server/options.js';
 export { createWebSocketServer, type StandaloneOptions, type StandaloneServer } from './server/standalone.js';
+export { type WebSocketConfig, websocketConfigSchema } from './plugin/config.js';
+export { WebSocketHubToken, type WebSocketPluginOptions, websocketPlugin } from './plugin/plugin.js';

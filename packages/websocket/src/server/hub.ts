@@ -35,6 +35,8 @@ function defaultMember(user: unknown, connectionId: string): Member {
 export class WebSocketHub<User = unknown> implements DispatchHost<User> {
   readonly limits: WebSocketLimits;
   readonly adapter: Adapter;
+  /** `ws://host:port/path` when the hub listens on its own port (standalone); undefined when attached. */
+  url?: string;
   private readonly connections = new Map<string, Connection<User>>();
   private app?: TemplatedApp;
   private state: 'created' | 'started' | 'closed' = 'created';

@@ -30,7 +30,14 @@ export interface StandaloneServer<User = unknown> {
  * server.hub.publish('news', 'headline', { title: 'Hi' });
  */
 export async function createWebSocketServer<User = unknown>(options: StandaloneOptions<User> = {}): Promise<StandaloneServer<User>> {
-  const hub = new WebSocketHub<User>(options);
+  return listenStandalone(new WebSocketHub<User>(options), options);
+}
+
+/** @internal give an existing (not started) hub its own uWS app and listen. */
+export async function listenStandalone<User>(
+  hub: WebSocketHub<User>,
+  options: { port?: number; host?: string },
+): Promise<StandaloneServer<User>> {
   const app = uWS.App();
   hub.attach(app);
   await hub.start();
@@ -42,6 +49,7 @@ export async function createWebSocketServer<User = unknown>(options: StandaloneO
   }
   const port = uWS.us_socket_local_port(socket);
   let closed = false;
+  hub.url = `ws://${host}:${port}${hub.limits.path}`;
   return {
     hub,
     app,
