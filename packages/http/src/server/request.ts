@@ -98,9 +98,9 @@ function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, st
     });
   }
   const res = ex.res;
-  const reader = new BodyReader(limit, { pause: () => ex.writable && res.pause(), resume: () => ex.writable && res.resume() }, (err) =>
-    fail(env, ex, undefined, err, isHead),
-  );
+  // No flow control: uWS.js 20.30's res.pause()/resume() cannot restart a paused upload (resume
+  // never delivers more data), so a slow consumer buffers at most the body limit in its stream.
+  const reader = new BodyReader(limit, undefined, (err) => fail(env, ex, undefined, err, isHead));
   ex.reader = reader;
   res.onData((chunk, isLast) => {
     reader.push(chunk, isLast);
