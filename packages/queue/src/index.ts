@@ -20,6 +20,7 @@ export type {
   PushOptions,
   PushResult,
 } from './contract/job.js';
+export { FileSystemDriver, type FileSystemDriverOptions, filesystemDriver } from './drivers/filesystem/driver.js';
 export { MemoryDriver, type MemoryDriverOptions, memoryDriver } from './drivers/memory/driver.js';
 export { errorCodes, isUnrecoverable, QueueError, type QueueErrorCode, UnrecoverableError } from './errors.js';
 export { type QueuePluginOptions, queueConfigSchema, queuePlugin } from './plugin/plugin.js';

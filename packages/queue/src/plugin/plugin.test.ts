@@ -2,7 +2,6 @@ import { createApplication, definePlugin } from '@ody/core';
 import { describe, expect, it } from 'vitest';
 import { memoryDriver, type QueueDriver, QueueDriverToken, queuePlugin, Queues, registerQueueDriver } from '../index.js';
 
-const quiet = { level: 'silent' as const };
 
 describe('queuePlugin', () => {
   it('binds Queues, starts workers at boot and closes them on shutdown', async () => {
@@ -19,7 +18,7 @@ describe('queuePlugin', () => {
         before = queues.workerCount;
       },
     });
-    const app = await createApplication({ config: { queue: { driver: 'memory' } }, plugins: [queuePlugin(), user], envFile: false, env: {}, logger: quiet });
+    const app = await createApplication({ config: { app: { logLevel: 'silent' }, queue: { driver: 'memory' } }, plugins: [queuePlugin(), user], envFile: false, env: {} });
     await app.start();
     const queues = app.get(Queues);
     expect(before).toBe(0);
@@ -42,11 +41,10 @@ describe('queuePlugin', () => {
       return memoryDriver();
     });
     const app = await createApplication({
-      config: { queue: { url: 'redis://127.0.0.1:1' } },
+      config: { app: { logLevel: 'silent' }, queue: { url: 'redis://127.0.0.1:1' } },
       plugins: [queuePlugin({ driver: 'memory' })],
       envFile: false,
       env: { ODY_QUEUE_DRIVER: 'conf-test' },
-      logger: quiet,
     });
     await app.start();
     expect(given).toMatchObject({ url: 'redis://127.0.0.1:1' });
@@ -55,11 +53,11 @@ describe('queuePlugin', () => {
 
   it('accepts a driver instance and reports an unknown driver name with the known ones', async () => {
     const driver: QueueDriver = memoryDriver();
-    const app = await createApplication({ plugins: [queuePlugin({ driver })], envFile: false, env: {}, logger: quiet });
+    const app = await createApplication({ config: { app: { logLevel: 'silent' } }, plugins: [queuePlugin({ driver })], envFile: false, env: {} });
     await app.start();
     expect(app.get(QueueDriverToken)).toBe(driver);
     await app.stop();
-    const bad = await createApplication({ plugins: [queuePlugin()], envFile: false, env: { ODY_QUEUE_DRIVER: 'nope' }, logger: quiet });
+    const bad = await createApplication({ config: { app: { logLevel: 'silent' } }, plugins: [queuePlugin()], envFile: false, env: { ODY_QUEUE_DRIVER: 'nope' } });
     const err = await bad.start().then(() => undefined, (e: unknown) => e as Error & { cause?: unknown });
     const cause = err?.cause as { code?: string; message?: string } | undefined;
     expect(cause?.code).toBe('ODY_QUEUE_DRIVER_UNKNOWN');

@@ -1,8 +1,15 @@
 import { type QueueDriver, type QueueDriverFactory, isQueueDriver } from '../contract/driver.js';
+import { filesystemDriver } from '../drivers/filesystem/driver.js';
 import { memoryDriver } from '../drivers/memory/driver.js';
 import { QueueError } from '../errors.js';
 
-const registry = new Map<string, QueueDriverFactory>([['memory', () => memoryDriver()]]);
+const registry = new Map<string, QueueDriverFactory>([
+  ['memory', () => memoryDriver()],
+  [
+    'filesystem',
+    (o) => filesystemDriver({ dir: typeof o.dir === 'string' ? o.dir : 'var/queue', durable: o.durable !== false, ...(typeof o.pollMs === 'number' ? { pollMs: o.pollMs } : {}) }),
+  ],
+]);
 
 /**
  * Make a driver selectable by name in `queuePlugin` config (`driver: 'redis'`, `ODY_QUEUE_DRIVER=redis`).

@@ -1,0 +1,255 @@
+import { appendFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
+import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
+import { QueueError } from '../../errors.js';
+import { gone, promoteDelayed, takeReady } from './claim.js';
+import { GroupCommit } from './commit.js';
+import { dropMarker } from './dedupe.js';
+import { FailedFiles } from './failed-files.js';
+import { formatName, leasedName, parseName, splitLeased, timePrefixed } from './names.js';
+import { QueueDir } from './queue-dir.js';
+
+/** Options of the filesystem driver. */
+export interface FileSystemDriverOptions {
+  /** Root directory; one subdirectory per queue. */
+  dir: string;
+  /** fsync data and directories before a push resolves (group commit). Default true. */
+  durable?: boolean;
+  /** Fallback listing interval for missed fs.watch events, ms. Default 1000. */
+  pollMs?: number;
+}
+
+const ONE = Buffer.from('1');
+
+/**
+ * Durable queues in a directory: state subdirectories, sortable file names, claim by atomic rename
+ * (safe across processes on one host), group-committed fsyncs, fs.watch wake-ups. See README "On-disk layout".
+ */
+export class FileSystemDriver implements QueueDriver {
+  readonly name = 'filesystem';
+  readonly root: string;
+  private readonly durable: boolean;
+  private readonly pollMs: number;
+  private readonly dirs = new Map<string, { dir: QueueDir; commit: GroupCommit; failed: FailedFiles }>();
+  private closed = false;
+
+  constructor(options: FileSystemDriverOptions) {
+    if (typeof options?.dir !== 'string' || options.dir === '') {
+      throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', 'filesystemDriver needs a `dir` (root directory of the queues).');
+    }
+    this.root = isAbsolute(options.dir) ? options.dir : resolve(options.dir);
+    this.durable = options.durable ?? true;
+    this.pollMs = options.pollMs ?? 1000;
+  }
+
+  private q(queue: string) {
+    if (this.closed) throw new QueueError('ODY_QUEUE_CLOSED', `The filesystem queue driver on ${this.root} is closed.`);
+    let entry = this.dirs.get(queue);
+    if (entry === undefined) {
+      let dir: QueueDir;
+      try {
+        dir = new QueueDir(this.root, queue);
+      } catch (err) {
+        throw new QueueError('ODY_QUEUE_IO', `Cannot open queue directory ${join(this.root, queue)}: ${(err as Error).message}`, { cause: err });
+      }
+      entry = { dir, commit: new GroupCommit(dir, this.durable), failed: new FailedFiles(dir) };
+      this.dirs.set(queue, entry);
+    }
+    return entry;
+  }
+
+  push(queue: string, jobs: readonly NewJob[]): Promise<PushResult[]> {
+    return this.q(queue).commit.push(jobs);
+  }
+
+  async claim(queue: string, o: ClaimOptions): Promise<ClaimedJob[]> {
+    const { dir } = this.q(queue);
+    const first = this.tryClaim(dir, o);
+    if (Array.isArray(first)) return first;
+    await dir.waiters.wait(Math.min(o.waitMs, first, this.pollMs), o.signal);
+    if (this.closed) return [];
+    if (Date.now() - dir.lastListing >= this.pollMs) dir.readyDirty = dir.delayedDirty = true;
+    const second = this.tryClaim(dir, o);
+    return Array.isArray(second) ? second : [];
+  }
+
+  /** Claimed jobs, or ms until a delayed job is due when none is ready. */
+  private tryClaim(dir: QueueDir, o: ClaimOptions): ClaimedJob[] | number {
+    if (dir.paused) return Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    const untilDue = promoteDelayed(dir, now);
+    if (dir.readyDirty) dir.refill();
+    let jobs = takeReady(dir, o, now);
+    if (jobs.length === 0 && now - dir.lastListing >= Math.min(this.pollMs, 50)) {
+      dir.refill();
+      jobs = takeReady(dir, o, now);
+    }
+    return jobs.length > 0 ? jobs : untilDue;
+  }
+
+  async extend(queue: string, jobs: readonly ClaimedJob[], leaseMs: number): Promise<boolean[]> {
+    const { dir } = this.q(queue);
+    const expiry = Date.now() + leaseMs;
+    return jobs.map((job) => {
+      const current = dir.leases.get(job.lease);
+      if (current === undefined) return false;
+      const next = leasedName(splitLeased(current)!.name, expiry);
+      try {
+        renameSync(join(dir.leased, current), join(dir.leased, next));
+        dir.leases.set(job.lease, next);
+        return true;
+      } catch (err) {
+        if (!gone(err)) throw err;
+        dir.leases.delete(job.lease);
+        return false;
+      }
+    });
+  }
+
+  async complete(queue: string, job: ClaimedJob): Promise<boolean> {
+    const { dir } = this.q(queue);
+    const current = this.release(dir, job);
+    if (current === undefined) return false;
+    try {
+      unlinkSync(join(dir.leased, current));
+    } catch (err) {
+      if (gone(err)) return false;
+      throw err;
+    }
+    writeSync(dir.completedFdNumber, ONE);
+    const parsed = parseName(splitLeased(current)!.name);
+    if (parsed !== undefined) {
+      if (job.dedupe) dropMarker(dir, parsed.key);
+      if (parsed.attemptsMade > 0) unlinkQuiet(join(dir.errors, `${parsed.key}.jsonl`));
+    }
+    return true;
+  }
+
+  async retry(queue: string, job: ClaimedJob, runAt: number, error: JobError): Promise<boolean> {
+    const { dir } = this.q(queue);
+    const current = this.release(dir, job);
+    const parsed = current === undefined ? undefined : parseName(splitLeased(current)!.name);
+    if (current === undefined || parsed === undefined) return false;
+    const name = formatName({ ...parsed, attemptsMade: error.attempt });
+    const due = runAt <= Date.now();
+    try {
+      renameSync(join(dir.leased, current), due ? join(dir.ready, name) : join(dir.delayed, timePrefixed(runAt, name)));
+    } catch (err) {
+      if (gone(err)) return false;
+      throw err;
+    }
+    appendFileSync(join(dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify(error)}\n`);
+    if (due) dir.candidates.add(name);
+    else dir.delayedDirty = true;
+    dir.waiters.notify();
+    return true;
+  }
+
+  async fail(queue: string, job: ClaimedJob, reason: FailReason, error: JobError): Promise<boolean> {
+    const { dir, failed } = this.q(queue);
+    const current = this.release(dir, job);
+    if (current === undefined) return false;
+    const ok = failed.moveFromLeased(current, job.id, reason, error);
+    if (ok && job.dedupe) dropMarker(dir, parseName(splitLeased(current)!.name)?.key ?? job.id);
+    return ok;
+  }
+
+  async recover(queue: string, maxStalls: number): Promise<RecoverResult> {
+    const { dir, failed } = this.q(queue);
+    const now = Date.now();
+    const result: RecoverResult = { stalled: [], failed: [] };
+    for (const leased of readdirSync(dir.leased)) {
+      const split = splitLeased(leased);
+      if (split === undefined || split.expiry > now) continue;
+      const parsed = parseName(split.name);
+      if (parsed === undefined) continue;
+      const stalls = parsed.stalls + 1;
+      if (stalls > maxStalls) {
+        const error: JobError = {
+          attempt: parsed.attemptsMade + 1, name: 'QueueError', code: 'ODY_QUEUE_JOB_STALLED', at: now,
+          message: `Job ${parsed.key} lost its lease ${stalls} times (maxStalls ${maxStalls}); its workers kept dying or freezing.`,
+        };
+        const id = failed.moveStalled(leased, { ...parsed, stalls }, error);
+        if (id !== undefined) {
+          dropMarker(dir, parsed.key);
+          result.failed.push(id);
+        }
+        continue;
+      }
+      const name = formatName({ ...parsed, stalls });
+      try {
+        renameSync(join(dir.leased, leased), join(dir.ready, name));
+      } catch (err) {
+        if (gone(err)) continue;
+        throw err;
+      }
+      dir.candidates.add(name);
+      result.stalled.push(failed.idOf(join(dir.ready, name), name) ?? parsed.key);
+    }
+    if (result.stalled.length > 0) dir.waiters.notify();
+    return result;
+  }
+
+  async pause(queue: string): Promise<void> {
+    writeFileSync(this.q(queue).dir.pausedFile, String(Date.now()));
+  }
+
+  async resume(queue: string): Promise<void> {
+    const { dir } = this.q(queue);
+    unlinkQuiet(dir.pausedFile);
+    dir.waiters.notify();
+  }
+
+  async isPaused(queue: string): Promise<boolean> {
+    return this.q(queue).dir.paused;
+  }
+
+  async counts(queue: string): Promise<JobCounts> {
+    const { dir } = this.q(queue);
+    const n = (d: string) => readdirSync(d).length;
+    return { waiting: n(dir.ready), delayed: n(dir.delayed), active: n(dir.leased), completed: dir.completed, failed: n(dir.failed) };
+  }
+
+  async listFailed(queue: string, o: ListOptions = {}): Promise<FailedJobRecord[]> {
+    return this.q(queue).failed.list(o.offset ?? 0, o.limit ?? 100);
+  }
+
+  async getFailed(queue: string, id: string): Promise<FailedJobRecord | undefined> {
+    return this.q(queue).failed.get(id);
+  }
+
+  async retryFailed(queue: string, ids?: readonly string[]): Promise<number> {
+    return this.q(queue).failed.retry(ids);
+  }
+
+  async purgeFailed(queue: string, ids?: readonly string[]): Promise<number> {
+    return this.q(queue).failed.purge(ids);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { dir } of this.dirs.values()) dir.close();
+    this.dirs.clear();
+  }
+
+  private release(dir: QueueDir, job: ClaimedJob): string | undefined {
+    const current = dir.leases.get(job.lease);
+    dir.leases.delete(job.lease);
+    return current;
+  }
+}
+
+function unlinkQuiet(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/** Create a filesystem queue driver rooted at `options.dir`. */
+export function filesystemDriver(options: FileSystemDriverOptions): FileSystemDriver {
+  return new FileSystemDriver(options);
+}
