@@ -28,7 +28,7 @@ export { HttpRouter, RouteGroup } from './router/router.js';
 export { type Problem, toProblem } from './server/problem.js';
 export { closeAllApps } from './server/registry.js';
 export { createServer, type ServerOptions, type ServerState, UwsHttpServer } from './server/server.js';
-export { HttpConfigToken, HttpServer, Router } from './tokens.js';
+export { HttpConfigToken, HttpServer, Router, WorkerSupervisorToken } from './tokens.js';
 export {
   type Handler,
   type HttpMethod,

@@ -2,9 +2,9 @@ import { definePlugin, type Newable, type Plugin } from '@ody/core';
 import { httpConfigSchema } from './config.js';
 import { HttpRouter } from './router/router.js';
 import { UwsHttpServer } from './server/server.js';
-import { HttpConfigToken, HttpServer, Router } from './tokens.js';
+import { HttpConfigToken, HttpServer, Router, WorkerSupervisorToken } from './tokens.js';
 import type { Middleware } from './types.js';
-import { resolveWorkerCount, startWorkers, type WorkerSupervisor } from './workers/supervisor.js';
+import { type RestartPolicy, resolveWorkerCount, startWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 
 /** Options of httpPlugin (code, not config: config lives in the `http` section). */
 export interface HttpPluginOptions {
@@ -21,6 +21,8 @@ export interface HttpPluginOptions {
   workerModule?: string | URL;
   /** Extra execArgv for worker threads (default: `--import tsx` when the module is TypeScript). */
   workerExecArgv?: string[];
+  /** Restart backoff and crash-loop policy of the worker supervisor. */
+  workerRestart?: Partial<RestartPolicy>;
 }
 
 /**
@@ -56,7 +58,9 @@ export function httpPlugin(options: HttpPluginOptions = {}): Plugin<typeof httpC
           logger: ctx.logger,
           execArgv: options.workerExecArgv,
           stopTimeoutMs: ctx.config.shutdownTimeoutMs,
+          restart: options.workerRestart,
         });
+        ctx.bind(WorkerSupervisorToken).toValue(supervisor);
         return;
       }
       await ctx.get(HttpServer).listen();

@@ -2,6 +2,7 @@ import { token } from '@ody/core';
 import type { HttpConfig } from './config.js';
 import type { HttpRouter } from './router/router.js';
 import type { UwsHttpServer } from './server/server.js';
+import type { WorkerSupervisor } from './workers/supervisor.js';
 
 /** The HTTP server of this application (one per Application, i.e. per worker thread). */
 export const HttpServer = token<UwsHttpServer>('@ody/http/HttpServer');
@@ -13,3 +14,5 @@ export const Router = token<HttpRouter>('@ody/http/Router');
 export type Router = HttpRouter;
 /** The validated `http` config section. */
 export const HttpConfigToken = token<HttpConfig>('@ody/http/HttpConfig');
+/** The worker supervisor (bound in the main thread when `http.workers` is set). */
+export const WorkerSupervisorToken = token<WorkerSupervisor>('@ody/http/WorkerSupervisor');

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -57,6 +58,15 @@ function entryFile(): { file: URL; ts: boolean } {
   return { file: new URL(here.endsWith('.cjs') ? './worker-entry.cjs' : './worker-entry.js', here), ts: false };
 }
 
+/**
+ * TypeScript app modules (dev, tests): `--import tsx` in a worker's execArgv does not hook the
+ * worker's own entry on Node 20, so an eval bootstrap registers tsx's ESM hooks first.
+ */
+function tsBootstrap(entryHref: string): string {
+  const api = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
+  return `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register(); return import(${JSON.stringify(entryHref)}); });`;
+}
+
 function moduleUrl(m: string | URL): string {
   if (m instanceof URL) return m.href;
   return m.startsWith('file:') ? m : pathToFileURL(m).href;
@@ -86,7 +96,8 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
   const module = moduleUrl(options.module);
   const entry = entryFile();
   const ts = entry.ts || /\.[cm]?ts$/.test(module);
-  const execArgv = options.execArgv ?? (ts ? ['--import', 'tsx'] : []);
+  const execArgv = options.execArgv ?? [];
+  const script = ts ? tsBootstrap(entry.file.href) : fileURLToPath(entry.file);
   const log = options.logger;
   let stopping = false;
   const slots: Slot[] = [];
@@ -94,7 +105,7 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
 
   const spawn = (slot: Slot): Promise<void> => {
     slot.info.state = slot.info.restarts > 0 ? 'restarting' : 'starting';
-    const worker = new Worker(fileURLToPath(entry.file), { workerData: { module, slot: slot.info.slot }, execArgv });
+    const worker = new Worker(script, { eval: ts, workerData: { module, slot: slot.info.slot }, execArgv });
     slot.worker = worker;
     slot.info.threadId = worker.threadId;
     const ready = new Promise<void>((resolve, reject) => {
