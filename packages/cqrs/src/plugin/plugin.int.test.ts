@@ -1,4 +1,4 @@
-import { createApplication, inject, OdyError, token } from '@ody/core';
+import { type AnyPlugin, createApplication, inject, OdyError, token } from '@ody/core';
 import { queuePlugin } from '@ody/queue';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -60,7 +60,7 @@ const ordersPlugin = () => ({
   },
 });
 
-async function app(plugins: Parameters<typeof createApplication>[0]['plugins'], config: Record<string, unknown> = {}) {
+async function app(plugins: AnyPlugin[], config: Record<string, unknown> = {}) {
   const { definePlugin } = await import('@ody/core');
   const list = plugins ?? [];
   const withQueue = list.some((p) => p.name === 'queue');
