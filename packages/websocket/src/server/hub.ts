@@ -162,7 +162,9 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
   private behavior(): WebSocketBehavior<SocketData<User>> {
     const { limits } = this;
     return {
-      maxPayloadLength: limits.maxPayload,
+      // uWS drops oversize frames without a close frame (1006). It gets a hard cap above ours so that
+      // frames over maxPayload reach onMessage and get a proper 1009; far larger ones are cut by uWS.
+      maxPayloadLength: Math.max(2 * limits.maxPayload, limits.maxPayload + 64 * 1024),
       idleTimeout: limits.idleTimeoutSeconds === 0 ? 0 : Math.max(8, limits.idleTimeoutSeconds),
       sendPingsAutomatically: true,
       maxBackpressure: limits.maxBackpressure,
@@ -190,6 +192,10 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
 
   private onMessage(ws: WebSocket<SocketData<User>>, message: ArrayBuffer): void {
     const { conn } = ws.getUserData();
+    if (message.byteLength > this.limits.maxPayload) {
+      ws.end(1009, 'message too big');
+      return;
+    }
     let msg: ClientMessage;
     try {
       // The ArrayBuffer is only valid until this callback returns: parse it now.
