@@ -66,7 +66,7 @@ export class SettleBatcher {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    process.nextTick(() => this.flush());
   }
 
   private flush(): void {
