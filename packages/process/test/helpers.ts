@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { type ProcessDefinition, ProcessManager } from '../src/index.js';
+
+/** Absolute path of a fixture. */
+export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+/** A definition running the worker fixture through tsx. */
+export function worker(name: string, extra: Partial<ProcessDefinition> = {}): ProcessDefinition {
+  return { name, module: fixture('worker.ts'), execArgv: ['--import', 'tsx'], output: { logger: false }, stopTimeoutMs: 2_000, ...extra };
+}
+
+/** Is a pid alive? */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Poll `check` until true, bounded (no timing assertion: only a limit against hangs). */
+export async function until(check: () => boolean, what: string, limitMs = 15_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Collect every payload of one event. */
+export function record<K extends Parameters<ProcessManager['on']>[0]>(pm: ProcessManager, event: K) {
+  const seen: Parameters<Parameters<ProcessManager['on']>[1]>[0][] = [];
+  pm.on(event, (p) => seen.push(p as never));
+  return seen as never as import('../src/index.js').ProcessEvents[K][];
+}
