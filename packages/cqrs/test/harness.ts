@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryDriver, Queue, type QueueDriver } from '@ody/queue';
+import { filesystemDriver, memoryDriver, Queue, type QueueDriver } from '@ody/queue';
 import { FilesystemStatusStore } from '../src/async/fs-status-store.js';
 import { MemoryStatusStore } from '../src/async/memory-status-store.js';
 import type { CommandStatusStore } from '../src/async/status-store.js';
@@ -34,6 +34,24 @@ export const backends: Array<[string, () => Promise<Backend>]> = [
     async () => {
       const driver = memoryDriver();
       return { driver, store: new MemoryStatusStore(), queues: queuesOn(driver), close: () => driver.close() };
+    },
+  ],
+  [
+    'filesystem',
+    async () => {
+      const { dir, remove } = tempDir('ody-cqrs-fs-');
+      const driver = filesystemDriver({ dir: join(dir, 'queue'), durable: false });
+      const store = new FilesystemStatusStore(join(dir, 'queue', '.cqrs-status'));
+      return {
+        driver,
+        store,
+        queues: queuesOn(driver),
+        dir,
+        close: async () => {
+          await driver.close();
+          remove();
+        },
+      };
     },
   ],
 ];

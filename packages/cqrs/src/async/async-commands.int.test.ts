@@ -68,6 +68,8 @@ describe.each(backends)('async commands on the %s driver', (_name, makeBackend) 
     release();
     expect(await commandBus.wait(receipt.commandId, { timeout: 10_000 })).toEqual({ orderId: 'o-ab-2' });
     expect(await commandBus.status(receipt.commandId)).toMatchObject({ state: 'succeeded', attempts: 1, name: 'PlaceOrder', queue: 'orders' });
+    // wait() may read the finished file before this process's watcher is told; let it catch up.
+    for (let i = 0; states.length < 2 && i < 100; i++) await new Promise((r) => setTimeout(r, 5));
     expect(states).toEqual(['running', 'succeeded']);
   });
 

@@ -35,7 +35,8 @@ function chooseStore(ctx: PluginContext<CqrsConfig>): Store {
   if (driver.name !== 'filesystem' && driver.name !== 'memory' && ctx.config.status.dir === undefined) {
     ctx.logger.warn({ driver: driver.name }, 'no status store for this queue driver yet: using the filesystem store (one machine only)');
   }
-  const queueDir = (driver as { dir?: unknown }).dir;
+  // The filesystem driver exposes its root directory; statuses live beside its queues.
+  const queueDir = (driver as { root?: unknown }).root;
   return new FilesystemStatusStore(ctx.config.status.dir ?? join(typeof queueDir === 'string' ? queueDir : 'var/queue', '.cqrs-status'));
 }
 

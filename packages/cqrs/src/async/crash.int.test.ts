@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { filesystemDriver } from '@ody/queue';
+import { afterEach, expect, it } from 'vitest';
+import { queuesOn, tempDir } from '../../test/harness.js';
+import { SlowCommand } from '../../test/fixtures/messages.js';
+import { createBuses } from '../buses/create.js';
+import { FilesystemStatusStore } from './fs-status-store.js';
+import { createAsyncCommands } from './runtime.js';
+
+const fixtures = join(import.meta.dirname, '../../test/fixtures');
+const children: ChildProcess[] = [];
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function startWorker(dir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(fixtures, 'command-worker.ts'), dir], {
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(fixtures, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+  });
+}
+
+it('a worker process SIGKILLed mid-command: the command is redelivered and completes once', async () => {
+  const { dir, remove } = tempDir('ody-cqrs-crash-');
+  const driver = filesystemDriver({ dir: join(dir, 'queue'), durable: true });
+  cleanups.push(remove, () => driver.close());
+  const buses = createBuses();
+  buses.registry.register('command', SlowCommand);
+  const producer = createAsyncCommands({ buses, store: new FilesystemStatusStore(join(dir, 'status')), queues: queuesOn(driver) });
+  const { commandBus } = buses;
+
+  writeFileSync(join(dir, 'hang'), '');
+  const { commandId } = await commandBus.dispatch(new SlowCommand('hello'));
+  const first = await startWorker(dir);
+  for (let i = 0; (await commandBus.status(commandId))?.state !== 'running' && i < 1000; i++) await new Promise((r) => setTimeout(r, 10));
+  expect((await commandBus.status(commandId))?.state).toBe('running');
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+
+  rmSync(join(dir, 'hang'));
+  const second = await startWorker(dir);
+  const result = (await commandBus.wait(commandId, { timeout: 20_000 })) as { echoed: string; by: number };
+  expect(result).toEqual({ echoed: 'hello', by: second.pid });
+  second.kill('SIGTERM');
+  await new Promise((r) => second.once('exit', r));
+
+  const log = readFileSync(join(dir, 'log'), 'utf8').trim().split('\n');
+  expect(log).toEqual([`start ${first.pid}`, `start ${second.pid}`, `done ${second.pid}`]);
+  expect(await commandBus.status(commandId)).toMatchObject({ state: 'succeeded', result: { echoed: 'hello', by: second.pid } });
+  expect((await driver.counts('slow')).failed).toBe(0);
+  void producer;
+});
