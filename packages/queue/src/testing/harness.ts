@@ -39,11 +39,11 @@ export class Harness {
 }
 
 /** Poll `check` until it returns true (bounded by `timeoutMs`); throws with `what` on timeout. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, intervalMs = 5): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await sleep(5);
+    await sleep(intervalMs);
   }
 }
 
