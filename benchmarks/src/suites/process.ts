@@ -1,0 +1,92 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ProcessManager } from '@ody/process';
+import { percentile } from '../measure.js';
+import type { Row, Suite } from '../types.js';
+
+const here = (file: string) => fileURLToPath(new URL(`./process/${file}`, import.meta.url));
+
+/** SIGKILL the child, then time until its replacement reports ready. */
+async function crashToReady(rounds: number): Promise<number[]> {
+  const pm = new ProcessManager({
+    processes: [
+      {
+        name: 'bench',
+        module: here('child.mjs'),
+        backoff: { initialMs: 0, factor: 1, maxMs: 0, resetAfterMs: 0 },
+        maxRestarts: rounds + 10,
+        output: { logger: false },
+      },
+    ],
+  });
+  await pm.start();
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const pid = pm.status()[0]!.pid!;
+    const ready = new Promise<void>((resolve) => pm.once('ready', () => resolve()));
+    const started = performance.now();
+    process.kill(pid, 'SIGKILL');
+    await ready;
+    samples.push(performance.now() - started);
+  }
+  await pm.close();
+  return samples;
+}
+
+/** Baseline: a bare fork() until its first IPC message (no supervisor, no crash detection). */
+async function rawForkToReady(rounds: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    const child = fork(here('raw-child.mjs'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    await new Promise((resolve) => child.once('message', resolve));
+    samples.push(performance.now() - started);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  return samples;
+}
+
+/** Manager CPU (% of one core) while supervising `count` idle processes for `ms`. */
+async function idleCpu(count: number, ms: number): Promise<number> {
+  const pm = new ProcessManager({
+    processes: [{ name: 'idle', command: 'sleep', args: ['600'], instances: count, output: { logger: false } }],
+  });
+  await pm.start();
+  await new Promise((r) => setTimeout(r, 500));
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const used = process.cpuUsage(cpu);
+  const wall = performance.now() - started;
+  await pm.close();
+  return ((used.user + used.system) / 1000 / wall) * 100;
+}
+
+const suite: Suite = {
+  name: 'process',
+  async run({ quick }) {
+    const rounds = quick ? 20 : 60;
+    const raw = await rawForkToReady(rounds);
+    const ody = await crashToReady(rounds);
+    const cpu = await idleCpu(50, quick ? 5_000 : 15_000);
+    const rows: Row[] = [
+      { name: 'ody crash→replacement ready p50', metric: 'ms', value: percentile(ody, 50) },
+      { name: 'ody crash→replacement ready p99', metric: 'ms', value: percentile(ody, 99) },
+      { name: 'bare fork→ready p50 (floor)', metric: 'ms', value: percentile(raw, 50) },
+      { name: 'bare fork→ready p99 (floor)', metric: 'ms', value: percentile(raw, 99) },
+      { name: 'manager CPU idle, 50 processes', metric: '% of one core', value: cpu },
+    ];
+    return {
+      rows,
+      ratios: { 'ody-crash-to-ready/bare-fork-p50': percentile(ody, 50) / percentile(raw, 50) },
+      notes: [
+        `${rounds} SIGKILLs of a defineProcess child (backoff 0); time from kill to the replacement's ctx.ready()`,
+        'floor: fork() of a bare module until its first IPC message, no supervisor (the cost of starting Node)',
+        `idle: 50 supervised \`sleep\` processes, no memory polling, manager CPU over ${quick ? 5 : 15} s`,
+      ],
+    };
+  },
+};
+
+export default suite;
