@@ -1,0 +1,47 @@
+import { createApplication, inject, token } from '@ody/core';
+import { Body, Controller, Get, HttpServer, httpPlugin, type Middleware, Param, Post } from '@ody/http';
+
+interface Users {
+  find(id: string): { id: string; name: string };
+}
+const UsersToken = token<Users>('@ody/bench/Users');
+
+@Controller('/')
+class UsersController {
+  constructor(@inject(UsersToken) private readonly users: Users) {}
+
+  @Get('/users/:id')
+  show(@Param('id') id: string) {
+    return this.users.find(id);
+  }
+
+  @Post('/echo')
+  echo(@Body() body: unknown) {
+    return body;
+  }
+}
+
+const poweredBy: Middleware = (ctx, next) => {
+  ctx.header('x-powered-by', 'ody');
+  return next();
+};
+
+/** The `ody-controller` peer: DI-resolved controller, one global middleware, @Param. */
+export async function createController(port: number): Promise<string> {
+  const { definePlugin } = await import('@ody/core');
+  const users = definePlugin({
+    name: 'users',
+    register(ctx) {
+      ctx.bind(UsersToken).toValue({ find: (id) => ({ id, name: `user-${id}` }) });
+    },
+  });
+  const app = await createApplication({
+    config: { app: { logLevel: 'silent' }, http: { host: '127.0.0.1', port, healthPath: false } },
+    envFile: false,
+    plugins: [users, httpPlugin({ controllers: [UsersController], middleware: [poweredBy] })],
+  });
+  await app.start();
+  const engine = app.get(HttpServer).engine;
+  if (engine !== 'native') throw new Error('uWS fallback shim: refusing to benchmark');
+  return engine;
+}

@@ -1,0 +1,101 @@
+// One benchmark peer per child process: `node --import tsx peer.ts <peer> <port>`; prints `ready`.
+import http from 'node:http';
+import { createRequire } from 'node:module';
+
+const [peer, portArg] = process.argv.slice(2);
+const port = Number(portArg);
+const user = (id: string) => ({ id, name: `user-${id}` });
+const ready = (extra = '') => console.log(`ready ${peer} ${extra}`);
+
+async function uwsRaw(): Promise<void> {
+  const uws = createRequire(import.meta.url)('uWebSockets.js');
+  if (!/\[native code\]/.test(Function.prototype.toString.call(uws.App))) throw new Error('uWS fallback shim: refusing to benchmark');
+  const app = uws.App();
+  app.get('/users/:id', (res: any, req: any) => {
+    const id = req.getParameter(0);
+    res.cork(() => {
+      res.writeHeader('content-type', 'application/json');
+      res.end(JSON.stringify(user(id)));
+    });
+  });
+  app.post('/echo', (res: any) => {
+    let aborted = false;
+    const chunks: Buffer[] = [];
+    res.onAborted(() => {
+      aborted = true;
+    });
+    res.onData((ab: ArrayBuffer, last: boolean) => {
+      chunks.push(Buffer.from(new Uint8Array(ab)));
+      if (!last || aborted) return;
+      const body = JSON.parse(Buffer.concat(chunks).toString());
+      res.cork(() => {
+        res.writeHeader('content-type', 'application/json');
+        res.end(JSON.stringify(body));
+      });
+    });
+  });
+  app.listen('127.0.0.1', port, (s: unknown) => (s ? ready('native') : process.exit(1)));
+}
+
+async function odyRoute(): Promise<void> {
+  const { createServer } = await import('@ody/http');
+  const { createLogger } = await import('@ody/core');
+  const server = createServer({ config: { host: '127.0.0.1', port, healthPath: false }, logger: createLogger({ level: 'silent' }) });
+  if (server.engine !== 'native') throw new Error('uWS fallback shim: refusing to benchmark');
+  server.router.get('/users/:id', (ctx) => user(ctx.params.id!));
+  await server.listen();
+  ready(server.engine);
+}
+
+async function odyController(): Promise<void> {
+  const { createController } = await import('./ody-controller.js');
+  const engine = await createController(port);
+  ready(engine);
+}
+
+async function hyperExpress(): Promise<void> {
+  const HyperExpress = (await import('hyper-express')).default;
+  const app = new HyperExpress.Server();
+  app.get('/users/:id', (req: any, res: any) => {
+    res.json(user(req.path_parameters.id));
+  });
+  await app.listen(port, '127.0.0.1');
+  ready();
+}
+
+async function fastifyPeer(): Promise<void> {
+  const Fastify = (await import('fastify')).default;
+  const app = Fastify({ logger: false });
+  app.get('/users/:id', async (req: any) => user(req.params.id));
+  app.post('/echo', async (req: any) => req.body);
+  await app.listen({ port, host: '127.0.0.1' });
+  ready();
+}
+
+async function nodeHttp(): Promise<void> {
+  const re = /^\/users\/([^/?]+)/;
+  http
+    .createServer((req, res) => {
+      const m = re.exec(req.url ?? '');
+      if (!m) {
+        res.statusCode = 404;
+        return res.end();
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(user(m[1]!)));
+    })
+    .listen(port, '127.0.0.1', () => ready());
+}
+
+const peers: Record<string, () => Promise<void>> = {
+  'uws-raw': uwsRaw,
+  'ody-route': odyRoute,
+  'ody-controller': odyController,
+  'hyper-express': hyperExpress,
+  fastify: fastifyPeer,
+  'node-http': nodeHttp,
+};
+peers[peer!]!().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
