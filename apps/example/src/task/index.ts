@@ -1,0 +1,15 @@
+import type { Application } from '@ody/core';
+import { TaskPoolToken, taskPlugin } from '@ody/task';
+
+const here = import.meta.url;
+
+/** The example's task module: src/task/tasks.ts from source, dist/task/tasks.js when built. */
+export const exampleTaskModule = here.endsWith('.ts') ? new URL('./tasks.ts', here) : new URL('./task/tasks.js', here);
+
+/** taskPlugin with the example's CPU-bound tasks on up to two threads. */
+export const exampleTaskPlugin = () => taskPlugin({ modules: [exampleTaskModule], minThreads: 1, maxThreads: 2 });
+
+/** Count primes below `limit` on the task pool instead of the event loop. */
+export function countPrimesOffThread(app: Application, limit: number): Promise<number> {
+  return app.get(TaskPoolToken).run('countPrimes', limit, { timeoutMs: 30_000 }) as Promise<number>;
+}
