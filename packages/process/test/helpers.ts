@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type ProcessDefinition, ProcessManager } from '../src/index.js';
+import type { ProcessDefinition, ProcessEventName, ProcessEvents, ProcessManager } from '../src/index.js';
 
 /** Absolute path of a fixture. */
 export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -29,8 +29,8 @@ export async function until(check: () => boolean, what: string, limitMs = 15_000
 }
 
 /** Collect every payload of one event. */
-export function record<K extends Parameters<ProcessManager['on']>[0]>(pm: ProcessManager, event: K) {
-  const seen: Parameters<Parameters<ProcessManager['on']>[1]>[0][] = [];
-  pm.on(event, (p) => seen.push(p as never));
-  return seen as never as import('../src/index.js').ProcessEvents[K][];
+export function record<K extends ProcessEventName>(pm: ProcessManager, event: K): ProcessEvents[K][] {
+  const seen: ProcessEvents[K][] = [];
+  pm.on(event, (payload) => seen.push(payload));
+  return seen;
 }

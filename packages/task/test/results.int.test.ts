@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { OdyError } from '@ody/core';
 import type { TaskPool } from '../src/index.js';
-import { pool } from './helpers.js';
+import { fixture, pool } from './helpers.js';
 
 describe('task results and errors', () => {
   let tasks: TaskPool;
@@ -76,5 +76,19 @@ describe('task results and errors', () => {
     expect(s).toMatchObject({ queued: 0, running: 0, threads: 2 });
     expect(s.p99Ms).toBeGreaterThanOrEqual(0);
     expect(s.meanMs).toBeGreaterThan(0);
+  });
+});
+
+describe('task modules with per-thread services', () => {
+  it('runs setup once per thread and hands its Application to every task', async () => {
+    const tasks = pool({ modules: [fixture('with-app.ts')] });
+    try {
+      const [id] = tasks.threadIds();
+      expect(await tasks.run('greet', 'ody')).toBe(`hello ody from thread ${id}`);
+      expect(await tasks.run('greet', 'again')).toContain('again');
+      expect(await tasks.run('setups', null)).toBe(1);
+    } finally {
+      await tasks.close();
+    }
   });
 });

@@ -77,7 +77,7 @@ export class PriorityQueue<T extends Queueable> {
     for (const p of this.order) {
       const fifo = this.levels.get(p)!;
       let head = fifo.peek();
-      while (head !== undefined && head.cancelled) {
+      while (head?.cancelled) {
         fifo.shift();
         head = fifo.peek();
       }

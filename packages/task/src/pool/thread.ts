@@ -71,7 +71,10 @@ export class Thread {
       batch[j] = r.id;
       batch[j + 1] = r.name;
       batch[j + 2] = r.payload;
-      if (r.transferList !== undefined) (transfer ??= []).push(...r.transferList);
+      if (r.transferList !== undefined) {
+        transfer ??= [];
+        transfer.push(...r.transferList);
+      }
     }
     this.worker.postMessage(batch, transfer);
   }
