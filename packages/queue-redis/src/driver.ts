@@ -173,6 +173,11 @@ export class RedisQueueDriver implements QueueDriver {
     this.closed = true;
     this.blocking.close();
     if (!this.ownsClient) return;
+    if (this.client.status !== 'ready') {
+      // Not connected (Redis down): QUIT would wait for a reconnect that may never come.
+      this.client.disconnect();
+      return;
+    }
     try {
       await this.client.quit();
     } catch {
