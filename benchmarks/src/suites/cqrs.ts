@@ -1,0 +1,59 @@
+import { alternate, median } from '../measure.js';
+import type { Suite } from '../types.js';
+import { roundTrip } from './cqrs/async.js';
+import { nestRunner, odyRunner } from './cqrs/sync.js';
+
+/**
+ * CQRS: sequential awaited commands/s through Ody's CommandBus (bare, and with two middlewares)
+ * against @nestjs/cqrs CommandBus.execute, alternating peers each round; then the async command
+ * round trip (dispatch → queue worker → wait) per queue driver.
+ */
+const suite: Suite = {
+  name: 'cqrs',
+  async run({ quick }) {
+    const n = quick ? 500_000 : 2_000_000;
+    const rounds = quick ? 5 : 9;
+    const bare = odyRunner(0);
+    const twoMw = odyRunner(2);
+    const nest = await nestRunner();
+    // Warm every peer up before measuring.
+    await bare(n / 5);
+    await twoMw(n / 5);
+    await nest.run(n / 5);
+    const samples = await alternate(rounds, {
+      'ody-bare': () => bare(n),
+      'ody-2mw': () => twoMw(n),
+      'nest-cqrs': () => nest.run(n),
+    });
+    await nest.close();
+    const sync = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v as number[])])) as Record<keyof typeof samples, number>;
+
+    const total = quick ? 2_000 : 10_000;
+    const inFlight = 16;
+    const memory = await roundTrip('memory', total, inFlight);
+    const fs = await roundTrip('filesystem', quick ? 1_000 : 5_000, inFlight);
+
+    return {
+      rows: [
+        { name: 'ody-bare', metric: 'commands/s', value: sync['ody-bare'] },
+        { name: 'ody-2mw', metric: 'commands/s', value: sync['ody-2mw'] },
+        { name: 'nest-cqrs', metric: 'commands/s', value: sync['nest-cqrs'] },
+        { name: 'async-memory', metric: 'commands/s', value: memory.perSecond },
+        { name: 'async-memory', metric: 'p99 ms', value: memory.p99Ms },
+        { name: 'async-filesystem', metric: 'commands/s', value: fs.perSecond },
+        { name: 'async-filesystem', metric: 'p99 ms', value: fs.p99Ms },
+      ],
+      ratios: {
+        'ody-bare/nest-cqrs': sync['ody-bare'] / sync['nest-cqrs'],
+        'ody-2mw/nest-cqrs': sync['ody-2mw'] / sync['nest-cqrs'],
+      },
+      notes: [
+        `sync: ${n.toLocaleString('en-US')} sequential awaited commands per sample, median of ${rounds} alternating rounds; handlers are async and return a number`,
+        'ody-2mw: two pass-through async middlewares that each count the message',
+        `async: ${inFlight} commands in flight, dispatch → in-process queue worker → commandBus.wait(); filesystem driver non-durable (no fsync), status store on the same disk`,
+      ],
+    };
+  },
+};
+
+export default suite;
