@@ -30,6 +30,34 @@ function decodeParam(v: string): string {
   }
 }
 
+/** The JS fallback shim keeps Node's IncomingMessage here; its getQuery/forEach are broken. */
+type ShimRequest = { request?: { url?: string; headers: Record<string, string | string[] | undefined> } };
+
+function readQuery(req: HttpRequest): string {
+  const shim = (req as unknown as ShimRequest).request;
+  if (shim !== undefined) {
+    const url = shim.url ?? '';
+    const i = url.indexOf('?');
+    return i < 0 ? '' : url.slice(i + 1);
+  }
+  return req.getQuery() ?? '';
+}
+
+function readPath(req: HttpRequest): string {
+  const url = req.getUrl();
+  const i = (req as unknown as ShimRequest).request === undefined ? -1 : url.indexOf('?');
+  return i < 0 ? url : url.slice(0, i);
+}
+
+function eachHeader(req: HttpRequest, cb: (k: string, v: string) => void): void {
+  const shim = (req as unknown as ShimRequest).request;
+  if (shim === undefined) return req.forEach(cb);
+  for (const [k, v] of Object.entries(shim.headers)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) cb(k, one);
+  }
+}
+
 /**
  * Handle one uWS request: register onAborted, copy everything off `req` synchronously, check URL and
  * header limits, attach the body reader (onData before any await), run the pipeline, answer.
@@ -45,8 +73,8 @@ export function handleRequest(
   if (env.draining || !env.limits.keepAlive) ex.closeAfter = true;
   const method = req.getMethod().toUpperCase();
   const isHead = method === 'HEAD';
-  const path = req.getUrl();
-  const qs = req.getQuery() ?? '';
+  const path = readPath(req);
+  const qs = readQuery(req);
   const limits = env.limits;
   let ctx: HttpContext | undefined;
   try {
@@ -57,7 +85,7 @@ export function handleRequest(
     }
     const headers: Record<string, string> = {};
     let headerBytes = 0;
-    req.forEach((k, v) => {
+    eachHeader(req, (k, v) => {
       headerBytes += k.length + v.length;
       const prev = headers[k];
       headers[k] = prev === undefined ? v : `${prev}${k === 'cookie' ? '; ' : ', '}${v}`;
