@@ -78,6 +78,25 @@ describe('IPC, output and lifecycle', () => {
     }
   });
 
+  it('children of a manager that dies of an uncaught error are killed from its exit hook', async () => {
+    const manager = spawn(process.execPath, ['--import', 'tsx', fixture('manager.ts'), 'commands'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    manager.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    try {
+      await until(() => out.includes('"pids"'), 'the manager to report its children', 30_000);
+      const { pids } = JSON.parse(out.slice(out.indexOf('{'), out.indexOf('}') + 1)) as { pids: number[] };
+      expect(pids).toHaveLength(2);
+      const code = await new Promise((resolve) => manager.once('exit', resolve));
+      expect(code).toBe(1);
+      await until(() => !pids.some(alive), 'the sleep children to be killed');
+      expect(pids.filter(alive)).toEqual([]);
+    } finally {
+      manager.kill('SIGKILL');
+    }
+  });
+
   it('processPlugin declares processes in config and stops them with the app', async () => {
     const app = await createApplication({
       envFile: false,

@@ -181,6 +181,7 @@ export class Instance {
       return;
     }
     const failed = code !== 0 || signal !== null;
+    if (failed) this.host.logger?.warn({ ...ref, code, signal, uptimeMs }, `[${this.def.name}#${this.index}] exited unexpectedly (code ${code}, signal ${signal})`);
     if (this.def.restart === 'never' || (this.def.restart === 'on-failure' && !failed)) {
       this.state = 'exited';
       this.failWaiters(exitedError);
