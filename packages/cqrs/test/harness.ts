@@ -21,7 +21,10 @@ export function queuesOn(driver: QueueDriver): { get(name: string): Queue } {
   return {
     get(name) {
       let q = map.get(name);
-      if (q === undefined) map.set(name, (q = new Queue(name, { driver })));
+      if (q === undefined) {
+        q = new Queue(name, { driver });
+        map.set(name, q);
+      }
       return q;
     },
   };

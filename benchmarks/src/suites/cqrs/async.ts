@@ -49,7 +49,16 @@ export async function roundTrip(kind: 'memory' | 'filesystem', total: number, in
     buses,
     store,
     routes: { Ping: 'ping' },
-    queues: { get: (name) => queues.get(name) ?? (queues.set(name, new Queue(name, { driver })), queues.get(name)!) },
+    queues: {
+    get: (name) => {
+      let q = queues.get(name);
+      if (q === undefined) {
+        q = new Queue(name, { driver });
+        queues.set(name, q);
+      }
+      return q;
+    },
+    },
     worker: { concurrency: inFlight, waitMs: 1000 },
   });
   runtime.startWorkers();

@@ -66,7 +66,10 @@ export class Watchers {
 
   add(id: string, listener: (r: CommandRecord) => void): () => void {
     let set = this.byId.get(id);
-    if (set === undefined) this.byId.set(id, (set = new Set()));
+    if (set === undefined) {
+      set = new Set();
+      this.byId.set(id, set);
+    }
     set.add(listener);
     return () => {
       set.delete(listener);

@@ -17,7 +17,10 @@ const Ping = defineCommand<{ n: number }, number>('Ping');
 
 // Type-level checks: the calls below are compiled (tsc/vitest typecheck) but never awaited for values,
 // so every promise is caught to keep the run clean.
-const silence = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
+const silence = <T>(p: Promise<T>) => {
+  p.catch(() => undefined);
+  return p;
+};
 
 describe('message typing', () => {
   it('types execute() by the result the command declares', () => {

@@ -29,7 +29,7 @@ class PlaceOrderHandler {
     @inject(Orders) private readonly orders: Map<string, number>,
     @inject(EventBus) private readonly events: EventBus,
   ) {}
-  async execute(cmd: PlaceOrder): Promise<string> {
+  async execute(_cmd: PlaceOrder): Promise<string> {
     const id = `o-${this.orders.size + 1}`;
     this.orders.set(id, 1);
     await this.events.publish(new OrderPlaced(id));
