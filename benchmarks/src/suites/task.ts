@@ -44,6 +44,17 @@ async function throughput(total: number, inFlight: number, submit: (i: number) =
   return total / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+/** Tasks per second for `total` tasks submitted in bursts of `burst` (Promise.all per burst). */
+async function bursts(total: number, burst: number, submit: (i: number) => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let done = 0; done < total; done += burst) {
+    const wave: Promise<unknown>[] = [];
+    for (let i = 0; i < burst; i++) wave.push(submit(done + i));
+    await Promise.all(wave);
+  }
+  return total / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
 async function warm(peer: Peer): Promise<void> {
   await throughput(2_000, 256, (i) => peer.add(i, 1));
   await peer.fib(20);
@@ -64,6 +75,11 @@ const suite: Suite = {
       piscina: () => throughput(total, inFlight, (i) => peers.piscina.add(i, 1)),
     });
     for (const [name, samples] of Object.entries(trivial)) rows.push({ name: `${name} add (2 threads)`, metric: 'tasks/s', value: Math.round(median(samples)) });
+    const burst = await alternate(rounds, {
+      'ody-task': () => bursts(total, 1_000, (i) => peers['ody-task'].add(i, 1)),
+      piscina: () => bursts(total, 1_000, (i) => peers.piscina.add(i, 1)),
+    });
+    for (const [name, samples] of Object.entries(burst)) rows.push({ name: `${name} add, bursts of 1000 (2 threads)`, metric: 'tasks/s', value: Math.round(median(samples)) });
     const fibN = 25;
     const fibTotal = quick ? 200 : 400;
     const cpu = await alternate(quick ? 3 : 5, {
@@ -83,11 +99,12 @@ const suite: Suite = {
       rows,
       ratios: {
         'ody-task/piscina': median(trivial['ody-task']) / median(trivial.piscina),
+        'ody-task/piscina (bursts)': median(burst['ody-task']) / median(burst.piscina),
         'ody-task-cpu/piscina-cpu': median(cpu['ody-task']) / median(cpu.piscina),
         'ody-task-2-threads/1-thread (fib)': median(cpu['ody-task']) / oneThread,
       },
       notes: [
-        `trivial: ${total} add tasks per round, ${inFlight} in flight, ${rounds} alternating rounds, median`,
+        `trivial: ${total} add tasks per round, ${inFlight} in flight (or bursts of 1000 awaited together), ${rounds} alternating rounds, median`,
         `cpu: ${fibTotal} fib(${fibN}) tasks, 16 in flight; scaling = 2 threads vs 1 thread`,
         'each peer uses its defaults otherwise (ody-task batches tasks per message; piscina posts one per task)',
       ],
