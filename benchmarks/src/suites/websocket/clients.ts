@@ -1,0 +1,54 @@
+// A load-generator process: `node clients.ts <url> <count> <mode> <messages>`. Opens `count` ws
+// clients (mode `ody` subscribes through the protocol; `raw` is subscribed by the server), prints
+// `ready`, then counts `tick` frames and prints one JSON line of results when every client has all
+// messages or when deliveries stop for 3 s.
+import WebSocket from 'ws';
+
+const [url, countArg, mode, messagesArg] = process.argv.slice(2);
+const count = Number(countArg);
+const messages = Number(messagesArg);
+let delivered = 0;
+let first = 0;
+let last = 0;
+const latencies: number[] = [];
+const done = new Set<number>();
+const perClient = new Array<number>(count).fill(0);
+let idleTimer: NodeJS.Timeout | undefined;
+
+function finish(): void {
+  process.stdout.write(`${JSON.stringify({ delivered, first, last, latencies })}\n`);
+  process.exit(0);
+}
+
+function open(k: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url!, { perMessageDeflate: false });
+    ws.on('error', reject);
+    ws.on('message', (raw) => {
+      const frame = JSON.parse(raw.toString()) as { event: string; id?: number; data: { t: number } };
+      if (frame.event === 'tick') {
+        const now = performance.timeOrigin + performance.now();
+        if (delivered === 0) first = now;
+        last = now;
+        delivered++;
+        // Sample latency on every 10th client to keep memory small.
+        if (k % 10 === 0) latencies.push(now - frame.data.t);
+        if (++perClient[k]! === messages) {
+          done.add(k);
+          if (done.size === count) finish();
+        }
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(finish, 3000);
+      } else if (frame.event === 'ack') resolve();
+    });
+    ws.on('open', () => {
+      if (mode === 'ody') ws.send(JSON.stringify({ type: 'subscribe', channel: 'bench', id: 1 }));
+      else resolve();
+    });
+  });
+}
+
+for (let k = 0; k < count; k += 50) {
+  await Promise.all(Array.from({ length: Math.min(50, count - k) }, (_, j) => open(k + j)));
+}
+process.stdout.write('ready\n');
