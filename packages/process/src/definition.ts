@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from '@ody/core';
@@ -115,9 +116,15 @@ export function resolveDefinition(definition: ProcessDefinition): ResolvedDefini
     });
   }
   const module = d.module === undefined ? undefined : d.module instanceof URL ? fileURLToPath(d.module) : d.module.startsWith('file:') ? fileURLToPath(d.module) : d.module;
+  const modulePath = module === undefined ? undefined : isAbsolute(module) ? module : resolve(d.cwd ?? process.cwd(), module);
+  if (modulePath !== undefined && !existsSync(modulePath)) {
+    throw new ProcessError('ODY_PROCESS_INVALID_DEFINITION', `Process '${d.name}': module ${modulePath} does not exist. Point 'module' at a built .js file (or an absolute path).`, {
+      details: { name: d.name, module: modulePath },
+    });
+  }
   return {
     ...d,
-    module: module === undefined ? undefined : isAbsolute(module) ? module : resolve(d.cwd ?? process.cwd(), module),
+    module: modulePath,
     stopSignal: d.stopSignal as NodeJS.Signals,
     waitReady: d.waitReady ?? module !== undefined,
     output: d.output,

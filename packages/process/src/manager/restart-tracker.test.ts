@@ -25,8 +25,10 @@ describe('RestartTracker', () => {
 
 describe('definitions, output and status', () => {
   it('fills defaults and resolves module paths', () => {
-    const d = resolveDefinition({ name: 'w', module: 'worker.js', cwd: '/srv/app' });
-    expect(d).toMatchObject({ module: '/srv/app/worker.js', instances: 1, restart: 'always', stopSignal: 'SIGTERM', waitReady: true });
+    const here = import.meta.dirname;
+    const d = resolveDefinition({ name: 'w', module: 'output.ts', cwd: here });
+    expect(d).toMatchObject({ module: `${here}/output.ts`, instances: 1, restart: 'always', stopSignal: 'SIGTERM', waitReady: true });
+    expect(() => resolveDefinition({ name: 'gone', module: '/nonexistent/worker.js' })).toThrow(/does not exist/);
     expect(resolveDefinition({ name: 'c', command: 'sleep' }).waitReady).toBe(false);
     expect(() => resolveDefinition({ name: 'bad', command: 'x', stopSignal: 'TERM' as NodeJS.Signals, instances: 1.5 })).toThrow(/stopSignal.*instances|instances.*stopSignal/);
   });
