@@ -71,20 +71,27 @@ describe('filesystem driver across processes', () => {
     const producer = spawnChild('producer.ts', [root, name, '0', String(total), JSON.stringify({ attempts: 3 })]);
     expect(await exited(producer)).toBe(0);
     const logs: string[] = [];
+    const logOf = new Map<ChildProcess, string>();
     const start = () => {
       const log = join(root, `kill-${logs.length}.log`);
       logs.push(log);
-      return spawnChild('consumer.ts', [root, name, log, '150', '7', '300']);
+      const child = spawnChild('consumer.ts', [root, name, log, '300', '7', '300', '4']);
+      logOf.set(child, log);
+      return child;
     };
     let live = [start(), start(), start()];
     await Promise.all(live.map(ready));
     const driver = filesystemDriver({ dir: root });
     const queue = new Queue(name, { driver });
     for (let round = 0; round < 4; round++) {
-      // Kill once a fresh batch of jobs is running.
-      const before = lines(logs).filter((l) => l[0] === 'start').length;
-      await until(`round ${round}: jobs running`, () => lines(logs).filter((l) => l[0] === 'start').length > before + 5, 30_000, 20);
+      // Kill a consumer while it is mid-job (a start line without its done line in its own log).
       const victim = live[round % live.length]!;
+      const victimLog = logOf.get(victim)!;
+      await until(`round ${round}: victim mid-job`, () => {
+        const own = lines([victimLog]);
+        const done = new Set(own.filter((l) => l[0] === 'done').map((l) => `${l[1]} ${l[2]} ${l[3]}`));
+        return own.some((l) => l[0] === 'start' && !done.has(`${l[1]} ${l[2]} ${l[3]}`));
+      }, 30_000, 20);
       victim.kill('SIGKILL');
       await exited(victim);
       const replacement = start();
