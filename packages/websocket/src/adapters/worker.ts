@@ -8,6 +8,11 @@ import { type Adapter, type AdapterSink, memberFrame } from './adapter.js';
 export interface WorkerAdapterOptions {
   /** BroadcastChannel name shared by the workers of one server; default `default`. */
   name?: string;
+  /**
+   * Every worker announces itself this often; one silent for 3 intervals (a crashed thread never
+   * says goodbye) is dropped and its members removed. Default 1000 ms.
+   */
+  heartbeatMs?: number;
 }
 
 type Relay =
@@ -32,6 +37,8 @@ export class WorkerAdapter implements Adapter {
   private channel?: BroadcastChannel;
   private sink?: AdapterSink;
   private countTimer?: NodeJS.Immediate;
+  private beatTimer?: NodeJS.Timeout;
+  private readonly lastSeen = new Map<string, number>();
 
   constructor(private readonly options: WorkerAdapterOptions = {}) {}
 
@@ -44,6 +51,9 @@ export class WorkerAdapter implements Adapter {
     this.channel = channel;
     this.counts.set(this.origin, 0);
     this.post({ t: 'hello', o: this.origin });
+    const every = this.options.heartbeatMs ?? 1000;
+    this.beatTimer = setInterval(() => this.beat(every), every);
+    this.beatTimer.unref();
   }
 
   publish(channel: string, frame: string, except?: string): void {
@@ -81,6 +91,7 @@ export class WorkerAdapter implements Adapter {
 
   async close(): Promise<void> {
     if (this.countTimer) clearImmediate(this.countTimer);
+    clearInterval(this.beatTimer);
     this.post({ t: 'bye', o: this.origin });
     this.channel?.close();
     this.channel = undefined;
@@ -91,12 +102,26 @@ export class WorkerAdapter implements Adapter {
     this.channel?.postMessage(message);
   }
 
+  /** Announce this worker (with its count) and forget workers that went silent. */
+  private beat(every: number): void {
+    this.post({ t: 'count', o: this.origin, n: this.counts.get(this.origin) ?? 0 });
+    const cutoff = performance.now() - 3 * every;
+    for (const [origin, seen] of this.lastSeen) {
+      if (seen >= cutoff) continue;
+      this.lastSeen.delete(origin);
+      this.counts.delete(origin);
+      for (const t of this.presence.dropOrigin(origin)) this.emit(t);
+    }
+  }
+
   private emit(t: PresenceTransition | undefined): void {
     if (t) this.sink?.deliver(t.channel, memberFrame(t.kind, t.channel, t.member), t.connectionId);
   }
 
   private receive(m: Relay): void {
     if (!this.sink || m.o === this.origin) return;
+    if (m.t === 'bye') this.lastSeen.delete(m.o);
+    else this.lastSeen.set(m.o, performance.now());
     switch (m.t) {
       case 'pub':
         this.sink.deliver(m.c, m.f, m.x);
