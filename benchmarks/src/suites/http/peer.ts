@@ -3,6 +3,8 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 
 const [peer, portArg] = process.argv.slice(2);
+// Profiling aid: exit cleanly (so --cpu-prof writes) after this many ms.
+if (process.env.PEER_EXIT_AFTER_MS) setTimeout(() => process.exit(0), Number(process.env.PEER_EXIT_AFTER_MS));
 const port = Number(portArg);
 const user = (id: string) => ({ id, name: `user-${id}` });
 const ready = (extra = '') => console.log(`ready ${peer} ${extra}`);

@@ -14,6 +14,14 @@ export interface Exchange {
   readonly trustProxy?: boolean;
 }
 
+/** Values parsed by a route's schemas. */
+export interface ValidValues {
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+  headers?: unknown;
+}
+
 const detached: Exchange = { aborted: false, onAbort() {}, remoteAddress: () => '' };
 
 /**
@@ -33,10 +41,6 @@ export class HttpContext<P extends Record<string, string> = Record<string, strin
   readonly headers: Record<string, string>;
   /** Route params (`*` holds a wildcard's match). */
   params: P;
-  /** Per-request scratch space for middleware. */
-  readonly state: Record<string, unknown> = {};
-  /** Values parsed by the route's schemas (params, query, body, headers). */
-  readonly valid: { params?: unknown; query?: unknown; body?: unknown; headers?: unknown } = {};
   /** Response status (default 200; 204 when the body is undefined). */
   statusCode = 200;
   /** Response body; the handler's return value lands here. Middleware may replace it. */
@@ -44,13 +48,15 @@ export class HttpContext<P extends Record<string, string> = Record<string, strin
   /** Response headers as [name, value] pairs (several set-cookie allowed). */
   responseHeaders: Array<[string, string]> | undefined = undefined;
   /** Request id (set by the requestId middleware). */
-  requestId?: string;
+  requestId: string | undefined = undefined;
   /** @internal */
   readonly exchange: Exchange;
-  private parsedQuery?: Record<string, string | string[]>;
-  private requestBody?: RequestBody;
-  private cookieJar?: Cookies;
-  private abortController?: AbortController;
+  private parsedQuery: Record<string, string | string[]> | undefined = undefined;
+  private requestBody: RequestBody | undefined = undefined;
+  private cookieJar: Cookies | undefined = undefined;
+  private abortController: AbortController | undefined = undefined;
+  private stateBag: Record<string, unknown> | undefined = undefined;
+  private validBag: ValidValues | undefined = undefined;
 
   constructor(method: string, path: string, querystring: string, headers: Record<string, string>, params: P, exchange: Exchange = detached) {
     this.method = method;
@@ -59,6 +65,18 @@ export class HttpContext<P extends Record<string, string> = Record<string, strin
     this.headers = headers;
     this.params = params;
     this.exchange = exchange;
+  }
+
+  /** Per-request scratch space for middleware. */
+  get state(): Record<string, unknown> {
+    this.stateBag ??= {};
+    return this.stateBag;
+  }
+
+  /** Values parsed by the route's schemas (params, query, body, headers). */
+  get valid(): ValidValues {
+    this.validBag ??= {};
+    return this.validBag;
   }
 
   /** Query parameters; repeated keys become arrays. */

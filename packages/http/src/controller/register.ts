@@ -40,7 +40,7 @@ function extractorFor(source: ArgSource | undefined, options: RouteOptions, wher
       const location = kind === 'param' ? 'params' : 'query';
       const read = (ctx: HttpContext) => (kind === 'param' ? ctx.params : ctx.query) as Record<string, unknown>;
       if (name === undefined) return sync(schema === undefined ? read : (ctx) => validateValue(location, schema, read(ctx)));
-      if (schema === undefined) return sync((ctx) => read(ctx)[name]);
+      if (schema === undefined) return sync(kind === 'param' ? (ctx) => ctx.params[name] : (ctx) => ctx.query[name]);
       return sync((ctx) => {
         const r = schema.safeParse(read(ctx)[name]);
         if (r.success) return r.data;

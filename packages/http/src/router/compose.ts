@@ -14,18 +14,25 @@ export type Pipeline = (ctx: HttpContext) => unknown;
 export function compose(middleware: readonly Middleware[], terminal: Terminal): Pipeline {
   if (middleware.length === 0) return terminal;
   const stack = [...middleware];
+  const n = stack.length;
   return (ctx) => {
     let last = -1;
     const dispatch = (i: number): Promise<void> => {
       if (i <= last) return Promise.reject(new Error('next() was called more than once in one middleware.'));
       last = i;
       try {
-        if (i === stack.length) return Promise.resolve(terminal(ctx)).then(() => undefined);
-        return Promise.resolve(stack[i]!(ctx, () => dispatch(i + 1))).then(() => undefined);
+        const r = i === n ? terminal(ctx) : stack[i]!(ctx, () => dispatch(i + 1));
+        return isThenable(r) ? (r as Promise<void>) : RESOLVED;
       } catch (err) {
         return Promise.reject(err);
       }
     };
     return dispatch(0);
   };
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+function isThenable(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
 }

@@ -16,6 +16,8 @@ export interface RequestEnv extends InFlight {
   cookieSecret: string | undefined;
   trustProxy: boolean;
   draining: boolean;
+  /** Running on the uWS JS fallback shim (its request accessors need workarounds). */
+  readonly shim: boolean;
   logError(err: unknown, ctx: HttpContext): void;
 }
 
@@ -68,13 +70,15 @@ export function handleRequest(
   req: HttpRequest,
   pattern: RoutePattern | undefined,
   pipeline: () => Pipeline,
+  knownMethod?: string,
 ): void {
   const ex = new UwsExchange(res, env, env.cookieSecret, env.trustProxy);
   if (env.draining || !env.limits.keepAlive) ex.closeAfter = true;
-  const method = req.getMethod().toUpperCase();
+  const method = knownMethod ?? req.getMethod().toUpperCase();
   const isHead = method === 'HEAD';
-  const path = readPath(req);
-  const qs = readQuery(req);
+  const shim = env.shim;
+  const path = shim ? readPath(req) : req.getUrl();
+  const qs = shim ? readQuery(req) : (req.getQuery() ?? '');
   const limits = env.limits;
   let ctx: HttpContext | undefined;
   try {
@@ -85,11 +89,13 @@ export function handleRequest(
     }
     const headers: Record<string, string> = {};
     let headerBytes = 0;
-    eachHeader(req, (k, v) => {
+    const onHeader = (k: string, v: string) => {
       headerBytes += k.length + v.length;
       const prev = headers[k];
       headers[k] = prev === undefined ? v : `${prev}${k === 'cookie' ? '; ' : ', '}${v}`;
-    });
+    };
+    if (shim) eachHeader(req, onHeader);
+    else req.forEach(onHeader);
     if (headerBytes > limits.maxHeaderBytes) {
       throw new HttpError(431, 'ODY_HTTP_HEADERS_TOO_LARGE', `Request headers exceed ${limits.maxHeaderBytes} bytes.`, {
         details: { limit: limits.maxHeaderBytes },

@@ -19,7 +19,7 @@ function isWebStream(v: object): v is ReadableStream {
 /** Write the status line and headers (inside a cork). */
 function writeHead(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, skipLength: boolean): void {
   const res = ex.res;
-  res.writeStatus(statusLine(status));
+  if (status !== 200) res.writeStatus(statusLine(status)); // uWS answers 200 OK by default
   const hs = ctx.responseHeaders;
   let typed = false;
   if (hs !== undefined) {

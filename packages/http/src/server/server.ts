@@ -41,6 +41,8 @@ export class UwsHttpServer implements RequestEnv {
   readonly limits: HttpLimits;
   readonly cookieSecret: string | undefined;
   readonly trustProxy: boolean;
+  /** @internal */
+  readonly shim: boolean;
   private readonly app: TemplatedApp;
   private readonly uwsModule: ReturnType<typeof loadEngine>['uws'];
   private listenSocket?: us_listen_socket;
@@ -60,6 +62,7 @@ export class UwsHttpServer implements RequestEnv {
     this.logger = options.logger ?? createLogger({ name: 'http' });
     const info = loadEngine();
     this.engine = info.engine;
+    this.shim = info.engine === 'fallback';
     this.uwsModule = info.uws;
     if (info.engine === 'fallback') {
       this.logger.warn(
@@ -197,7 +200,8 @@ export class UwsHttpServer implements RequestEnv {
 
   private mount(route: RouteRecord): void {
     const { pattern } = route;
-    const handler = (res: HttpResponse, req: HttpRequest) => handleRequest(this, res, req, pattern, () => route.pipeline);
+    const method = route.method;
+    const handler = (res: HttpResponse, req: HttpRequest) => handleRequest(this, res, req, pattern, () => route.pipeline, method);
     if (route.method === 'HEAD' || route.method === 'GET') {
       const slotKey = pattern.shape;
       const hadSlot = this.headSlots.has(slotKey);
@@ -205,7 +209,7 @@ export class UwsHttpServer implements RequestEnv {
       if (!hadSlot) {
         this.app.head(pattern.path, (res, req) => {
           const r = this.headSlots.get(slotKey)!;
-          handleRequest(this, res, req, r.pattern, () => r.pipeline);
+          handleRequest(this, res, req, r.pattern, () => r.pipeline, 'HEAD');
         });
       }
       if (route.method === 'HEAD') return;
