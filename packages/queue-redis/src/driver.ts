@@ -11,7 +11,7 @@ import { QueueRedisError } from './errors.js';
 import { KEY_NAMES, queueKeys } from './keys.js';
 import { type RedisDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type ScriptClient, defineScripts } from './scripts.js';
-import { SettleBatcher } from './settle-batcher.js';
+import { type ClaimResult, SettleBatcher } from './settle-batcher.js';
 
 const MARKER = KEY_NAMES.indexOf('marker');
 const PAUSED = KEY_NAMES.indexOf('paused');
@@ -129,6 +129,7 @@ export class RedisQueueDriver implements QueueDriver {
 
   async pause(queue: string): Promise<void> {
     this.open();
+    await this.batchers.get(queue)?.drain();
     await this.client.set(this.keys(queue)[PAUSED]!, '1');
   }
 
@@ -145,6 +146,7 @@ export class RedisQueueDriver implements QueueDriver {
 
   async counts(queue: string): Promise<JobCounts> {
     this.open();
+    await this.batchers.get(queue)?.drain();
     const [waiting, delayed, active, completed, failed] = await this.client.odyCounts(...this.keys(queue));
     return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, failed: failed! };
   }
@@ -172,6 +174,9 @@ export class RedisQueueDriver implements QueueDriver {
     if (this.closed) return;
     this.closed = true;
     this.blocking.close();
+    if (this.client.status === 'ready') {
+      await Promise.all([...this.batchers.values()].map((b) => b.drain()));
+    }
     if (!this.ownsClient) return;
     if (this.client.status !== 'ready') {
       // Not connected (Redis down): QUIT would wait for a reconnect that may never come.
@@ -205,7 +210,7 @@ export class RedisQueueDriver implements QueueDriver {
   }
 
   /** One settle+claim; when the claim is aborted meanwhile, jobs it got are released back to ready. */
-  private claimOnce(queue: string, o: ClaimOptions): Promise<{ jobs: ClaimedJob[]; nextDue: number }> {
+  private claimOnce(queue: string, o: ClaimOptions): Promise<ClaimResult> {
     const b = this.batcher(queue);
     const pending = b.claim(o.max, o.leaseMs);
     const signal = o.signal;
@@ -234,7 +239,10 @@ export class RedisQueueDriver implements QueueDriver {
   private batcher(queue: string): SettleBatcher {
     let b = this.batchers.get(queue);
     if (b === undefined) {
-      b = new SettleBatcher(this.client, this.keys(queue), this.options.retention, this.instanceId, this.options.maxOpsPerCall);
+      const o = this.options;
+      b = new SettleBatcher(this.client, this.keys(queue), o.retention, this.instanceId, {
+        maxOps: o.maxOpsPerCall, prefetch: o.prefetch, prefetchHoldMs: o.prefetchHoldMs,
+      });
       this.batchers.set(queue, b);
     }
     return b;

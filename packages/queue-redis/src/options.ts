@@ -34,6 +34,13 @@ export interface RedisDriverOptions {
   maxOpsPerCall?: number;
   /** Jobs per push script call in pushBulk (calls are pipelined). Default 500. */
   pushChunk?: number;
+  /**
+   * Claim the next jobs in the same script that acks finished ones (as many as finished), held locally
+   * for the worker's next claim. Default true. Held jobs are leased: if the process dies they count a stall.
+   */
+  prefetch?: boolean;
+  /** Prefetched jobs nobody claimed go back to ready after this many ms. Default 50. */
+  prefetchHoldMs?: number;
 }
 
 /** Options with defaults applied. */
@@ -44,6 +51,8 @@ export interface ResolvedOptions {
   recoverBatch: number;
   maxOpsPerCall: number;
   pushChunk: number;
+  prefetch: boolean;
+  prefetchHoldMs: number;
 }
 
 function int(name: string, value: unknown, min: number, fallback: number): number {
@@ -79,5 +88,7 @@ export function resolveOptions(o: RedisDriverOptions): ResolvedOptions {
     recoverBatch: int('recoverBatch', o.recoverBatch, 1, 1000),
     maxOpsPerCall: int('maxOpsPerCall', o.maxOpsPerCall, 1, 500),
     pushChunk: int('pushChunk', o.pushChunk, 1, 500),
+    prefetch: o.prefetch ?? true,
+    prefetchHoldMs: int('prefetchHoldMs', o.prefetchHoldMs, 1, 50),
   };
 }

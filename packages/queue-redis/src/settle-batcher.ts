@@ -16,8 +16,14 @@ export interface SettleOp {
 interface ClaimRequest {
   max: number;
   leaseMs: number;
-  resolve: (r: { jobs: ClaimedJob[]; nextDue: number }) => void;
+  resolve: (r: ClaimResult) => void;
   reject: (err: unknown) => void;
+}
+
+/** Jobs a claim got, and when the next delayed job is due (-1: none). */
+export interface ClaimResult {
+  jobs: ClaimedJob[];
+  nextDue: number;
 }
 
 /** Retention limits passed to the settle script. */
@@ -28,23 +34,42 @@ export interface RetentionArgs {
   failAgeMs: number;
 }
 
+/** Settings of a batcher. */
+export interface BatcherOptions {
+  maxOps: number;
+  /** Claim the next jobs in the same script as acks (see Prefetch). */
+  prefetch: boolean;
+  /** Unclaimed prefetched jobs go back to ready after this many ms. */
+  prefetchHoldMs: number;
+}
+
+const FINISHING = new Set<SettleOp['kind']>(['c', 'r', 'f']);
 let tokenCounter = 0;
 
 /**
  * Coalesces completes/retries/fails/extends and claims of one queue issued in the same tick into one
  * settle script call: N acks and the next claim cost one round trip.
+ *
+ * Prefetch: a worker claims again right after its acks resolve. So when a batch finishes k jobs and
+ * this queue was claimed from recently, the same script also claims up to k jobs into a small local
+ * buffer that the next claim takes without a round trip. Jobs nobody takes within prefetchHoldMs —
+ * and all of them before counts/pause/close — are released to the front of ready (no stall counted).
  */
 export class SettleBatcher {
   private ops: SettleOp[] = [];
   private claims: ClaimRequest[] = [];
   private scheduled = false;
+  private buffer: { job: ClaimedJob; expires: number }[] = [];
+  private bufferLeaseMs = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
+  private lastClaim: { at: number; max: number; leaseMs: number } | undefined;
 
   constructor(
     private readonly client: ScriptClient,
     private readonly keys: string[],
     private readonly retention: RetentionArgs,
     private readonly instanceId: string,
-    private readonly maxOps: number,
+    private readonly options: BatcherOptions,
   ) {}
 
   /** Queue one op; resolves with the script's verdict (false: lease no longer held). */
@@ -55,12 +80,38 @@ export class SettleBatcher {
     });
   }
 
-  /** Claim up to max jobs in the next settle call. */
-  claim(max: number, leaseMs: number): Promise<{ jobs: ClaimedJob[]; nextDue: number }> {
+  /** Claim up to max jobs: from the prefetch buffer when it has some, else in the next settle call. */
+  claim(max: number, leaseMs: number): Promise<ClaimResult> {
+    this.lastClaim = { at: Date.now(), max, leaseMs };
+    if (this.buffer.length > 0) {
+      const now = Date.now();
+      const fresh = leaseMs === this.bufferLeaseMs ? this.buffer.filter((b) => b.expires > now) : [];
+      const taken = fresh.slice(0, max);
+      const stale = this.buffer.filter((b) => !fresh.includes(b));
+      this.buffer = this.buffer.filter((b) => !taken.includes(b));
+      this.releaseAll(stale);
+      if (taken.length > 0) return Promise.resolve({ jobs: taken.map((b) => b.job), nextDue: -1 });
+    }
     return new Promise((resolve, reject) => {
       this.claims.push({ max, leaseMs, resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Release every prefetched job now and wait until Redis has them back in ready. */
+  async drain(): Promise<void> {
+    const pending = this.releaseAll(this.buffer);
+    await Promise.all(pending);
+  }
+
+  private releaseAll(entries: { job: ClaimedJob }[]): Promise<boolean>[] {
+    const released = new Set(entries);
+    this.buffer = this.buffer.filter((b) => !released.has(b));
+    if (this.buffer.length === 0 && this.holdTimer) {
+      clearTimeout(this.holdTimer);
+      this.holdTimer = undefined;
+    }
+    return entries.map((e) => this.op('x', `${e.job.id}|${e.job.lease}`).catch(() => false));
   }
 
   private schedule(): void {
@@ -72,15 +123,29 @@ export class SettleBatcher {
   private flush(): void {
     this.scheduled = false;
     while (this.ops.length > 0 || this.claims.length > 0) {
-      const ops = this.ops.splice(0, this.maxOps);
+      const ops = this.ops.splice(0, this.options.maxOps);
       const claims = this.ops.length === 0 ? this.claims.splice(0) : [];
       void this.send(ops, claims);
     }
   }
 
+  /** How many jobs to prefetch with a batch that has no claim of its own. */
+  private prefetchFor(ops: SettleOp[]): number {
+    const last = this.lastClaim;
+    if (!this.options.prefetch || last === undefined || Date.now() - last.at > 1000) return 0;
+    let finishing = 0;
+    for (const o of ops) if (FINISHING.has(o.kind)) finishing++;
+    return Math.min(finishing, last.max) - this.buffer.length;
+  }
+
   private async send(ops: SettleOp[], claims: ClaimRequest[]): Promise<void> {
-    const max = claims.reduce((n, c) => n + c.max, 0);
-    const leaseMs = claims.reduce((m, c) => Math.max(m, c.leaseMs), 0);
+    let max = claims.reduce((n, c) => n + c.max, 0);
+    let leaseMs = claims.reduce((m, c) => Math.max(m, c.leaseMs), 0);
+    const prefetch = claims.length === 0 ? Math.max(0, this.prefetchFor(ops)) : 0;
+    if (prefetch > 0) {
+      max = prefetch;
+      leaseMs = this.lastClaim!.leaseMs;
+    }
     const tokenBase = `${this.instanceId}.${(tokenCounter++).toString(36)}.`;
     const r = this.retention;
     const args: (string | number)[] = [
@@ -95,22 +160,33 @@ export class SettleBatcher {
       for (const c of claims) c.reject(err);
       return;
     }
-    const results = reply[0] as number[];
-    for (let i = 0; i < ops.length; i++) ops[i]!.resolve(results[i] === 1);
     const nextDue = Number(reply[1]);
     const jobs: ClaimedJob[] = [];
     for (let i = 2, k = 0; i < reply.length; i += 3, k++) {
-      const id = reply[i] as string;
-      jobs.push(toClaimed(id, reply[i + 1] as string | null, reply[i + 2] as string | null, `${tokenBase}${2 * k + 1}`));
+      jobs.push(toClaimed(reply[i] as string, reply[i + 1] as string | null, reply[i + 2] as string | null, `${tokenBase}${2 * k + 1}`));
     }
-    if (claims.length === 1) {
-      claims[0]!.resolve({ jobs, nextDue });
-      return;
-    }
+    // Fill the buffer before resolving the acks: the worker claims again as soon as they resolve.
+    if (prefetch > 0 && jobs.length > 0) this.hold(jobs, leaseMs);
+    const results = reply[0] as number[];
+    for (let i = 0; i < ops.length; i++) ops[i]!.resolve(results[i] === 1);
     let at = 0;
     for (const c of claims) {
       c.resolve({ jobs: jobs.slice(at, at + c.max), nextDue });
       at += c.max;
+    }
+  }
+
+  private hold(jobs: ClaimedJob[], leaseMs: number): void {
+    if (this.buffer.length > 0 && leaseMs !== this.bufferLeaseMs) this.releaseAll(this.buffer);
+    const expires = Date.now() + leaseMs / 2;
+    for (const job of jobs) this.buffer.push({ job, expires });
+    this.bufferLeaseMs = leaseMs;
+    if (this.holdTimer === undefined) {
+      this.holdTimer = setTimeout(() => {
+        this.holdTimer = undefined;
+        this.releaseAll(this.buffer);
+      }, this.options.prefetchHoldMs);
+      this.holdTimer.unref();
     }
   }
 }

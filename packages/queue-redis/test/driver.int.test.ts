@@ -128,10 +128,41 @@ describeWithRedis('redis driver specifics', (redis) => {
     await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_REDIS_CLOSED' });
   });
 
+  it('acks and claims the next job in one script; a prefetched job nobody takes goes back to ready without a stall', async () => {
+    const client = new Redis(redis.url);
+    const held = redisDriver({ url: redis.url, prefetchHoldMs: 400 });
+    const observer = redisDriver({ url: redis.url });
+    try {
+      const name = q('prefetch');
+      const queue = new Queue(name, { driver: held });
+      await queue.pushBulk([1, 2, 3].map((n) => ({ name: 'n', payload: n })));
+      const [first] = await held.claim(name, { max: 1, leaseMs: 5000, waitMs: 0 });
+      await client.config('RESETSTAT');
+      expect(await held.complete(name, first!)).toBe(true);
+      const [second] = await held.claim(name, { max: 1, leaseMs: 5000, waitMs: 0 });
+      expect(JSON.parse(second!.data as string)).toBe(2);
+      const stats = await client.info('commandstats');
+      const calls = Number(stats.match(/cmdstat_evalsha:calls=(\d+)/)?.[1] ?? 0) + Number(stats.match(/cmdstat_eval:calls=(\d+)/)?.[1] ?? 0);
+      expect(calls, 'one script call for ack + next claim').toBe(1);
+      expect(await observer.counts(name)).toMatchObject({ waiting: 1, active: 1, completed: 1 });
+      expect(await held.complete(name, second!)).toBe(true);
+      // Job 3 was prefetched by that ack too; nobody claims it, so it returns to ready, stall-free.
+      await until('held job released', async () => (await observer.counts(name)).waiting === 1);
+      const [third] = await observer.claim(name, { max: 1, leaseMs: 5000, waitMs: 0 });
+      expect(third).toMatchObject({ stalls: 0, attemptsMade: 0 });
+      expect(JSON.parse(third!.data as string)).toBe(3);
+    } finally {
+      await held.close();
+      await observer.close();
+      client.disconnect();
+    }
+  });
+
   it('rejects bad options with a typed error naming the option', () => {
     expect(() => redisDriver({ url: redis.url, recoverLockMs: -1 })).toThrow(/recoverLockMs/);
     expect(() => redisDriver({ url: redis.url, prefix: 'a{b}' })).toThrow(QueueRedisError);
     expect(() => redisDriver({ url: redis.url, completed: { count: 1.5 } })).toThrow(/completed\.count/);
+    expect(() => redisDriver({ url: redis.url, prefetchHoldMs: 0 })).toThrow(/prefetchHoldMs/);
   });
 
   it("is the queue plugin's driver with ODY_QUEUE_DRIVER=redis and the queue config's url", async () => {

@@ -172,6 +172,7 @@ export async function redisQueueBench(options: SuiteOptions): Promise<SuiteResul
     const ratios: Record<string, number> = {};
 
     const measure = async (label: string, metric: string, run: (p: Peer) => Promise<number>) => {
+      // Rows follow the queue suite's layout (name = driver, metric = what); ratio keys use the label.
       const samplesByPeer = await alternate(rounds, {
         redis: async () => {
           await flush();
@@ -184,12 +185,12 @@ export async function redisQueueBench(options: SuiteOptions): Promise<SuiteResul
       });
       const r = median(samplesByPeer.redis);
       const b = median(samplesByPeer.bullmq);
-      rows.push({ name: `redis-${label}`, metric, value: Math.round(r) }, { name: `bullmq-${label}`, metric, value: Math.round(b) });
+      rows.push({ name: 'redis', metric, value: Math.round(r) }, { name: 'bullmq', metric, value: Math.round(b) });
       ratios[`redis-${label}/bullmq-${label}`] = Number((r / b).toFixed(2));
     };
-    await measure('push', 'jobs/s (bulk 1000)', (p) => p.push(pushTotal));
-    await measure('c1', 'jobs/s', (p) => p.process(c1Total, 1));
-    await measure('c100', 'jobs/s', (p) => p.process(c100Total, 100));
+    await measure('push', 'push/s', (p) => p.push(pushTotal));
+    await measure('c1', 'process/s c1', (p) => p.process(c1Total, 1));
+    await measure('c100', 'process/s c100', (p) => p.process(c100Total, 100));
 
     const lat = await alternate(1, {
       redis: async () => {
@@ -205,8 +206,8 @@ export async function redisQueueBench(options: SuiteOptions): Promise<SuiteResul
     });
     for (const peer of ['redis', 'bullmq'] as const) {
       const [p50, p99] = lat[peer][0] as unknown as [number, number];
-      rows.push({ name: `${peer}-e2e-p50`, metric: 'ms', value: Number(p50.toFixed(3)) });
-      rows.push({ name: `${peer}-e2e-p99`, metric: 'ms', value: Number(p99.toFixed(3)) });
+      rows.push({ name: peer, metric: 'e2e p50 ms', value: Number(p50.toFixed(3)) });
+      rows.push({ name: peer, metric: 'e2e p99 ms', value: Number(p99.toFixed(3)) });
     }
     const version = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
     return {
@@ -214,7 +215,7 @@ export async function redisQueueBench(options: SuiteOptions): Promise<SuiteResul
       ratios,
       notes: [
         `redis vs bullmq: one redis-server ${version} (no persistence) on loopback, flushed before each run; ${rounds} alternating rounds, medians.`,
-        `push: ${pushTotal} jobs in bulks of 1000; c1/c100: ${c1Total}/${c100Total} prefilled jobs, trivial handler, timed from worker start to the last 'completed' event; BullMQ with removeOnComplete/removeOnFail, Ody with its default (completed jobs not kept).`,
+        `redis/bullmq push/s: ${pushTotal} jobs in bulks of 1000 (pushBulk / addBulk); c1/c100: ${c1Total}/${c100Total} prefilled jobs, trivial handler, timed from worker start to the last 'completed' event; BullMQ with removeOnComplete/removeOnFail, Ody with its default (completed jobs not kept).`,
         `e2e: ${samples} jobs pushed one at a time to an idle concurrency-1 worker; push call → handler start.`,
       ],
     };
