@@ -74,12 +74,12 @@ describe('HTTP store-and-forward', () => {
     const wrong = await post(server.port, msg, 'nope');
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('content-type')).toContain('application/problem+json');
-    expect((await wrong.json()).code).toBe('ODY_QUEUE_HTTP_UNAUTHORIZED');
+    expect(((await wrong.json()) as { code: string }).code).toBe('ODY_QUEUE_HTTP_UNAUTHORIZED');
     expect(await (await post(server.port, msg)).json()).toEqual({ accepted: 1, duplicates: 0 });
     expect(await (await post(server.port, msg)).json()).toEqual({ accepted: 0, duplicates: 1 });
     const malformed = await post(server.port, { messages: [{ name: 'x' }] });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).code).toBe('ODY_QUEUE_HTTP_BAD_REQUEST');
+    expect(((await malformed.json()) as { code: string }).code).toBe('ODY_QUEUE_HTTP_BAD_REQUEST');
     expect((await post(server.port, '{not json')).status).toBe(400);
     expect((await post(server.port, { messages: [{ id: 'big', name: 'x', payload: 'y'.repeat(10_000) }] })).status).toBe(413);
     expect((await post(server.port, msg, TOKEN, 'other')).status).toBe(404);

@@ -15,7 +15,10 @@ export function memorySeenStore(max = 100_000): SeenStore {
     has: (queue, id) => byQueue.get(queue)?.has(id) ?? false,
     add(queue, id) {
       let set = byQueue.get(queue);
-      if (set === undefined) byQueue.set(queue, (set = new Set()));
+      if (set === undefined) {
+        set = new Set();
+        byQueue.set(queue, set);
+      }
       set.add(id);
       if (set.size > max) set.delete(set.values().next().value!);
     },

@@ -1,6 +1,6 @@
 import { createApplication, definePlugin } from '@ody/core';
 import { describe, expect, it } from 'vitest';
-import { memoryDriver, type QueueDriver, QueueDriverToken, queuePlugin, Queues, registerQueueDriver } from '../index.js';
+import { memoryDriver, type QueueDriver, QueueDriverToken, Queues, queuePlugin, registerQueueDriver } from '../index.js';
 
 
 describe('queuePlugin', () => {
@@ -26,7 +26,11 @@ describe('queuePlugin', () => {
     expect(app.get(QueueDriverToken).name).toBe('memory');
     await queues.get('jobs').push('n', 7);
     await new Promise<void>((resolve) => {
-      const t = setInterval(() => seen.length > 0 && (clearInterval(t), resolve()), 5);
+      const t = setInterval(() => {
+        if (seen.length === 0) return;
+        clearInterval(t);
+        resolve();
+      }, 5);
     });
     expect(seen).toEqual([7]);
     await app.stop();

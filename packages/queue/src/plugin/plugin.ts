@@ -1,6 +1,6 @@
 import { definePlugin, z } from '@ody/core';
 import type { Codec } from '../contract/codec.js';
-import { type QueueDriver, type QueueDriverFactory, isQueueDriver } from '../contract/driver.js';
+import { isQueueDriver, type QueueDriver, type QueueDriverFactory } from '../contract/driver.js';
 import { QueueManager } from './queues.js';
 import { createQueueDriver } from './registry.js';
 import { QueueDriverToken, Queues } from './tokens.js';

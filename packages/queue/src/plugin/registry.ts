@@ -1,4 +1,4 @@
-import { type QueueDriver, type QueueDriverFactory, isQueueDriver } from '../contract/driver.js';
+import { isQueueDriver, type QueueDriver, type QueueDriverFactory } from '../contract/driver.js';
 import { filesystemDriver } from '../drivers/filesystem/driver.js';
 import { memoryDriver } from '../drivers/memory/driver.js';
 import { QueueError } from '../errors.js';

@@ -8,7 +8,10 @@ export class Emitter<E extends Record<string, (...args: any[]) => void>> {
   /** Add a listener; returns a function that removes it. */
   on<K extends keyof E>(event: K, listener: E[K]): () => void {
     let set = this.listeners.get(event);
-    if (set === undefined) this.listeners.set(event, (set = new Set()));
+    if (set === undefined) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
     set.add(listener);
     return () => this.off(event, listener);
   }

@@ -1,6 +1,6 @@
 import { type BackoffStrategy, backoffDelay } from '../contract/backoff.js';
 import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
-import { QueueError, isUnrecoverable } from '../errors.js';
+import { isUnrecoverable, QueueError } from '../errors.js';
 import { runAttempt } from './attempt.js';
 import type { Emitter } from './emitter.js';
 import { type Handler, type Job, toJob } from './job.js';

@@ -1,6 +1,6 @@
-import type { TestApi } from './api.js';
 import { QueueError, UnrecoverableError } from '../errors.js';
 import { Queue } from '../runtime/queue.js';
+import type { TestApi } from './api.js';
 import type { Harness } from './harness.js';
 import { gate, until } from './harness.js';
 
@@ -11,7 +11,7 @@ export function failureCases(h: () => Harness, { it, expect }: TestApi): void {
     const attempts: number[] = [];
     const retrying: number[] = [];
     const failed = new Promise<unknown>((resolve) => {
-      const w = h().worker(queue, (job, { attempt }) => {
+      const w = h().worker(queue, (_job, { attempt }) => {
         attempts.push(attempt);
         throw new Error(`boom ${attempt}`);
       });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { QueueDriver } from '../contract/driver.js';
+import type { Handler } from '../runtime/job.js';
 import { Queue, type QueueOptions } from '../runtime/queue.js';
 import { Worker, type WorkerOptions } from '../runtime/worker.js';
-import type { Handler } from '../runtime/job.js';
 
 /** Builds a fresh driver for one test; drivers built by one call share nothing with other tests' queues. */
 export type DriverFactory = () => QueueDriver | Promise<QueueDriver>;

@@ -5,7 +5,7 @@ import { leaseCases } from './cases-lease.js';
 import { type DriverFactory, Harness } from './harness.js';
 
 export type { TestApi } from './api.js';
-export { type DriverFactory, Harness, gate, sleep, until } from './harness.js';
+export { type DriverFactory, gate, Harness, sleep, until } from './harness.js';
 
 /**
  * Register the queue-driver conformance suite (describe/it blocks) for a driver. Every driver runs it

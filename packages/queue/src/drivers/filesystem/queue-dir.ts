@@ -1,4 +1,4 @@
-import { type FSWatcher, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, watch } from 'node:fs';
+import { closeSync, existsSync, type FSWatcher, fstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { Waiters } from '../memory/waiters.js';
 import { Candidates } from './candidates.js';

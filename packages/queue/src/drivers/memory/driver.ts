@@ -19,7 +19,10 @@ export class MemoryDriver implements QueueDriver {
   private q(name: string): QueueState {
     if (this.closed) throw new QueueError('ODY_QUEUE_CLOSED', 'The memory queue driver is closed.');
     let state = this.queues.get(name);
-    if (state === undefined) this.queues.set(name, (state = new QueueState()));
+    if (state === undefined) {
+      state = new QueueState();
+      this.queues.set(name, state);
+    }
     return state;
   }
 

@@ -1,5 +1,5 @@
 import * as vitest from 'vitest';
-import { queueConformance } from '../../testing/index.js';
 import { memoryDriver } from '../../index.js';
+import { queueConformance } from '../../testing/index.js';
 
 queueConformance('memory', () => memoryDriver(), vitest);

@@ -1,0 +1,106 @@
+/** Driver-agnostic queue measurements, shared by queue.ts and extension files (e.g. redis.ts). */
+
+import { Queue, type QueueDriver, Worker } from '@ody/queue';
+import { percentile } from '../../measure.js';
+
+/** Names a measured driver; `make` builds a fresh driver on an empty store. */
+export interface DriverUnderTest {
+  name: string;
+  make(): Promise<QueueDriver> | QueueDriver;
+  /** Remove the store after a measurement. */
+  cleanup?(): Promise<void> | void;
+}
+
+let seq = 0;
+const queueName = (what: string) => `bench-${what}-${process.pid}-${seq++}`;
+
+async function withQueue<T>(d: DriverUnderTest, what: string, fn: (q: Queue) => Promise<T>): Promise<T> {
+  const driver = await d.make();
+  try {
+    return await fn(new Queue(queueName(what), { driver }));
+  } finally {
+    await driver.close();
+    await d.cleanup?.();
+  }
+}
+
+/** Jobs/s accepted by `push`, with `inFlight` concurrent pushes (as many producers would do). */
+export function pushRate(d: DriverUnderTest, n: number, inFlight = 1000): Promise<number> {
+  return withQueue(d, 'push', async (q) => {
+    const start = performance.now();
+    for (let i = 0; i < n; i += inFlight) {
+      const batch: Promise<unknown>[] = [];
+      for (let j = i; j < Math.min(n, i + inFlight); j++) batch.push(q.push('j', { i: j }));
+      await Promise.all(batch);
+    }
+    return (n / (performance.now() - start)) * 1000;
+  });
+}
+
+/** Jobs/s processed by one Worker at `concurrency` with a trivial handler, from a prefilled queue. */
+export function processRate(d: DriverUnderTest, n: number, concurrency: number): Promise<number> {
+  return withQueue(d, `c${concurrency}`, async (q) => {
+    for (let i = 0; i < n; i += 1000) {
+      await q.pushBulk(Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({ name: 'j', payload: { i: i + j } })));
+    }
+    let done = 0;
+    let finish!: () => void;
+    const all = new Promise<void>((r) => {
+      finish = r;
+    });
+    const start = performance.now();
+    const worker = new Worker(q, () => {
+      if (++done === n) finish();
+    }, { concurrency });
+    await all;
+    const rate = (n / (performance.now() - start)) * 1000;
+    await worker.close();
+    return rate;
+  });
+}
+
+/** Jobs/s when pushing and processing at once (one producer loop, one Worker at concurrency 100). */
+export function pushAndProcessRate(d: DriverUnderTest, n: number): Promise<number> {
+  return withQueue(d, 'both', async (q) => {
+    let done = 0;
+    let finish!: () => void;
+    const all = new Promise<void>((r) => {
+      finish = r;
+    });
+    const worker = new Worker(q, () => {
+      if (++done === n) finish();
+    }, { concurrency: 100 });
+    const start = performance.now();
+    for (let i = 0; i < n; i += 1000) {
+      const batch: Promise<unknown>[] = [];
+      for (let j = i; j < Math.min(n, i + 1000); j++) batch.push(q.push('j', j));
+      await Promise.all(batch);
+    }
+    await all;
+    const rate = (n / (performance.now() - start)) * 1000;
+    await worker.close();
+    return rate;
+  });
+}
+
+/** End-to-end latency (push called → handler running) of single jobs to an idle worker, ms. */
+export function latency(d: DriverUnderTest, samples: number): Promise<{ p50: number; p99: number }> {
+  return withQueue(d, 'lat', async (q) => {
+    const got: number[] = [];
+    let arrived: (() => void) | undefined;
+    const worker = new Worker<{ t: number }>(q, (job) => {
+      got.push(performance.now() - job.data.t);
+      arrived?.();
+    }, { concurrency: 1 });
+    for (let i = 0; i < samples; i++) {
+      await new Promise((r) => setTimeout(r, 2)); // let the worker go idle
+      const seen = new Promise<void>((r) => {
+        arrived = r;
+      });
+      await q.push('j', { t: performance.now() });
+      await seen;
+    }
+    await worker.close();
+    return { p50: percentile(got, 50), p99: percentile(got, 99) };
+  });
+}
