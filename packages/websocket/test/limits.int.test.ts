@@ -113,3 +113,24 @@ describe('limits and bad input', () => {
     });
   }
 });
+
+describe('idle timeout', () => {
+  it('keeps a client that answers pings and closes one that went silent', async () => {
+    const server = await createWebSocketServer({ idleTimeoutSeconds: 8 });
+    const alive = await RawClient.open(server.url);
+    const silent = await RawClient.open(server.url);
+    try {
+      // A stopped reader never sees the server's pings, so it never pongs.
+      (silent.ws as WebSocket & { _socket: { pause(): void } })._socket.pause();
+      let pings = 0;
+      alive.ws.on('ping', () => pings++);
+      await eventually(() => server.hub.localConnectionCount() === 1, 25_000, 'the silent client to time out');
+      expect(pings).toBeGreaterThan(0);
+      expect(await alive.request({ type: 'ping' })).toMatchObject({ event: 'ack' });
+    } finally {
+      alive.close();
+      silent.close();
+      await server.close();
+    }
+  }, 40_000);
+});
