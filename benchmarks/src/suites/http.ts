@@ -47,7 +47,7 @@ const suite: Suite = {
       for (const name of peerNames) peers.set(name, await startPeer(name));
       const getSamples = new Map<string, LoadResult[]>();
       const postSamples = new Map<string, LoadResult[]>();
-      for (const [name, p] of peers) await load(`http://127.0.0.1:${p.port}/users/1`, { ...settings, durationS: 1 }); // warm-up
+      for (const p of peers.values()) await load(`http://127.0.0.1:${p.port}/users/1`, { ...settings, durationS: 1 }); // warm-up
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? [...peerNames] : [...peerNames].reverse();
         for (const name of order) {

@@ -1,6 +1,6 @@
+import type * as UwsModule from 'uWebSockets.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type * as UwsModule from 'uWebSockets.js';
 
 /** Which uWS implementation loaded: the native binary, or the package's slow JS fallback shim. */
 export type Engine = 'native' | 'fallback';

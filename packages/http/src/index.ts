@@ -1,10 +1,26 @@
-export { BodyReader } from './body/reader.js';
 export { type FieldPart, type FilePart, type MultipartLimits, type MultipartPart, parseMultipart } from './body/multipart.js';
+export { BodyReader } from './body/reader.js';
 export { mediaType, parseForm, RequestBody } from './body/request-body.js';
 export { type HttpConfig, type HttpConfigInput, type HttpLimits, httpConfigSchema, limitsSchema, resolveHttpConfig } from './config.js';
-export { HttpContext, type Exchange } from './context/context.js';
+export { type Exchange, HttpContext } from './context/context.js';
 export { type CookieOptions, Cookies, serializeCookie } from './context/cookies.js';
 export { issuesOf, validateRequest, validateValue } from './context/validate.js';
+export { Body, Controller, Ctx, Delete, Get, Head, Headers, Options, Param, Patch, Post, Put, Query, Use } from './controller/decorators.js';
+export {
+  type ArgSource,
+  body,
+  type ControllerMeta,
+  type ControllerRoute,
+  controllerMeta,
+  ctx,
+  defineArg,
+  defineController,
+  defineRoute,
+  headers,
+  param,
+  query,
+} from './controller/metadata.js';
+export { registerController } from './controller/register.js';
 export { type Engine, type EngineInfo, loadEngine } from './engine.js';
 export {
   BadRequestError,
@@ -21,6 +37,26 @@ export {
   UnauthorizedError,
   ValidationError,
 } from './errors.js';
+export {
+  accessLog,
+  type CompressionOptions,
+  type CorsOptions,
+  compression,
+  contentTypeFor,
+  cors,
+  defaultSecurityHeaders,
+  MemoryRateLimitStore,
+  type RateLimitOptions,
+  type RateLimitStore,
+  type RequestIdOptions,
+  rateLimit,
+  requestId,
+  type SecurityHeadersOptions,
+  type StaticOptions,
+  securityHeaders,
+  serveStatic,
+  type TakeResult,
+} from './middleware/index.js';
 export { type HttpPluginOptions, httpPlugin } from './plugin.js';
 export { compose, type Pipeline } from './router/compose.js';
 export { joinPath } from './router/pattern.js';
@@ -46,39 +82,3 @@ export {
   type WorkerSlotInfo,
   type WorkerSupervisor,
 } from './workers/supervisor.js';
-export { Body, Controller, Ctx, Delete, Get, Head, Headers, Options, Param, Patch, Post, Put, Query, Use } from './controller/decorators.js';
-export {
-  type ArgSource,
-  body,
-  type ControllerMeta,
-  type ControllerRoute,
-  controllerMeta,
-  ctx,
-  defineArg,
-  defineController,
-  defineRoute,
-  headers,
-  param,
-  query,
-} from './controller/metadata.js';
-export { registerController } from './controller/register.js';
-export {
-  accessLog,
-  type CompressionOptions,
-  compression,
-  contentTypeFor,
-  type CorsOptions,
-  cors,
-  defaultSecurityHeaders,
-  MemoryRateLimitStore,
-  type RateLimitOptions,
-  type RateLimitStore,
-  type RequestIdOptions,
-  rateLimit,
-  requestId,
-  type SecurityHeadersOptions,
-  type StaticOptions,
-  securityHeaders,
-  serveStatic,
-  type TakeResult,
-} from './middleware/index.js';

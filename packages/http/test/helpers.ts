@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { createLogger, type Logger } from '@ody/core';
 import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '@ody/core';
 import { createServer, type HttpConfigInput, type HttpRouter, type UwsHttpServer } from '../src/index.js';
 
 /** A quiet logger that keeps its lines for assertions. */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { currentContext } from '@ody/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLog, compression, cors, rateLimit, requestId, securityHeaders, serveStatic, type UwsHttpServer } from '../src/index.js';

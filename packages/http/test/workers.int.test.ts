@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@ody/core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkers, type WorkerSupervisor, WorkerSupervisorToken } from '../src/index.js';
 import { until } from './helpers.js';
 

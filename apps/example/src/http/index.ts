@@ -1,5 +1,5 @@
 import { z } from '@ody/core';
-import { Controller, Get, Param, type HttpRouter } from '@ody/http';
+import { Controller, Get, type HttpRouter, Param } from '@ody/http';
 
 /** A small controller: GET /greetings/:name. */
 @Controller('/greetings')

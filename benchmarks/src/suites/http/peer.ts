@@ -1,4 +1,6 @@
 // One benchmark peer per child process: `node --import tsx peer.ts <peer> <port>`; prints `ready`.
+
+import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 
@@ -10,17 +12,17 @@ const user = (id: string) => ({ id, name: `user-${id}` });
 const ready = (extra = '') => console.log(`ready ${peer} ${extra}`);
 
 async function uwsRaw(): Promise<void> {
-  const uws = createRequire(import.meta.url)('uWebSockets.js');
+  const uws = createRequire(import.meta.url)('uWebSockets.js') as { App: () => TemplatedApp };
   if (!/\[native code\]/.test(Function.prototype.toString.call(uws.App))) throw new Error('uWS fallback shim: refusing to benchmark');
   const app = uws.App();
-  app.get('/users/:id', (res: any, req: any) => {
+  app.get('/users/:id', (res: HttpResponse, req: HttpRequest) => {
     const id = req.getParameter(0);
     res.cork(() => {
       res.writeHeader('content-type', 'application/json');
       res.end(JSON.stringify(user(id)));
     });
   });
-  app.post('/echo', (res: any) => {
+  app.post('/echo', (res: HttpResponse) => {
     let aborted = false;
     const chunks: Buffer[] = [];
     res.onAborted(() => {
@@ -36,7 +38,7 @@ async function uwsRaw(): Promise<void> {
       });
     });
   });
-  app.listen('127.0.0.1', port, (s: unknown) => (s ? ready('native') : process.exit(1)));
+  app.listen('127.0.0.1', port, (s: us_listen_socket | false) => (s ? ready('native') : process.exit(1)));
 }
 
 async function odyRoute(): Promise<void> {
@@ -58,8 +60,8 @@ async function odyController(): Promise<void> {
 async function hyperExpress(): Promise<void> {
   const HyperExpress = (await import('hyper-express')).default;
   const app = new HyperExpress.Server();
-  app.get('/users/:id', (req: any, res: any) => {
-    res.json(user(req.path_parameters.id));
+  app.get('/users/:id', (req, res) => {
+    res.json(user(req.path_parameters.id!));
   });
   await app.listen(port, '127.0.0.1');
   ready();
@@ -68,8 +70,8 @@ async function hyperExpress(): Promise<void> {
 async function fastifyPeer(): Promise<void> {
   const Fastify = (await import('fastify')).default;
   const app = Fastify({ logger: false });
-  app.get('/users/:id', async (req: any) => user(req.params.id));
-  app.post('/echo', async (req: any) => req.body);
+  app.get<{ Params: { id: string } }>('/users/:id', async (req) => user(req.params.id));
+  app.post('/echo', async (req) => req.body);
   await app.listen({ port, host: '127.0.0.1' });
   ready();
 }

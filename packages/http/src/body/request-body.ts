@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
-import type { BodyReader } from './reader.js';
 import { type MultipartLimits, type MultipartPart, parseMultipart } from './multipart.js';
+import type { BodyReader } from './reader.js';
 
 function unsupported(type: string, wanted: string): HttpError {
   return new HttpError(415, 'ODY_HTTP_UNSUPPORTED_MEDIA_TYPE', `Content type '${type}' is not supported here; send ${wanted}.`, {

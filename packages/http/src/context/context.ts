@@ -145,7 +145,8 @@ export class HttpContext<P extends Record<string, string> = Record<string, strin
   /** Set (or with `append`, add) a response header. */
   header(name: string, value: string, append = false): this {
     const key = name.toLowerCase();
-    const list = (this.responseHeaders ??= []);
+    this.responseHeaders ??= [];
+    const list = this.responseHeaders;
     if (!append) {
       for (let i = list.length - 1; i >= 0; i--) if (list[i]![0] === key) list.splice(i, 1);
     }

@@ -1,6 +1,6 @@
-import { HttpServerError, NotFoundError, HttpError } from '../errors.js';
 import type { Newable } from '@ody/core';
 import { registerController } from '../controller/register.js';
+import { HttpError, HttpServerError, NotFoundError } from '../errors.js';
 import { type Handler, type HttpMethod, httpMethods, type Middleware, type RouteInfo, type RouteOptions } from '../types.js';
 import { compose, type Pipeline } from './compose.js';
 import { joinPath, matchPattern, parsePattern } from './pattern.js';

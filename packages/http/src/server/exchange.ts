@@ -44,7 +44,8 @@ export class UwsExchange implements Exchange {
   }
 
   onAbort(fn: () => void): void {
-    (this.abortFns ??= []).push(fn);
+    this.abortFns ??= [];
+    this.abortFns.push(fn);
   }
 
   remoteAddress(): string {

@@ -53,7 +53,10 @@ function readPath(req: HttpRequest): string {
 
 function eachHeader(req: HttpRequest, cb: (k: string, v: string) => void): void {
   const shim = (req as unknown as ShimRequest).request;
-  if (shim === undefined) return req.forEach(cb);
+  if (shim === undefined) {
+    req.forEach(cb);
+    return;
+  }
   for (const [k, v] of Object.entries(shim.headers)) {
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) cb(k, one);

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { HttpContext } from '../context/context.js';
+import type { UwsExchange } from './exchange.js';
 import type { Problem } from './problem.js';
 import { statusLine } from './problem.js';
-import type { UwsExchange } from './exchange.js';
 import { pipeStream } from './stream.js';
 
 const TEXT = 'text/plain; charset=utf-8';

@@ -1,13 +1,13 @@
-import { createLogger, type Logger } from '@ody/core';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uWebSockets.js';
+import { createLogger, type Logger } from '@ody/core';
 import { type HttpConfig, type HttpConfigInput, type HttpLimits, resolveHttpConfig } from '../config.js';
 import type { HttpContext } from '../context/context.js';
 import { type Engine, loadEngine } from '../engine.js';
 import { HttpServerError } from '../errors.js';
 import type { RouteRecord } from '../router/route.js';
 import { HttpRouter } from '../router/router.js';
-import { handleRequest, type RequestEnv } from './request.js';
 import { closeAllApps, trackApp, untrackApp } from './registry.js';
+import { handleRequest, type RequestEnv } from './request.js';
 
 /** Where a server is in its life. */
 export type ServerState = 'idle' | 'listening' | 'draining' | 'closed';
