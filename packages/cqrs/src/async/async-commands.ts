@@ -6,7 +6,6 @@ import { CqrsError } from '../errors.js';
 import { nameOfMessage } from '../messages/keys.js';
 import { stampMessage } from '../middleware/correlation.js';
 import type { CommandEnvelope, EventEnvelope } from './envelope.js';
-import { recordError } from './recorded-error.js';
 import type { AsyncRouting } from './routing.js';
 import type { CommandStatusStore } from './status-store.js';
 import type { AsyncCommandPort, CommandRecord, DispatchOptions, DispatchReceipt, WaitOptions } from './types.js';
@@ -28,7 +27,7 @@ export interface AsyncCommandsOptions {
 }
 
 /**
- * The producer side of async commands and events: dispatch (status record, then queue push),
+ * The producer side of async commands and events: dispatch (key claim, queue push, status record),
  * status, wait, and enqueueing events for async handlers. Attached to the buses by the plugin.
  */
 export class AsyncCommands implements AsyncCommandPort {
@@ -52,10 +51,24 @@ export class AsyncCommands implements AsyncCommandPort {
     }
     // Validate now, so a bad command fails in the caller and not later in a worker.
     registry.build(name, payload, 'command');
+    const key = options.idempotencyKey;
+    let id = newId();
+    let duplicate = false;
+    if (key !== undefined) {
+      const owner = await this.o.store.claimKey(key, id);
+      if (owner !== id) {
+        const existing = await this.o.store.get(owner);
+        if (existing !== undefined) return { commandId: owner, status: existing.state, duplicate: true };
+        // Claimed, but no record yet: the first dispatch is in flight or died before pushing. Push
+        // under the same id (the queue dedupes a live job id), so the command is queued exactly once.
+        id = owner;
+        duplicate = true;
+      }
+    }
     const ctx = currentContext();
     const now = Date.now();
     const record: CommandRecord = {
-      id: newId(),
+      id,
       name,
       queue: options.queue ?? route.queue,
       state: 'queued',
@@ -64,32 +77,31 @@ export class AsyncCommands implements AsyncCommandPort {
       createdAt: now,
       updatedAt: now,
       ...(ctx?.causationId === undefined ? {} : { causationId: ctx.causationId }),
-      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      ...(key === undefined ? {} : { idempotencyKey: key }),
     };
-    const { record: stored, created } = await this.o.store.create(record);
-    if (!created) return { commandId: stored.id, status: stored.state, duplicate: true };
     const envelope: CommandEnvelope = {
       v: 1,
       kind: 'command',
-      commandId: record.id,
+      commandId: id,
       name,
       payload,
       correlationId: record.correlationId,
       ...(record.causationId === undefined ? {} : { causationId: record.causationId }),
+      ...(key === undefined ? {} : { idempotencyKey: key }),
     };
-    try {
-      await this.o.queueFor(record.queue).push(name, envelope, {
-        jobId: record.id,
-        attempts: route.attempts,
-        backoff: route.backoff,
-        timeout: route.timeout,
-        ...(options.delayMs === undefined ? {} : { delay: options.delayMs }),
-      });
-    } catch (err) {
-      await this.o.store.update(record.id, { state: 'failed', error: recordError(err) }).catch(() => undefined);
-      throw err;
-    }
-    return { commandId: record.id, status: 'queued', duplicate: false };
+    // Push first, then record: a crash in between leaves a job without a record, which the worker
+    // re-creates from the envelope; never a `queued` record without a job. create() does not
+    // overwrite a record a fast worker already wrote.
+    await this.o.queueFor(record.queue).push(name, envelope, {
+      jobId: id,
+      attempts: route.attempts,
+      backoff: route.backoff,
+      timeout: route.timeout,
+      ...(options.delayMs === undefined ? {} : { delay: options.delayMs }),
+    });
+    const { record: stored } = await this.o.store.create(record);
+    // A fresh dispatch answers 'queued' (accepted), even when a fast worker already moved it on.
+    return { commandId: id, status: duplicate ? stored.state : 'queued', duplicate };
   }
 
   status(commandId: string): Promise<CommandRecord | undefined> {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesystemDriver } from '@ody/queue';
 import { afterEach, expect, it } from 'vitest';
@@ -43,7 +43,9 @@ it('a worker process SIGKILLed mid-command: the command is redelivered and compl
   writeFileSync(join(dir, 'hang'), '');
   const { commandId } = await commandBus.dispatch(new SlowCommand('hello'));
   const first = await startWorker(dir);
-  for (let i = 0; (await commandBus.status(commandId))?.state !== 'running' && i < 1000; i++) await new Promise((r) => setTimeout(r, 10));
+  // Mid-command: the handler has started (its log line is written), not just the status.
+  const started = () => existsSync(join(dir, 'log')) && readFileSync(join(dir, 'log'), 'utf8').includes(`start ${first.pid}`);
+  for (let i = 0; !started() && i < 1000; i++) await new Promise((r) => setTimeout(r, 10));
   expect((await commandBus.status(commandId))?.state).toBe('running');
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));

@@ -9,6 +9,8 @@ export interface CommandEnvelope {
   readonly payload: Record<string, unknown>;
   readonly correlationId: string;
   readonly causationId?: string;
+  /** The dispatch's idempotency key, so a worker can re-create a lost status record in full. */
+  readonly idempotencyKey?: string;
 }
 
 /** What an async event-handler job carries: the event, and which handler of it to run. */

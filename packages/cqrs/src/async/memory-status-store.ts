@@ -1,4 +1,4 @@
-import { applyPatch, type CommandStatusStore, type CreateResult, isFinished, type StatusPatch, Watchers } from './status-store.js';
+import { applyPatch, type CommandStatusStore, type CreateResult, isFinished, mayApply, type StatusPatch, Watchers } from './status-store.js';
 import type { CommandRecord } from './types.js';
 
 /** Status store in this process's memory (pairs with the memory queue driver). */
@@ -8,14 +8,16 @@ export class MemoryStatusStore implements CommandStatusStore {
   private readonly keys = new Map<string, string>();
   private readonly watchers = new Watchers();
 
+  async claimKey(key: string, id: string): Promise<string> {
+    const owner = this.keys.get(key);
+    if (owner !== undefined) return owner;
+    this.keys.set(key, id);
+    return id;
+  }
+
   async create(record: CommandRecord): Promise<CreateResult> {
-    const key = record.idempotencyKey;
-    if (key !== undefined) {
-      const existing = this.keys.get(key);
-      const found = existing === undefined ? undefined : this.records.get(existing);
-      if (found !== undefined) return { record: found, created: false };
-      this.keys.set(key, record.id);
-    }
+    const existing = this.records.get(record.id);
+    if (existing !== undefined) return { record: existing, created: false };
     this.records.set(record.id, record);
     this.watchers.notify(record);
     return { record, created: true };
@@ -25,9 +27,10 @@ export class MemoryStatusStore implements CommandStatusStore {
     return this.records.get(id);
   }
 
-  async update(id: string, patch: StatusPatch): Promise<CommandRecord | undefined> {
-    const current = this.records.get(id);
+  async update(id: string, patch: StatusPatch, base?: CommandRecord): Promise<CommandRecord | undefined> {
+    const current = this.records.get(id) ?? base;
     if (current === undefined) return undefined;
+    if (!mayApply(current, patch)) return current;
     const next = applyPatch(current, patch, Date.now());
     this.records.set(id, next);
     this.watchers.notify(next);

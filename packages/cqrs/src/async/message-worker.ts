@@ -6,6 +6,7 @@ import { stampMessage } from '../middleware/correlation.js';
 import { type CommandEnvelope, type EventEnvelope, parseEnvelope } from './envelope.js';
 import { recordError } from './recorded-error.js';
 import type { CommandStatusStore } from './status-store.js';
+import type { CommandRecord } from './types.js';
 
 /** Errors that no retry can fix: the queue's UnrecoverableError and our validation / unknown-type errors. */
 function isPermanent(err: unknown): boolean {
@@ -52,10 +53,9 @@ export class MessageWorker {
 
   private async runCommand(job: Job<unknown>, envelope: CommandEnvelope): Promise<unknown> {
     const id = envelope.commandId;
-    const before = await this.store.get(id);
+    const running = await this.store.update(id, { state: 'running', attempts: job.attempt }, baseRecord(job, envelope));
     // Redelivered after the result was stored (the worker died before acknowledging): done already.
-    if (before?.state === 'succeeded') return before.result;
-    await this.store.update(id, { state: 'running', attempts: job.attempt });
+    if (running?.state === 'succeeded') return running.result;
     try {
       const command = this.buses.registry.build(envelope.name, envelope.payload, 'command');
       stampMessage(command, { id, correlationId: envelope.correlationId, causationId: envelope.causationId });
@@ -86,4 +86,20 @@ export class MessageWorker {
       throw asQueueError(err);
     }
   }
+}
+
+/** The `queued` record a dispatch would have written, rebuilt from the job (when the dispatcher died before writing it). */
+function baseRecord(job: Job<unknown>, e: CommandEnvelope): CommandRecord {
+  return {
+    id: e.commandId,
+    name: e.name,
+    queue: job.queue,
+    state: 'queued',
+    attempts: 0,
+    correlationId: e.correlationId,
+    createdAt: job.createdAt,
+    updatedAt: job.createdAt,
+    ...(e.causationId === undefined ? {} : { causationId: e.causationId }),
+    ...(e.idempotencyKey === undefined ? {} : { idempotencyKey: e.idempotencyKey }),
+  };
 }

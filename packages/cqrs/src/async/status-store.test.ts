@@ -52,25 +52,45 @@ describe.each(stores)('%s status store', (_name, make) => {
     expect(await store.update('missing', { state: 'running' })).toBeUndefined();
   });
 
-  it('maps one idempotency key to one command, also under concurrent creates', async () => {
+  it('maps one idempotency key to one command id, also under concurrent claims', async () => {
     const store = make();
-    const results = await Promise.all(['k1', 'k2', 'k3', 'k4'].map((id) => store.create(record(id, { idempotencyKey: 'same' }))));
-    const created = results.filter((r) => r.created);
-    expect(created).toHaveLength(1);
-    for (const r of results) expect(r.record.id).toBe(created[0]!.record.id);
-    const winner = created[0]!.record.id;
-    for (const id of ['k1', 'k2', 'k3', 'k4'].filter((i) => i !== winner)) expect(await store.get(id)).toBeUndefined();
+    const owners = await Promise.all(['k1', 'k2', 'k3', 'k4'].map((id) => store.claimKey('same', id)));
+    expect(new Set(owners).size).toBe(1);
+    expect(['k1', 'k2', 'k3', 'k4']).toContain(owners[0]);
+    expect(await store.claimKey('same', 'k5')).toBe(owners[0]);
+    expect(await store.claimKey('other', 'k5')).toBe('k5');
+  });
+
+  it('create() never overwrites an existing record; update() never regresses a finished one', async () => {
+    const store = make();
+    const base = record('r1');
+    expect(await store.update('r1', { state: 'running', attempts: 1 })).toBeUndefined();
+    // A worker got there first (the dispatcher had not written the record yet): base + patch.
+    expect(await store.update('r1', { state: 'running', attempts: 1 }, base)).toMatchObject({ state: 'running', attempts: 1 });
+    const late = await store.create(base);
+    expect(late).toMatchObject({ created: false, record: { state: 'running', attempts: 1 } });
+    await store.update('r1', { state: 'succeeded', result: 42 });
+    const stale = await store.update('r1', { state: 'queued', attempts: 1, error: { name: 'Error', message: 'late retry' } });
+    expect(stale).toMatchObject({ state: 'succeeded', result: 42 });
+    expect(await store.update('r1', { state: 'running', attempts: 2 })).toMatchObject({ state: 'succeeded' });
+    expect(await store.get('r1')).toMatchObject({ state: 'succeeded', result: 42, attempts: 1 });
+    await store.create(record('r2'));
+    await store.update('r2', { state: 'failed', attempts: 3, error: { name: 'Error', message: 'x' } });
+    expect(await store.update('r2', { state: 'queued' })).toMatchObject({ state: 'failed' });
+    // Retried from the queue's failed store: it runs again.
+    expect(await store.update('r2', { state: 'running', attempts: 1 })).toMatchObject({ state: 'running' });
   });
 
   it('prunes only finished records older than the cutoff, freeing their keys', async () => {
     const store = make();
+    await store.claimKey('key-old', 'old');
     await store.create(record('old', { idempotencyKey: 'key-old' }));
     await store.update('old', { state: 'failed', error: { name: 'Error', message: 'x' } });
     await store.create(record('live'));
     expect(await store.prune(Date.now() + 1000)).toBe(1);
     expect(await store.get('old')).toBeUndefined();
     expect(await store.get('live')).toBeDefined();
-    expect((await store.create(record('new', { idempotencyKey: 'key-old' }))).created).toBe(true);
+    expect(await store.claimKey('key-old', 'new')).toBe('new');
     expect(await store.prune(0)).toBe(0);
   });
 });

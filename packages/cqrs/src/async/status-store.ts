@@ -15,31 +15,57 @@ export interface CreateResult {
 }
 
 /**
- * Where async command statuses live, beside the queue (memory, filesystem; a Redis store can
- * implement the same interface). Implementations must make create() atomic per idempotency key
- * across every process that shares the store.
+ * Where async command statuses live, beside the queue (memory, filesystem, Redis in
+ * `@ody/cqrs/redis`). Implementations make claimKey() and create() atomic across every process
+ * that shares the store, and never let update() regress a finished record (see mayApply()).
  */
 export interface CommandStatusStore {
   /** Short name for logs ('memory', 'filesystem', 'redis'). */
   readonly name: string;
   /**
-   * Store a new record. When `record.idempotencyKey` is already mapped to a record, store nothing
-   * and return that record with `created: false`.
+   * True when watch() also reports writes made by other processes (Redis pub/sub); wait() then
+   * polls only as a slow safety net. False/absent: other processes' writes are seen by polling get().
+   */
+  readonly sharedWatch?: boolean;
+  /**
+   * Map an idempotency key to `id` unless it is mapped already; returns the id the key maps to
+   * (`id` itself when this call won). Atomic across processes.
+   */
+  claimKey(key: string, id: string): Promise<string>;
+  /**
+   * Store a new record unless a record with this id exists (a worker may have written it first);
+   * then store nothing and return the existing one with `created: false`.
    */
   create(record: CommandRecord): Promise<CreateResult>;
   /** The record, or undefined when unknown or pruned. */
   get(id: string): Promise<CommandRecord | undefined>;
-  /** Apply a transition (updatedAt = now); undefined when the record does not exist. */
-  update(id: string, patch: StatusPatch): Promise<CommandRecord | undefined>;
+  /**
+   * Apply a transition (updatedAt = now) when mayApply() allows it, and return the record as stored
+   * afterwards (unchanged when refused). A missing record is created from `base` when given,
+   * else undefined is returned.
+   */
+  update(id: string, patch: StatusPatch, base?: CommandRecord): Promise<CommandRecord | undefined>;
   /** Delete finished records (succeeded/failed) last updated before `olderThan` (epoch ms); returns how many. */
   prune(olderThan: number): Promise<number>;
   /**
-   * Be told when this store instance writes the record (same process); other processes' writes are
-   * seen by polling get(). Returns an unsubscribe function.
+   * Be told when the record is written (by this instance; by any process when `sharedWatch`).
+   * Returns an unsubscribe function.
    */
   watch(id: string, listener: (record: CommandRecord) => void): () => void;
+  /** Resolves once watch(id) notifications from other processes flow (only stores with `sharedWatch`). */
+  watchReady?(id: string): Promise<void>;
   /** Release timers and handles. Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * Whether a patch may change a record: `succeeded` is final; `failed` only turns `running` again
+ * (a job retried from the failed store). So a late or redelivered write never regresses a result.
+ */
+export function mayApply(current: CommandRecord, patch: StatusPatch): boolean {
+  if (current.state === 'succeeded') return false;
+  if (current.state === 'failed') return patch.state === 'running';
+  return true;
 }
 
 /** True when a command will not change state again. */

@@ -6,10 +6,13 @@ import type { CommandRecord } from './types.js';
 /** Polling bounds for other processes' writes; this process's writes wake the waiter at once. */
 const FIRST_POLL_MS = 5;
 const MAX_POLL_MS = 250;
+/** With a store whose watch() sees every process (Redis pub/sub), polling is only a safety net. */
+const SHARED_WATCH_POLL_MS = 1000;
 
 /**
- * Wait until a command is finished: woken by the store's local watch, and polling (5 ms doubling
- * to 250 ms) for writes made by other processes. Throws ODY_CQRS_WAIT_TIMEOUT or _COMMAND_NOT_FOUND.
+ * Wait until a command is finished: woken by the store's watch, and polling (5 ms doubling to
+ * 250 ms; 1 s with a `sharedWatch` store) for writes the watch cannot see. Throws
+ * ODY_CQRS_WAIT_TIMEOUT or _COMMAND_NOT_FOUND.
  */
 export async function waitForRecord(store: CommandStatusStore, id: string, timeoutMs: number): Promise<CommandRecord> {
   const deadline = Date.now() + timeoutMs;
@@ -20,7 +23,9 @@ export async function waitForRecord(store: CommandStatusStore, id: string, timeo
     wake?.();
   });
   try {
-    let poll = FIRST_POLL_MS;
+    await store.watchReady?.(id);
+    const shared = store.sharedWatch === true;
+    let poll = shared ? SHARED_WATCH_POLL_MS : FIRST_POLL_MS;
     for (;;) {
       const record = latest !== undefined && isFinished(latest.state) ? latest : await store.get(id);
       if (record === undefined) {
@@ -40,7 +45,7 @@ export async function waitForRecord(store: CommandStatusStore, id: string, timeo
       wake = () => ac.abort();
       await sleep(Math.min(poll, left), undefined, { signal: ac.signal }).catch(() => undefined);
       wake = undefined;
-      poll = Math.min(poll * 2, MAX_POLL_MS);
+      if (!shared) poll = Math.min(poll * 2, MAX_POLL_MS);
     }
   } finally {
     off();
