@@ -4,6 +4,8 @@ export { LocalAdapter, localAdapter } from './adapters/local.js';
 export { WorkerAdapter, type WorkerAdapterOptions, workerAdapter } from './adapters/worker.js';
 export { Broadcaster } from './broadcaster.js';
 export { errorCodes, WebSocketError, type WebSocketErrorCode } from './errors.js';
+export { type WebSocketConfig, websocketConfigSchema } from './plugin/config.js';
+export { WebSocketHubToken, type WebSocketPluginOptions, websocketPlugin } from './plugin/plugin.js';
 export { PresenceReplica, type PresenceTransition } from './presence/replica.js';
 export { assertChannelName, type ChannelKind, channelKind } from './protocol/channels.js';
 export type { ClientMessage, Member, MessageId, ServerFrame } from './protocol/messages.js';
@@ -19,5 +21,3 @@ export {
   type WebSocketServerOptions,
 } from './server/options.js';
 export { createWebSocketServer, type StandaloneOptions, type StandaloneServer } from './server/standalone.js';
-export { type WebSocketConfig, websocketConfigSchema } from './plugin/config.js';
-export { WebSocketHubToken, type WebSocketPluginOptions, websocketPlugin } from './plugin/plugin.js';

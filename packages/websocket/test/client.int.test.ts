@@ -49,7 +49,7 @@ describe('client', () => {
   const start = async () => {
     server = await createWebSocketServer<{ id: string }>({
       authenticate: (req) => ({ id: new URLSearchParams(req.query).get('user') ?? 'anon' }),
-      authorizeChannel: (user, channel) => channel !== 'private-nope',
+      authorizeChannel: (_user, channel) => channel !== 'private-nope',
       canPublish: () => true,
     });
   };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { createWebSocketServer, type StandaloneServer } from '../src/index.js';
 import { eventually, RawClient } from './support/raw-client.js';
 

@@ -3,8 +3,9 @@
 // (each carries its send time) and prints `published`. For ody-broadcast-2workers the main thread
 // supervises two @ody/http workers; the load generator triggers the publish through HTTP, so one
 // worker publishes and the other receives through the worker adapter.
-import { createInterface } from 'node:readline';
+
 import uWS from 'uWebSockets.js';
+import { createInterface } from 'node:readline';
 
 const [peer, portArg] = process.argv.slice(2);
 const port = Number(portArg);

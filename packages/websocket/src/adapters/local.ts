@@ -1,5 +1,5 @@
-import type { Member } from '../protocol/messages.js';
 import { PresenceReplica } from '../presence/replica.js';
+import type { Member } from '../protocol/messages.js';
 import { type Adapter, type AdapterSink, memberFrame } from './adapter.js';
 
 /** Adapter for a single server: nothing to relay, presence kept in memory. */

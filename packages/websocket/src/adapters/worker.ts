@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
-import type { Member } from '../protocol/messages.js';
 import { PresenceReplica, type PresenceTransition } from '../presence/replica.js';
+import type { Member } from '../protocol/messages.js';
 import { type Adapter, type AdapterSink, memberFrame } from './adapter.js';
 
 /** Options of the worker adapter. */

@@ -209,13 +209,16 @@ export class OdyWebSocketClient {
     }
     switch (frame.event) {
       case 'connected':
-        return this.onConnected(frame.data as { connectionId: string });
+        this.onConnected(frame.data as { connectionId: string });
+        return;
       case 'ack':
-        return this.settle(frame.id, (p) => p.resolve(frame.data));
+        this.settle(frame.id, (p) => p.resolve(frame.data));
+        return;
       case 'error': {
         const err = new WebSocketClientError(frame.code ?? 'ODY_WS_INTERNAL', frame.message ?? 'server error', { channel: frame.channel });
-        if (typeof frame.id === 'number' && this.pending.has(frame.id)) return this.settle(frame.id, (p) => p.reject(err));
-        return this.emit('error', err);
+        if (typeof frame.id === 'number' && this.pending.has(frame.id)) this.settle(frame.id, (p) => p.reject(err));
+        else this.emit('error', err);
+        return;
       }
       case 'subscribed':
       case 'pong':

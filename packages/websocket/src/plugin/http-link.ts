@@ -1,5 +1,5 @@
-import { token } from '@ody/core';
 import type { TemplatedApp } from 'uWebSockets.js';
+import { token } from '@ody/core';
 
 // What this package uses of @ody/http, read through its public tokens by name. Tokens are
 // `Symbol.for` keys, so these are the very keys @ody/http binds; describing just the part we use keeps

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { OdyError } from '@ody/core';
+import { describe, expect, it } from 'vitest';
 import { assertChannelName, channelKind } from './channels.js';
 import { parseClientMessage } from './parse.js';
 

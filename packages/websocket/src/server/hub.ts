@@ -1,12 +1,12 @@
+import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@ody/core';
-import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { LocalAdapter } from '../adapters/local.js';
 import { WebSocketError } from '../errors.js';
 import { assertChannelName, topicOf } from '../protocol/channels.js';
 import type { ClientMessage, Member } from '../protocol/messages.js';
-import { FrameError, parseClientMessage } from '../protocol/parse.js';
+import { type FrameError, parseClientMessage } from '../protocol/parse.js';
 import { type Connection, type SocketData, sendError, sendFrame } from './connection.js';
 import { type DispatchHost, dispatch } from './dispatch.js';
 import { assertNativeUws } from './native.js';

@@ -1,6 +1,6 @@
+import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import type { Logger } from '@ody/core';
 import { OdyError } from '@ody/core';
-import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import type { Connection, SocketData } from './connection.js';
 import type { UpgradeRequest, WebSocketHooks } from './options.js';
 

@@ -34,7 +34,9 @@ export class RawClient {
   }
 
   get connectionId(): string {
-    return (this.frames.find((f) => f.event === 'connected')?.data as { connectionId: string }).connectionId;
+    const frame = this.frames.find((f) => f.event === 'connected');
+    if (!frame) throw new Error('not connected yet');
+    return (frame.data as { connectionId: string }).connectionId;
   }
 
   /** Send a raw string or an object as JSON. */
