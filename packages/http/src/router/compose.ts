@@ -31,7 +31,8 @@ export function compose(middleware: readonly Middleware[], terminal: Terminal): 
   };
 }
 
-const RESOLVED: Promise<void> = Promise.resolve();
+/** @internal returned by a pipeline whose every step finished synchronously: answer without a microtask. */
+export const RESOLVED: Promise<void> = Promise.resolve();
 
 function isThenable(v: unknown): boolean {
   return typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';

@@ -3,7 +3,7 @@ import { BodyReader } from '../body/reader.js';
 import type { HttpLimits } from '../config.js';
 import { HttpContext } from '../context/context.js';
 import { HttpError } from '../errors.js';
-import type { Pipeline } from '../router/compose.js';
+import { type Pipeline, RESOLVED } from '../router/compose.js';
 import type { RoutePattern } from '../router/pattern.js';
 import { wildcardValue } from '../router/pattern.js';
 import { type InFlight, UwsExchange } from './exchange.js';
@@ -167,7 +167,7 @@ export function run(env: RequestEnv, ex: UwsExchange, ctx: HttpContext, pipeline
     fail(env, ex, ctx, err, isHead);
     return;
   }
-  if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
+  if (r !== undefined && r !== RESOLVED && typeof (r as Promise<void>).then === 'function') {
     (r as Promise<void>).then(
       () => respond(ex, ctx, isHead),
       (err) => fail(env, ex, ctx, err, isHead),
