@@ -1,13 +1,13 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ProcessManager } from '@ody/process';
-import { percentile } from '../measure.js';
+import { alternate, percentile } from '../measure.js';
 import type { Row, Suite } from '../types.js';
 
 const here = (file: string) => fileURLToPath(new URL(`./process/${file}`, import.meta.url));
 
-/** SIGKILL the child, then time until its replacement reports ready. */
-async function crashToReady(rounds: number): Promise<number[]> {
+/** A supervised defineProcess child, restarted with no backoff. */
+async function supervised(rounds: number): Promise<ProcessManager> {
   const pm = new ProcessManager({
     processes: [
       {
@@ -20,31 +20,28 @@ async function crashToReady(rounds: number): Promise<number[]> {
     ],
   });
   await pm.start();
-  const samples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const pid = pm.status()[0]!.pid!;
-    const ready = new Promise<void>((resolve) => pm.once('ready', () => resolve()));
-    const started = performance.now();
-    process.kill(pid, 'SIGKILL');
-    await ready;
-    samples.push(performance.now() - started);
-  }
-  await pm.close();
-  return samples;
+  return pm;
+}
+
+/** SIGKILL the child, then time until its replacement reports ready. */
+async function crashToReady(pm: ProcessManager): Promise<number> {
+  const pid = pm.status()[0]!.pid!;
+  const ready = new Promise<void>((resolve) => pm.once('ready', () => resolve()));
+  const started = performance.now();
+  process.kill(pid, 'SIGKILL');
+  await ready;
+  return performance.now() - started;
 }
 
 /** Baseline: a bare fork() until its first IPC message (no supervisor, no crash detection). */
-async function rawForkToReady(rounds: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const started = performance.now();
-    const child = fork(here('raw-child.mjs'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    await new Promise((resolve) => child.once('message', resolve));
-    samples.push(performance.now() - started);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-  return samples;
+async function rawForkToReady(): Promise<number> {
+  const started = performance.now();
+  const child = fork(here('raw-child.mjs'), [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  await new Promise((resolve) => child.once('message', resolve));
+  const ms = performance.now() - started;
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return ms;
 }
 
 /** Manager CPU (% of one core) while supervising `count` idle processes for `ms`. */
@@ -67,8 +64,10 @@ const suite: Suite = {
   name: 'process',
   async run({ quick }) {
     const rounds = quick ? 20 : 60;
-    const raw = await rawForkToReady(rounds);
-    const ody = await crashToReady(rounds);
+    const pm = await supervised(rounds);
+    const samples = await alternate(rounds, { ody: () => crashToReady(pm), raw: rawForkToReady });
+    await pm.close();
+    const { ody, raw } = samples;
     const cpu = await idleCpu(50, quick ? 5_000 : 15_000);
     const rows: Row[] = [
       { name: 'ody crash→replacement ready p50', metric: 'ms', value: percentile(ody, 50) },
@@ -82,7 +81,7 @@ const suite: Suite = {
       ratios: { 'ody-crash-to-ready/bare-fork-p50': percentile(ody, 50) / percentile(raw, 50) },
       notes: [
         `${rounds} SIGKILLs of a defineProcess child (backoff 0); time from kill to the replacement's ctx.ready()`,
-        'floor: fork() of a bare module until its first IPC message, no supervisor (the cost of starting Node)',
+        'alternating rounds; floor: fork() of a bare module until its first IPC message, no supervisor (the cost of starting Node)',
         `idle: 50 supervised \`sleep\` processes, no memory polling, manager CPU over ${quick ? 5 : 15} s`,
       ],
     };

@@ -9,6 +9,7 @@
  *   await new Promise((r) => ctx.signal.addEventListener('abort', r));
  * });
  */
+import { childError } from './ipc/child-error.js';
 import { ENV, type Envelope, isEnvelope } from './ipc/protocol.js';
 import { type RequestHandler, Rpc } from './ipc/rpc.js';
 
@@ -54,7 +55,7 @@ export function defineProcess<In = unknown, Out = unknown>(
   const controller = new AbortController();
   const connected = () => typeof process.send === 'function' && process.connected;
   const post = (envelope: Envelope) => (connected() ? process.send!(envelope) : false);
-  const rpc = new Rpc(post, 'the manager');
+  const rpc = new Rpc(post, 'the manager', childError);
   const messageHandlers: Array<(message: In) => void> = [];
   const graceMs = options.orphanExitMs ?? (Number(process.env[ENV.stopTimeoutMs]) || 5_000);
 

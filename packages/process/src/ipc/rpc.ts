@@ -1,4 +1,4 @@
-import { ProcessError } from '../errors.js';
+import type { ProcessErrorCode } from '../errors.js';
 import type { Envelope } from './protocol.js';
 
 interface Pending {
@@ -6,6 +6,9 @@ interface Pending {
   reject(error: Error): void;
   timer: NodeJS.Timeout;
 }
+
+/** Builds the errors an Rpc raises (the child side avoids loading @ody/core to start fast). */
+export type ErrorFactory = (code: ProcessErrorCode, message: string, details: Record<string, unknown>) => Error;
 
 /** A request handler: returns (or resolves to) the response. */
 export type RequestHandler<TReq = unknown, TRes = unknown> = (request: TReq) => TRes | Promise<TRes>;
@@ -22,6 +25,7 @@ export class Rpc {
   constructor(
     private readonly post: (envelope: Envelope) => boolean,
     private readonly describe: string,
+    private readonly makeError: ErrorFactory,
   ) {}
 
   /** Send a request; rejects with ODY_PROCESS_REQUEST_TIMEOUT after `timeoutMs`. */
@@ -30,17 +34,13 @@ export class Rpc {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(
-          new ProcessError('ODY_PROCESS_REQUEST_TIMEOUT', `${this.describe} did not answer request ${id} within ${timeoutMs} ms.`, {
-            details: { id, timeoutMs, target: this.describe },
-          }),
-        );
+        reject(this.makeError('ODY_PROCESS_REQUEST_TIMEOUT', `${this.describe} did not answer request ${id} within ${timeoutMs} ms.`, { id, timeoutMs, target: this.describe }));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       if (!this.post({ ody: 'req', id, data })) {
         clearTimeout(timer);
         this.pending.delete(id);
-        reject(new ProcessError('ODY_PROCESS_NOT_CONNECTED', `Cannot send a request to ${this.describe}: the IPC channel is closed.`, { details: { target: this.describe } }));
+        reject(this.makeError('ODY_PROCESS_NOT_CONNECTED', `Cannot send a request to ${this.describe}: the IPC channel is closed.`, { target: this.describe }));
       }
     });
   }
@@ -55,10 +55,7 @@ export class Rpc {
       if (envelope.ok) p.resolve(envelope.data);
       else {
         const e = envelope.error;
-        const error = new ProcessError('ODY_PROCESS_REQUEST_FAILED', `${this.describe} failed the request: ${e.name}: ${e.message}`, {
-          details: { remoteName: e.name, remoteCode: e.code, remoteStack: e.stack },
-        });
-        p.reject(error);
+        p.reject(this.makeError('ODY_PROCESS_REQUEST_FAILED', `${this.describe} failed the request: ${e.name}: ${e.message}`, { remoteName: e.name, remoteCode: e.code, remoteStack: e.stack }));
       }
       return true;
     }

@@ -94,7 +94,7 @@ export class Instance {
       if (child.pid === undefined) onExit(null, null);
     });
     if (d.module !== undefined) {
-      const rpc = new Rpc((e) => (child.connected ? child.send(e) : false), `process '${d.name}#${this.index}'`);
+      const rpc = new Rpc((e) => (child.connected ? child.send(e) : false), `process '${d.name}#${this.index}'`, (code, message, details) => new ProcessError(code, message, { details }));
       rpc.handler = (request) => this.host.handleRequest(this.ref, request);
       this.rpc = rpc;
       child.on('message', (message: unknown) => {
