@@ -121,6 +121,18 @@ describe('task pool faults', () => {
     }
   });
 
+  it('modules without tasks, or with clashing task names, are rejected as invalid', async () => {
+    for (const modules of [[fixture('no-tasks.ts')], [fixture('tasks.ts'), fixture('tasks.ts')]]) {
+      const tasks = pool({ modules });
+      try {
+        const error = await tasks.run('add', { a: 1, b: 1 }).catch((e: unknown) => e);
+        expect(OdyError.is(error, 'ODY_TASK_INVALID_MODULE')).toBe(true);
+      } finally {
+        await tasks.close();
+      }
+    }
+  });
+
   it('grows under a backlog and reaps idle threads above minThreads', async () => {
     const tasks = pool({ minThreads: 1, maxThreads: 2, idleTimeoutMs: 100 });
     try {

@@ -1,3 +1,4 @@
+import { OdyError } from '@ody/core';
 import { TaskQueueFullError } from '../errors.js';
 import { RESULT_STRIDE, type RetryPolicy, STATUS_OK, type SerializedError } from '../protocol.js';
 import { abortedError, crashError, rebuildError, shutdownError, startError, timeoutError } from './failures.js';
@@ -380,7 +381,8 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
     const i = this.threads.indexOf(thread);
     if (i >= 0) this.threads.splice(i, 1);
     this.starting--;
-    const error = startError(this.options.modules, thread.lastError);
+    const cause = thread.lastError;
+    const error = OdyError.is(cause, 'ODY_TASK_INVALID_MODULE') ? cause : startError(this.options.modules, cause);
     this.options.logger?.error({ err: error }, 'task thread failed to start');
     const anyReady = this.threads.some((t) => t.ready);
     if (!anyReady) for (const rec of this.queue.drain()) this.finish(rec, false, error);

@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TaskPoolError } from '../errors.js';
+import type { TaskErrorCode } from '../errors.js';
 import type { RetryPolicy } from '../protocol.js';
 import { isTaskModule, retryPolicyOf, type TaskHandler } from '../worker.js';
 
@@ -9,6 +9,14 @@ export interface LoadedTask {
   fn: TaskHandler;
   context: unknown;
   retry: RetryPolicy | null;
+}
+
+/**
+ * An error raised while loading modules. Not TaskPoolError: importing @ody/core would load its whole
+ * dependency tree in every thread; the pool rebuilds it as a TaskPoolError from name and code.
+ */
+function loadError(code: TaskErrorCode, message: string, details: Record<string, unknown>): Error {
+  return Object.assign(new Error(message), { name: 'TaskPoolError', code, details });
 }
 
 function specifierOf(module: string): string {
@@ -30,16 +38,15 @@ export async function loadModules(modules: readonly string[]): Promise<Map<strin
     } else if (typeof candidate === 'object' && candidate !== null) {
       handlers = Object.fromEntries(Object.entries(candidate).filter(([, v]) => typeof v === 'function'));
     } else {
-      throw new TaskPoolError('ODY_TASK_INVALID_MODULE', `Task module '${module}' exports no tasks; default-export defineTasks({ ... }).`, {
-        details: { module },
-      });
+      throw loadError('ODY_TASK_INVALID_MODULE', `Task module '${module}' exports no tasks; default-export defineTasks({ ... }).`, { module });
     }
     for (const [name, fn] of Object.entries(handlers)) {
       if (typeof fn !== 'function') continue;
       const previous = owner.get(name);
       if (previous !== undefined) {
-        throw new TaskPoolError('ODY_TASK_INVALID_MODULE', `Task '${name}' is exported by both '${previous}' and '${module}'; task names must be unique.`, {
-          details: { task: name, modules: [previous, module] },
+        throw loadError('ODY_TASK_INVALID_MODULE', `Task '${name}' is exported by both '${previous}' and '${module}'; task names must be unique.`, {
+          task: name,
+          modules: [previous, module],
         });
       }
       owner.set(name, module);
