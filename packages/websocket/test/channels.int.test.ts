@@ -25,8 +25,8 @@ describe('channels over real sockets', () => {
   beforeAll(async () => {
     server = await createWebSocketServer<User>({
       authenticate: async (req) => {
+        await new Promise((r) => setTimeout(r, 5)); // the request (headers) must survive an await
         const name = req.headers.authorization?.replace('Bearer ', '') ?? '';
-        await new Promise((r) => setTimeout(r, 5)); // headers must survive an await
         if (name === 'anon') return { id: 'anon', info: { name: 'Anon' }, rooms: [] };
         return users[name] ?? null;
       },
