@@ -1,3 +1,4 @@
+import { currentContext, type OdyContext } from '@ody/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebSocketServer, type StandaloneServer } from '../src/index.js';
 import { eventually, RawClient, upgradeStatus } from './support/raw-client.js';
@@ -15,6 +16,7 @@ const users: Record<string, User> = {
 
 describe('channels over real sockets', () => {
   let server: StandaloneServer<User>;
+  const contexts: Array<OdyContext | undefined> = [];
   const clients: RawClient[] = [];
   const connect = async (name?: string) => {
     const c = await RawClient.open(server.url, name ? { authorization: `Bearer ${name}` } : undefined);
@@ -30,7 +32,10 @@ describe('channels over real sockets', () => {
         if (name === 'anon') return { id: 'anon', info: { name: 'Anon' }, rooms: [] };
         return users[name] ?? null;
       },
-      authorizeChannel: (user, channel) => user.rooms.includes(channel),
+      authorizeChannel: (user, channel) => {
+        contexts.push(currentContext());
+        return user.rooms.includes(channel);
+      },
       canPublish: (_user, channel) => channel === 'chat',
     });
   });
@@ -64,6 +69,8 @@ describe('channels over real sockets', () => {
     const b = await connect('bob');
     expect(await a.request({ type: 'subscribe', channel: 'private-alice' })).toMatchObject({ event: 'ack' });
     const refused = await b.request({ type: 'subscribe', channel: 'private-alice' });
+    // hooks run inside an Ody context naming the connection
+    expect(contexts.at(-1)).toMatchObject({ connectionId: b.connectionId, correlationId: expect.any(String) });
     expect(refused).toMatchObject({ event: 'error', code: 'ODY_WS_FORBIDDEN', channel: 'private-alice' });
     server.hub.publish('private-alice', 'secret', 42);
     expect((await a.waitFor((f) => f.event === 'secret')).data).toBe(42);

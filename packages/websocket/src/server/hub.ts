@@ -1,6 +1,6 @@
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@ody/core';
+import { type Logger, newId, runInContext } from '@ody/core';
 import type { Adapter } from '../adapters/adapter.js';
 import { LocalAdapter } from '../adapters/local.js';
 import { WebSocketError } from '../errors.js';
@@ -209,7 +209,8 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
       sendError(conn, 'ODY_WS_RATE_LIMITED', 'too many messages; slow down (message dropped)', msg.id);
       return;
     }
-    conn.queue = conn.queue.then(() => dispatch(this, conn, msg));
+    // Hooks run inside an Ody context, so what they call (buses, queues, logs) carries a correlation id.
+    conn.queue = conn.queue.then(() => runInContext({ correlationId: newId(), connectionId: conn.id }, () => dispatch(this, conn, msg)));
   }
 
   private onClose(ws: WebSocket<SocketData<User>>): void {

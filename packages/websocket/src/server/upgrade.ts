@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import type { Logger } from '@ody/core';
-import { OdyError } from '@ody/core';
+import { newId, OdyError, runInContext } from '@ody/core';
 import type { Connection, SocketData } from './connection.js';
 import type { UpgradeRequest, WebSocketHooks } from './options.js';
 
@@ -46,7 +46,10 @@ export function upgradeHandler<User>(
     if (!hooks.authenticate) return upgrade(undefined as User);
 
     Promise.resolve()
-      .then(() => hooks.authenticate!(request))
+      .then(() => {
+        const correlationId = headers['x-correlation-id'] || newId();
+        return runInContext({ correlationId }, () => hooks.authenticate!(request));
+      })
       .then(
         (user) => {
           if (aborted) return;
