@@ -20,6 +20,8 @@ export class UwsExchange implements Exchange {
   done = false;
   /** Close the connection after the response (limits, draining). */
   closeAfter = false;
+  /** True while still inside the uWS request callback (writes are corked by uWS itself). */
+  sync = true;
   reader?: BodyReader;
   timer?: NodeJS.Timeout;
   private abortFns?: Array<() => void>;

@@ -119,9 +119,11 @@ export function handleRequest(
     }
   } catch (err) {
     fail(env, ex, ctx, err, isHead);
+    ex.sync = false;
     return;
   }
   run(env, ex, ctx, pipeline(), isHead);
+  ex.sync = false;
 }
 
 function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, string>, isHead: boolean): void {

@@ -53,6 +53,9 @@ export function respond(ex: UwsExchange, ctx: HttpContext, isHead: boolean): voi
   } else if (body instanceof ArrayBuffer) {
     payload = new Uint8Array(body);
     type = BYTES;
+  } else if (isPlainJson(body)) {
+    payload = JSON.stringify(body);
+    type = JSON_TYPE;
   } else if (typeof body === 'object' && body !== null && (isNodeStream(body) || isWebStream(body))) {
     const source = isNodeStream(body) ? body : Readable.fromWeb(body as import('node:stream/web').ReadableStream);
     pipeStream(ex, ctx, status, source, isHead, (closeOnly) => writeHead(ex, status, BYTES, ctx, closeOnly));
@@ -61,14 +64,24 @@ export function respond(ex: UwsExchange, ctx: HttpContext, isHead: boolean): voi
     payload = JSON.stringify(body);
     type = JSON_TYPE;
   }
-  const close = ex.closeAfter;
-  ex.res.cork(() => {
-    writeHead(ex, status, type, ctx, true);
-    if (payload === undefined) ex.res.endWithoutBody(0, close);
-    else if (isHead) ex.res.endWithoutBody(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength, close);
-    else ex.res.end(payload, close);
-  });
+  // Inside the uWS request callback writes are already corked; later (after an await) cork them.
+  if (ex.sync) writeAll(ex, status, type, ctx, payload, isHead);
+  else ex.res.cork(() => writeAll(ex, status, type, ctx, payload, isHead));
   ex.finish();
+}
+
+function writeAll(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, payload: string | Uint8Array | undefined, isHead: boolean): void {
+  const close = ex.closeAfter;
+  writeHead(ex, status, type, ctx, true);
+  if (payload === undefined) ex.res.endWithoutBody(0, close);
+  else if (isHead) ex.res.endWithoutBody(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength, close);
+  else ex.res.end(payload, close);
+}
+
+function isPlainJson(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return typeof v === 'number' || typeof v === 'boolean';
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null || Array.isArray(v);
 }
 
 /** Send a problem+json answer, keeping headers middleware already set (CORS, request id). */
