@@ -1,10 +1,37 @@
+import { isMainThread } from 'node:worker_threads';
 import { type Application, createApplication } from '@ody/core';
-import { clockPlugin } from './clock-plugin.js';
+import { cqrsPlugin } from '@ody/cqrs';
+import { httpPlugin } from '@ody/http';
+import { queuePlugin } from '@ody/queue';
+import { exampleRoutes, GreetingsController } from './http/index.js';
+import { opsPlugin } from './ops/index.js';
+import { orderHandlers, ordersPlugin } from './orders/index.js';
+import { exampleProcessPlugin } from './process/index.js';
+import { welcomeQueuePlugin } from './queue/index.js';
+import { exampleWebSocket, realtimePlugin } from './realtime/index.js';
+import { exampleTaskPlugin } from './task/index.js';
 
-/** Builds the example application; the same factory runs in the main thread or a worker. */
+/**
+ * Builds the example application. The same factory runs in the main thread or in each HTTP worker
+ * thread (`ODY_HTTP_WORKERS=2`), so nothing is shared by accident.
+ */
 export function createApp(config: Record<string, unknown> = {}): Promise<Application> {
   return createApplication({
-    config: { app: { name: 'ody-example' }, ...config },
-    plugins: [clockPlugin()],
+    config: { app: { name: 'ody-example' }, http: { port: 3000 }, ...config },
+    plugins: [
+      httpPlugin({ controllers: [GreetingsController], routes: exampleRoutes, workerModule: import.meta.url }),
+      exampleWebSocket(),
+      queuePlugin(),
+      cqrsPlugin({ handlers: orderHandlers }),
+      // Supervised processes belong to the main thread only, not to every HTTP worker's Application.
+      ...(isMainThread ? [exampleProcessPlugin()] : []),
+      exampleTaskPlugin(),
+      welcomeQueuePlugin(),
+      ordersPlugin(),
+      realtimePlugin(),
+      opsPlugin(),
+    ],
   });
 }
+
+export default createApp;

@@ -3,4 +3,8 @@ import { createApp } from './app.js';
 const app = await createApp();
 app.listenForSignals();
 await app.start();
-app.logger.info('example app ready; Ctrl-C to stop');
+const { port } = app.configOf<{ port: number }>('http');
+app.logger.info(
+  { url: `http://127.0.0.1:${port}` },
+  'example ready: try GET /greetings/ody, POST /orders {"sku":"book","qty":1}, GET /primes/1000000, ws /ws?name=you; Ctrl-C stops',
+);

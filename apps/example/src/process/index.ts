@@ -28,7 +28,7 @@ export const exampleProcessPlugin = (overrides: Partial<ProcessDefinition> = {})
   processPlugin({ processes: [heartbeatDefinition(overrides)] });
 
 /** Ask every heartbeat worker for its stats over IPC. */
-export async function heartbeatStats(app: Application): Promise<HeartbeatStats[]> {
+export async function heartbeatStats(app: Pick<Application, 'get'>): Promise<HeartbeatStats[]> {
   const pm = app.get(ProcessManagerToken);
   const rows = pm.status().filter((r) => r.name === 'heartbeat' && r.state === 'ready');
   return Promise.all(rows.map((r) => pm.request<HeartbeatStats>('heartbeat', { op: 'stats' }, { instance: r.instance, timeoutMs: 2_000 })));

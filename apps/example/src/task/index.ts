@@ -10,6 +10,6 @@ export const exampleTaskModule = here.endsWith('.ts') ? new URL('./tasks.ts', he
 export const exampleTaskPlugin = () => taskPlugin({ modules: [exampleTaskModule], minThreads: 1, maxThreads: 2 });
 
 /** Count primes below `limit` on the task pool instead of the event loop. */
-export function countPrimesOffThread(app: Application, limit: number): Promise<number> {
+export function countPrimesOffThread(app: Pick<Application, 'get'>, limit: number): Promise<number> {
   return app.get(TaskPoolToken).run('countPrimes', limit, { timeoutMs: 30_000 }) as Promise<number>;
 }
