@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { odyTsup } from '../../tsup.base.js';
 
-export default defineConfig(odyTsup({ index: 'src/index.ts', http: 'src/http/index.ts' }));
+export default defineConfig(odyTsup({ index: 'src/index.ts', http: 'src/http/index.ts', redis: 'src/redis/index.ts' }));

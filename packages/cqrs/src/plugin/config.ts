@@ -53,8 +53,12 @@ export const cqrsConfigSchema = z.object({
     .prefault({}),
   status: z
     .object({
-      /** 'auto' matches the queue driver (memory → memory, anything else → filesystem). */
-      store: z.enum(['auto', 'memory', 'filesystem']).default('auto'),
+      /** 'auto' matches the queue driver (memory → memory, redis → redis, anything else → filesystem). */
+      store: z.enum(['auto', 'memory', 'filesystem', 'redis']).default('auto'),
+      /** Key prefix of the Redis status store (`<prefix>:{cqrs}:…`). */
+      prefix: z.string().regex(/^[^{}\s]{1,64}$/).default('ody'),
+      /** Redis store: keep at most this many finished records (the oldest go first); default no cap. */
+      maxFinished: z.number().int().min(1).optional(),
       /** Directory of the filesystem status store; default `<queue dir>/.cqrs-status`. */
       dir: z.string().min(1).optional(),
       /** Finished statuses are kept this long (ms). */

@@ -13,6 +13,7 @@ import { correlation } from '../middleware/correlation.js';
 import { logging } from '../middleware/logging.js';
 import type { Middleware } from '../middleware/types.js';
 import { validation } from '../middleware/validation.js';
+import { RedisStatusStore, type RedisStatusStoreOptions } from '../redis/redis-status-store.js';
 import { AsyncRuntime, CommandBus, CommandStatusStore, EventBus, MessageRegistry, QueryBus } from '../tokens.js';
 import { type CqrsConfig, cqrsConfigSchema } from './config.js';
 
@@ -30,14 +31,33 @@ export interface CqrsPluginOptions {
 
 function chooseStore(ctx: PluginContext<CqrsConfig>): Store {
   const driver = ctx.get(QueueDriverToken);
-  const kind = ctx.config.status.store === 'auto' ? (driver.name === 'memory' ? 'memory' : 'filesystem') : ctx.config.status.store;
+  const { status } = ctx.config;
+  const auto = driver.name === 'memory' ? 'memory' : driver.name === 'redis' ? 'redis' : 'filesystem';
+  const kind = status.store === 'auto' ? auto : status.store;
   if (kind === 'memory') return new MemoryStatusStore();
-  if (driver.name !== 'filesystem' && driver.name !== 'memory' && ctx.config.status.dir === undefined) {
-    ctx.logger.warn({ driver: driver.name }, 'no status store for this queue driver yet: using the filesystem store (one machine only)');
+  if (kind === 'redis') {
+    // The Redis queue driver exposes its ioredis connection; the store shares it (and opens one
+    // duplicate for pub/sub), so this entry point never imports ioredis itself.
+    const client = (driver as { client?: unknown }).client;
+    if (driver.name !== 'redis' || typeof client !== 'object' || client === null) {
+      throw new CqrsError('ODY_CQRS_STATUS_STORE', `cqrs.status.store 'redis' needs the Redis queue driver (queue.driver: 'redis'), but the driver is '${driver.name}'; or bind a RedisStatusStore from @ody/cqrs/redis to CommandStatusStore.`, {
+        details: { driver: driver.name },
+      });
+    }
+    return new RedisStatusStore({
+      client: client as RedisStatusStoreOptions['client'],
+      prefix: status.prefix,
+      retentionMs: status.retentionMs,
+      ...(status.maxFinished === undefined ? {} : { maxFinished: status.maxFinished }),
+      onError: (err) => ctx.logger.warn({ err }, 'command status pub/sub connection error'),
+    });
+  }
+  if (driver.name !== 'filesystem' && driver.name !== 'memory' && status.dir === undefined) {
+    ctx.logger.warn({ driver: driver.name }, 'no matching status store for this queue driver: using the filesystem store (one machine only)');
   }
   // The filesystem driver exposes its root directory; statuses live beside its queues.
   const queueDir = (driver as { root?: unknown }).root;
-  return new FilesystemStatusStore(ctx.config.status.dir ?? join(typeof queueDir === 'string' ? queueDir : 'var/queue', '.cqrs-status'));
+  return new FilesystemStatusStore(status.dir ?? join(typeof queueDir === 'string' ? queueDir : 'var/queue', '.cqrs-status'));
 }
 
 function builtIns(config: CqrsConfig, ctx: PluginContext<CqrsConfig>): Middleware[] {
