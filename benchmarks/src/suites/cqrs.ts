@@ -1,3 +1,4 @@
+import { type RedisHandle, startRedis } from '../../../test-support/redis-server.js';
 import { alternate, median } from '../measure.js';
 import type { Suite } from '../types.js';
 import { roundTrip } from './cqrs/async.js';
@@ -32,6 +33,18 @@ const suite: Suite = {
     const inFlight = 16;
     const memory = await roundTrip('memory', total, inFlight);
     const fs = await roundTrip('filesystem', quick ? 1_000 : 5_000, inFlight);
+    let redis: RedisHandle | undefined;
+    let redisRun: Awaited<ReturnType<typeof roundTrip>> | undefined;
+    let redisNote = 'async-redis: skipped (no redis-server binary and no REDIS_URL)';
+    try {
+      redis = await startRedis();
+      redisRun = await roundTrip('redis', total, inFlight, redis.url);
+      redisNote = 'async-redis: Redis queue driver + Redis status store (pub/sub wake-ups) on a local redis-server, no persistence';
+    } catch (err) {
+      redisNote = `async-redis: skipped (${(err as Error).message})`;
+    } finally {
+      await redis?.stop();
+    }
 
     return {
       rows: [
@@ -42,6 +55,12 @@ const suite: Suite = {
         { name: 'async-memory', metric: 'p99 ms', value: memory.p99Ms },
         { name: 'async-filesystem', metric: 'commands/s', value: fs.perSecond },
         { name: 'async-filesystem', metric: 'p99 ms', value: fs.p99Ms },
+        ...(redisRun === undefined
+          ? []
+          : [
+              { name: 'async-redis', metric: 'commands/s', value: redisRun.perSecond },
+              { name: 'async-redis', metric: 'p99 ms', value: redisRun.p99Ms },
+            ]),
       ],
       ratios: {
         'ody-bare/nest-cqrs': sync['ody-bare'] / sync['nest-cqrs'],
@@ -51,6 +70,7 @@ const suite: Suite = {
         `sync: ${n.toLocaleString('en-US')} sequential awaited commands per sample, median of ${rounds} alternating rounds; handlers are async and return a number`,
         'ody-2mw: two pass-through async middlewares that each count the message',
         `async: ${inFlight} commands in flight, dispatch → in-process queue worker → commandBus.wait(); filesystem driver non-durable (no fsync), status store on the same disk`,
+        redisNote,
       ],
     };
   },

@@ -11,7 +11,9 @@ import {
   FilesystemStatusStore,
   MemoryStatusStore,
 } from '@ody/cqrs';
+import { RedisStatusStore } from '@ody/cqrs/redis';
 import { filesystemDriver, memoryDriver, Queue, type QueueDriver } from '@ody/queue';
+import { redisDriver } from '@ody/queue-redis';
 import { percentile } from '../../measure.js';
 
 class Ping extends Command<number> {
@@ -26,7 +28,16 @@ export interface RoundTrip {
   p99Ms: number;
 }
 
-function backend(kind: 'memory' | 'filesystem'): { driver: QueueDriver; store: CommandStatusStore; cleanup: () => void } {
+/** Which driver + matching status store a round trip runs on. */
+export type RoundTripKind = 'memory' | 'filesystem' | 'redis';
+
+function backend(kind: RoundTripKind, redisUrl?: string): { driver: QueueDriver; store: CommandStatusStore; cleanup: () => void } {
+  if (kind === 'redis') {
+    const prefix = `bench${Date.now()}`;
+    const driver = redisDriver({ url: redisUrl, prefix });
+    const store = new RedisStatusStore({ client: driver.client, prefix });
+    return { driver, store, cleanup: () => void store.close() };
+  }
   if (kind === 'memory') return { driver: memoryDriver(), store: new MemoryStatusStore(), cleanup: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'ody-bench-cqrs-'));
   return {
@@ -40,8 +51,8 @@ function backend(kind: 'memory' | 'filesystem'): { driver: QueueDriver; store: C
  * `total` commands, `inFlight` at a time: each dispatched, run by the in-process worker, and
  * awaited with commandBus.wait(). Latency is dispatch → wait resolved.
  */
-export async function roundTrip(kind: 'memory' | 'filesystem', total: number, inFlight: number): Promise<RoundTrip> {
-  const { driver, store, cleanup } = backend(kind);
+export async function roundTrip(kind: RoundTripKind, total: number, inFlight: number, redisUrl?: string): Promise<RoundTrip> {
+  const { driver, store, cleanup } = backend(kind, redisUrl);
   const buses = createBuses();
   buses.commandBus.register(Ping, async (p) => p.n + 1);
   const queues = new Map<string, Queue>();
@@ -77,7 +88,7 @@ export async function roundTrip(kind: 'memory' | 'filesystem', total: number, in
   await Promise.all(Array.from({ length: inFlight }, one));
   const seconds = (performance.now() - start) / 1000;
   await runtime.close({ timeoutMs: 2000 });
-  await driver.close();
   cleanup();
+  await driver.close();
   return { perSecond: total / seconds, p99Ms: percentile(latencies, 99) };
 }

@@ -1,7 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { RedisStatusStore, type RedisStatusStoreOptions } from './redis-status-store.js';
 
-export { decodeRecord, encodeMeta } from './record-codec.js';
 export { RedisStatusStore, type RedisStatusStoreOptions } from './redis-status-store.js';
 
 /**
