@@ -1,7 +1,8 @@
-import { runInContext } from '@ody/core';
 import type { ClaimedJob } from '../contract/job.js';
 import { QueueError } from '../errors.js';
-import type { Handler, HandlerContext, Job } from './job.js';
+import type { Emitter } from './emitter.js';
+import type { HandlerContext, Job } from './job.js';
+import type { WorkerEvents } from './worker.js';
 
 /** The abort side of one running attempt; the AbortController is only built if the handler asks for it. */
 export class AttemptControl {
@@ -25,43 +26,42 @@ export class AttemptControl {
   }
 }
 
+/** The handler's context object: one small instance per attempt, the signal built on first access. */
+export class AttemptContext implements HandlerContext {
+  constructor(
+    private readonly control: AttemptControl,
+    private readonly events: Emitter<WorkerEvents>,
+    private readonly job: Job,
+    readonly attempt: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.control.signal;
+  }
+
+  progress(value: unknown): void {
+    this.events.emit('progress', this.job, value);
+  }
+}
+
 /** How an attempt ended. */
 export type AttemptOutcome = { ok: true; result: unknown } | { ok: false; error: unknown; timedOut: boolean };
 
+/** True for promises and other thenables a handler may return. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
 /**
- * Run the handler for one attempt, inside the job's context, bounded by its timeout. On timeout the
- * signal aborts and the attempt resolves as failed at once, freeing the slot even if the handler ignores it.
+ * Wait for an asynchronous handler result, bounded by the job's timeout. On timeout the signal aborts
+ * and the attempt resolves as failed at once, freeing the slot even if the handler ignores the signal.
  */
-export function runAttempt<T>(
-  handler: Handler<T>,
-  job: Job<T>,
-  claimed: ClaimedJob,
-  control: AttemptControl,
-  onProgress: (value: unknown) => void,
-): Promise<AttemptOutcome> {
-  const ctx: HandlerContext = {
-    get signal() {
-      return control.signal;
-    },
-    attempt: job.attempt,
-    progress: onProgress,
-  };
-  const call = (): Promise<AttemptOutcome> => {
-    try {
-      const value = handler(job, ctx);
-      if (value instanceof Promise) {
-        return value.then(
-          (result) => ({ ok: true as const, result }),
-          (error) => ({ ok: false as const, error, timedOut: false }),
-        );
-      }
-      return Promise.resolve({ ok: true, result: value });
-    } catch (error) {
-      return Promise.resolve({ ok: false, error, timedOut: false });
-    }
-  };
-  const run = claimed.meta?.correlationId === undefined ? call : () => runInContext({ ...claimed.meta, messageId: claimed.id }, call);
-  if (claimed.timeout <= 0) return run();
+export function settleAttempt(pending: PromiseLike<unknown>, claimed: ClaimedJob, control: AttemptControl): Promise<AttemptOutcome> {
+  const settled = Promise.resolve(pending).then(
+    (result): AttemptOutcome => ({ ok: true, result }),
+    (error): AttemptOutcome => ({ ok: false, error, timedOut: false }),
+  );
+  if (claimed.timeout <= 0) return settled;
   return new Promise<AttemptOutcome>((resolve) => {
     const timer = setTimeout(() => {
       const error = new QueueError(
@@ -72,7 +72,7 @@ export function runAttempt<T>(
       control.abort(error);
       resolve({ ok: false, error, timedOut: true });
     }, claimed.timeout);
-    run().then((outcome) => {
+    settled.then((outcome) => {
       clearTimeout(timer);
       resolve(outcome);
     });

@@ -1,23 +1,33 @@
+import { runInContext } from '@ody/core';
 import { type BackoffStrategy, backoffDelay } from '../contract/backoff.js';
+import { type InlineOps, inlineOps } from '../contract/inline.js';
 import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { isUnrecoverable, QueueError } from '../errors.js';
-import { runAttempt } from './attempt.js';
+import { AttemptContext, isThenable, settleAttempt } from './attempt.js';
 import type { Emitter } from './emitter.js';
 import { type Handler, type Job, toJob } from './job.js';
 import { toJobError } from './job-error.js';
 import type { Queue } from './queue.js';
 import type { RunningJob, WorkerEvents } from './worker.js';
 
-/** Runs one claimed job to its end state: completed, retried (with backoff) or failed. */
+/**
+ * Runs one claimed job to its end state: completed, retried (with backoff) or failed. A handler that
+ * returns synchronously on a driver with inline operations (memory) finishes without any promise.
+ */
 export class JobRunner<T> {
+  private readonly inline: InlineOps | undefined;
+
   constructor(
     private readonly queue: Queue,
     private readonly handler: Handler<T>,
     private readonly events: Emitter<WorkerEvents>,
     private readonly strategies: Readonly<Record<string, BackoffStrategy>>,
-  ) {}
+  ) {
+    this.inline = inlineOps(queue.driver);
+  }
 
-  async process(running: RunningJob): Promise<void> {
+  /** Run one job; returns undefined when it already reached its end state, else a promise of it. */
+  process(running: RunningJob): Promise<void> | undefined {
     const { claimed } = running;
     const attempt = claimed.attemptsMade + 1;
     if (claimed.corrupt !== undefined || claimed.data === undefined) {
@@ -37,18 +47,39 @@ export class JobRunner<T> {
     }
     const job = toJob(this.queue.name, claimed, data);
     if (this.events.has('active')) this.events.emit('active', job);
-    const onProgress = (value: unknown) => this.events.emit('progress', job, value);
-    const outcome = await runAttempt(this.handler, job, claimed, running.control, onProgress);
-    if (running.lost || running.abandoned) return;
-    if (outcome.ok) {
-      if (await this.queue.driver.complete(this.queue.name, claimed)) {
-        if (this.events.has('completed')) this.events.emit('completed', job, outcome.result);
-      }
-      return;
+    const ctx = new AttemptContext(running.control, this.events, job, attempt);
+    let value: unknown;
+    try {
+      value = claimed.meta?.correlationId === undefined
+        ? this.handler(job, ctx)
+        : runInContext({ ...claimed.meta, messageId: claimed.id }, () => this.handler(job, ctx));
+    } catch (error) {
+      return this.failed(running, job, error, false);
     }
-    const error = toJobError(outcome.error, attempt);
-    if (isUnrecoverable(outcome.error)) return this.fail(running, job, 'unrecoverable', error);
-    if (attempt >= claimed.attempts) return this.fail(running, job, outcome.timedOut ? 'timeout' : 'error', error);
+    if (!isThenable(value)) return this.succeeded(running, job, value);
+    return settleAttempt(value, claimed, running.control).then((o) =>
+      o.ok ? this.succeeded(running, job, o.result) : this.failed(running, job, o.error, o.timedOut),
+    );
+  }
+
+  private succeeded(running: RunningJob, job: Job<T>, result: unknown): Promise<void> | undefined {
+    if (running.lost || running.abandoned) return undefined;
+    if (this.inline !== undefined) {
+      if (this.inline.complete(this.queue.name, running.claimed) && this.events.has('completed')) this.events.emit('completed', job, result);
+      return undefined;
+    }
+    return this.queue.driver.complete(this.queue.name, running.claimed).then((ok) => {
+      if (ok && this.events.has('completed')) this.events.emit('completed', job, result);
+    });
+  }
+
+  private async failed(running: RunningJob, job: Job<T>, thrown: unknown, timedOut: boolean): Promise<void> {
+    if (running.lost || running.abandoned) return;
+    const { claimed } = running;
+    const attempt = claimed.attemptsMade + 1;
+    const error = toJobError(thrown, attempt);
+    if (isUnrecoverable(thrown)) return this.fail(running, job, 'unrecoverable', error);
+    if (attempt >= claimed.attempts) return this.fail(running, job, timedOut ? 'timeout' : 'error', error);
     let delay: number;
     try {
       delay = backoffDelay(claimed.backoff, attempt, error, this.strategies);

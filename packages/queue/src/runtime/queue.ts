@@ -1,5 +1,6 @@
 import { type Codec, encodePayload, jsonCodec } from '../contract/codec.js';
 import type { QueueDriver } from '../contract/driver.js';
+import { type InlineOps, inlineOps } from '../contract/inline.js';
 import type { Encoded, FailedJobRecord, JobCounts, PushOptions, PushResult } from '../contract/job.js';
 import { QueueError } from '../errors.js';
 import { buildJob } from './push-options.js';
@@ -51,6 +52,7 @@ export class Queue {
   readonly maxPayloadBytes: number;
   readonly failed: FailedStore;
   private readonly defaults: PushOptions | undefined;
+  private readonly inline: InlineOps | undefined;
 
   constructor(name: string, options: QueueOptions) {
     if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(name) || name.startsWith('.')) {
@@ -63,6 +65,7 @@ export class Queue {
     this.codec = options.codec ?? jsonCodec;
     this.maxPayloadBytes = options.maxPayloadBytes ?? 1024 * 1024;
     this.defaults = options.defaults;
+    this.inline = inlineOps(this.driver);
     this.failed = {
       list: async (o) => (await this.driver.listFailed(this.name, o)).map((r) => this.decodeFailed(r)),
       get: async (id) => {
@@ -77,6 +80,7 @@ export class Queue {
   /** Enqueue one job. Resolves once the driver stored it (durably, for durable drivers). */
   async push<T>(name: string, payload: T, options?: PushOptions): Promise<PushResult> {
     const job = buildJob(this.name, name, this.encode(payload), this.merge(options), Date.now());
+    if (this.inline !== undefined) return this.inline.push(this.name, [job])[0]!;
     const [result] = await this.driver.push(this.name, [job]);
     return result!;
   }
@@ -85,7 +89,8 @@ export class Queue {
   async pushBulk<T>(jobs: readonly BulkJob<T>[]): Promise<PushResult[]> {
     const now = Date.now();
     const built = jobs.map((j) => buildJob(this.name, j.name, this.encode(j.payload), this.merge(j.options), now));
-    return built.length === 0 ? [] : this.driver.push(this.name, built);
+    if (built.length === 0) return [];
+    return this.inline === undefined ? this.driver.push(this.name, built) : this.inline.push(this.name, built);
   }
 
   /** Stop every worker of this queue (on this driver's store) from taking jobs. */

@@ -1,4 +1,5 @@
 import type { BackoffStrategy } from '../contract/backoff.js';
+import { type InlineOps, inlineOps } from '../contract/inline.js';
 import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { QueueError } from '../errors.js';
 import { AttemptControl } from './attempt.js';
@@ -72,6 +73,7 @@ export class Worker<T = unknown> {
   private slotWaiter: (() => void) | undefined;
   private drainWaiter: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private readonly inline: InlineOps | undefined;
 
   constructor(queue: Queue, handler: Handler<T>, options: WorkerOptions = {}) {
     const o = checkWorkerOptions(queue.name, options);
@@ -82,6 +84,7 @@ export class Worker<T = unknown> {
     this.waitMs = o.waitMs;
     this.recoverIntervalMs = o.recoverIntervalMs;
     this.runner = new JobRunner(queue, handler, this.events, options.backoffStrategies ?? {});
+    this.inline = inlineOps(queue.driver);
     if (o.autorun) this.run();
   }
 
@@ -148,6 +151,7 @@ export class Worker<T = unknown> {
   }
 
   private async loop(): Promise<void> {
+    let sinceYield = 0;
     while (this.running) {
       const free = this.concurrency - this.active.size;
       if (free <= 0) {
@@ -159,25 +163,47 @@ export class Worker<T = unknown> {
       }
       let jobs: ClaimedJob[];
       try {
-        jobs = await this.queue.driver.claim(this.queue.name, {
-          max: free,
-          leaseMs: this.leaseMs,
-          waitMs: this.waitMs,
-          signal: this.stop.signal,
-        });
+        // In-process drivers hand out ready jobs synchronously; the async claim is only for waiting.
+        jobs = this.inline === undefined ? [] : this.inline.take(this.queue.name, free, this.leaseMs);
+        if (jobs.length > 0) {
+          sinceYield += jobs.length;
+        } else {
+          sinceYield = 0;
+          jobs = await this.queue.driver.claim(this.queue.name, {
+            max: free,
+            leaseMs: this.leaseMs,
+            waitMs: this.waitMs,
+            signal: this.stop.signal,
+          });
+        }
       } catch (err) {
         this.events.emit('error', err);
         await pause(1000, this.stop.signal);
         continue;
       }
       for (const claimed of jobs) this.start(claimed);
+      if (sinceYield >= YIELD_EVERY) {
+        // Synchronous claims and handlers never suspend: let timers and I/O run now and then.
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
   }
 
   private start(claimed: ClaimedJob): void {
     const running: RunningJob = { claimed, control: new AttemptControl(), lost: false, abandoned: false };
     this.active.add(running);
-    this.runner.process(running).then(
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.runner.process(running);
+    } catch (err) {
+      this.events.emit('error', err);
+    }
+    if (pending === undefined) {
+      this.finish(running);
+      return;
+    }
+    pending.then(
       () => this.finish(running),
       (err) => {
         this.events.emit('error', err);
@@ -222,6 +248,9 @@ export class Worker<T = unknown> {
     }
   }
 }
+
+/** Jobs started synchronously between two yields to the event loop. */
+const YIELD_EVERY = 256;
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -1,7 +1,8 @@
 import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
 import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
+import { INLINE_OPS, type InlineOps } from '../../contract/inline.js';
 import { QueueError } from '../../errors.js';
-import { type Entry, QueueState } from './state.js';
+import { Entry, QueueState } from './state.js';
 
 /** Options of the memory driver (none yet; kept for symmetry with other drivers). */
 export type MemoryDriverOptions = Record<string, never>;
@@ -15,6 +16,15 @@ export class MemoryDriver implements QueueDriver {
   private readonly queues = new Map<string, QueueState>();
   private seq = 0;
   private closed = false;
+  /** Synchronous twins used by Queue and Worker in the same process (internal; see contract/inline.ts). */
+  readonly [INLINE_OPS]: InlineOps = {
+    push: (queue, jobs) => this.pushNow(queue, jobs),
+    take: (queue, max, leaseMs) => {
+      const got = this.take(this.q(queue), max, leaseMs);
+      return typeof got === 'number' ? [] : got;
+    },
+    complete: (queue, job) => this.completeNow(queue, job),
+  };
 
   private q(name: string): QueueState {
     if (this.closed) throw new QueueError('ODY_QUEUE_CLOSED', 'The memory queue driver is closed.');
@@ -27,6 +37,10 @@ export class MemoryDriver implements QueueDriver {
   }
 
   async push(queue: string, jobs: readonly NewJob[]): Promise<PushResult[]> {
+    return this.pushNow(queue, jobs);
+  }
+
+  private pushNow(queue: string, jobs: readonly NewJob[]): PushResult[] {
     const q = this.q(queue);
     const now = Date.now();
     const out: PushResult[] = new Array(jobs.length);
@@ -36,7 +50,7 @@ export class MemoryDriver implements QueueDriver {
         out[i] = { id: job.id, added: false };
         continue;
       }
-      const entry: Entry = { job, attemptsMade: 0, stalls: 0, errors: [], lease: undefined, leaseExpiry: 0, runAt: job.runAt, seq: this.seq++ };
+      const entry = new Entry(job, this.seq++);
       if (job.dedupe) q.liveIds.set(job.id, entry);
       if (job.runAt > now) q.addDelayed(entry);
       else q.ready.push(job.priority, entry);
@@ -48,26 +62,26 @@ export class MemoryDriver implements QueueDriver {
 
   async claim(queue: string, o: ClaimOptions): Promise<ClaimedJob[]> {
     const q = this.q(queue);
-    const first = this.take(q, o);
-    if (Array.isArray(first)) return first;
+    const first = this.take(q, o.max, o.leaseMs);
+    if (typeof first !== 'number') return first;
     await q.waiters.wait(Math.min(o.waitMs, first), o.signal);
     if (this.closed) return [];
-    const second = this.take(q, o);
-    return Array.isArray(second) ? second : [];
+    const second = this.take(q, o.max, o.leaseMs);
+    return typeof second === 'number' ? [] : second;
   }
 
   /** Claim ready jobs; returns them, or the ms until a delayed job is due when there are none. */
-  private take(q: QueueState, o: ClaimOptions): ClaimedJob[] | number {
+  private take(q: QueueState, max: number, leaseMs: number): ClaimedJob[] | number {
     if (q.paused) return Number.POSITIVE_INFINITY;
     const now = Date.now();
     const untilDue = q.delayed.length > 0 ? q.promote(now) : Number.POSITIVE_INFINITY;
     if (q.ready.size === 0) return untilDue;
     const out: ClaimedJob[] = [];
-    while (out.length < o.max) {
+    while (out.length < max) {
       const e = q.ready.shift();
       if (e === undefined) break;
       e.lease = String(this.seq++);
-      e.leaseExpiry = now + o.leaseMs;
+      e.leaseExpiry = now + leaseMs;
       q.active.set(e.lease, e);
       out.push(toClaimed(e));
     }
@@ -86,6 +100,10 @@ export class MemoryDriver implements QueueDriver {
   }
 
   async complete(queue: string, job: ClaimedJob): Promise<boolean> {
+    return this.completeNow(queue, job);
+  }
+
+  private completeNow(queue: string, job: ClaimedJob): boolean {
     const q = this.q(queue);
     const e = this.held(q, job);
     if (e === undefined) return false;
@@ -98,10 +116,10 @@ export class MemoryDriver implements QueueDriver {
     const q = this.q(queue);
     const e = this.held(q, job);
     if (e === undefined) return false;
-    q.active.delete(e.lease!);
-    e.lease = undefined;
+    q.active.delete(e.lease);
+    e.lease = '';
     e.attemptsMade = error.attempt;
-    e.errors.push(error);
+    (e.errors ??= []).push(error);
     e.runAt = runAt;
     if (runAt > Date.now()) q.addDelayed(e);
     else q.ready.push(e.job.priority, e);
@@ -115,7 +133,7 @@ export class MemoryDriver implements QueueDriver {
     if (e === undefined) return false;
     this.release(q, e);
     e.attemptsMade = error.attempt;
-    e.errors.push(error);
+    (e.errors ??= []).push(error);
     this.toFailed(q, e, reason);
     return true;
   }
@@ -127,11 +145,11 @@ export class MemoryDriver implements QueueDriver {
     for (const [lease, e] of q.active) {
       if (e.leaseExpiry > now) continue;
       q.active.delete(lease);
-      e.lease = undefined;
+      e.lease = '';
       e.stalls++;
       if (e.stalls > maxStalls) {
         if (e.job.dedupe) q.liveIds.delete(e.job.id);
-        e.errors.push(stalledError(e, maxStalls, now));
+        (e.errors ??= []).push(stalledError(e, maxStalls, now));
         this.toFailed(q, e, 'stalled');
         result.failed.push(e.job.id);
       } else {
@@ -181,7 +199,7 @@ export class MemoryDriver implements QueueDriver {
       q.failed.delete(id);
       const job: NewJob = { id: r.id, dedupe: r.dedupe, name: r.name, data: r.data ?? '', priority: r.priority, runAt: Date.now(), attempts: r.attempts, backoff: r.backoff, timeout: r.timeout, createdAt: r.createdAt };
       if (r.meta !== undefined) job.meta = r.meta;
-      const entry: Entry = { job, attemptsMade: 0, stalls: 0, errors: [], lease: undefined, leaseExpiry: 0, runAt: job.runAt, seq: this.seq++ };
+      const entry = new Entry(job, this.seq++);
       if (job.dedupe) q.liveIds.set(job.id, entry);
       q.ready.push(job.priority, entry);
       n++;
@@ -213,8 +231,8 @@ export class MemoryDriver implements QueueDriver {
   }
 
   private release(q: QueueState, e: Entry): void {
-    q.active.delete(e.lease!);
-    e.lease = undefined;
+    q.active.delete(e.lease);
+    e.lease = '';
     if (e.job.dedupe) q.liveIds.delete(e.job.id);
   }
 
@@ -223,7 +241,7 @@ export class MemoryDriver implements QueueDriver {
     const record: FailedJobRecord = {
       id: job.id, dedupe: job.dedupe, name: job.name, data: job.data, priority: job.priority, runAt: e.runAt, attempts: job.attempts,
       backoff: job.backoff, timeout: job.timeout, createdAt: job.createdAt, attemptsMade: e.attemptsMade, stalls: e.stalls,
-      reason, errors: e.errors, failedAt: Date.now(),
+      reason, errors: e.errors ?? [], failedAt: Date.now(),
     };
     if (job.meta !== undefined) record.meta = job.meta;
     q.failed.delete(job.id);
@@ -235,7 +253,7 @@ function toClaimed(e: Entry): ClaimedJob {
   const { job } = e;
   const claimed: ClaimedJob = {
     id: job.id, dedupe: job.dedupe, name: job.name, data: job.data, priority: job.priority, runAt: e.runAt, attempts: job.attempts,
-    backoff: job.backoff, timeout: job.timeout, createdAt: job.createdAt, attemptsMade: e.attemptsMade, stalls: e.stalls, lease: e.lease!,
+    backoff: job.backoff, timeout: job.timeout, createdAt: job.createdAt, attemptsMade: e.attemptsMade, stalls: e.stalls, lease: e.lease,
   };
   if (job.meta !== undefined) claimed.meta = job.meta;
   return claimed;

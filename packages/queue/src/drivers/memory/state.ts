@@ -2,17 +2,23 @@ import type { FailedJobRecord, JobError, NewJob } from '../../contract/job.js';
 import { ReadyList } from './ready-list.js';
 import { Waiters } from './waiters.js';
 
-/** One live job in memory. */
-export interface Entry {
-  job: NewJob;
-  attemptsMade: number;
-  stalls: number;
-  errors: JobError[];
-  /** Current lease token while active, else undefined. */
-  lease: string | undefined;
-  leaseExpiry: number;
+/** One live job in memory. A class so every entry has one stable shape from birth (no field-type churn). */
+export class Entry {
+  attemptsMade = 0;
+  stalls = 0;
+  /** Errors of failed attempts (allocated on the first one). */
+  errors: JobError[] | undefined = undefined;
+  /** Current lease token while active, else ''. */
+  lease = '';
+  leaseExpiry = 0;
   runAt: number;
-  seq: number;
+
+  constructor(
+    readonly job: NewJob,
+    readonly seq: number,
+  ) {
+    this.runAt = job.runAt;
+  }
 }
 
 /** All state of one queue in the memory driver. */
