@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -21,6 +21,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'public', 'index.html'), '<h1>hi</h1>');
   writeFileSync(join(dir, 'public', '.env'), 'SECRET=1');
   writeFileSync(join(dir, 'secret.txt'), 'outside root');
+  symlinkSync(join(dir, 'secret.txt'), join(dir, 'public', 'leak.txt')); // file symlink leaving the root
+  symlinkSync(dir, join(dir, 'public', 'up')); // directory symlink leaving the root
+  symlinkSync(join(dir, 'public', 'app.js'), join(dir, 'public', 'alias.js')); // stays inside: allowed
   const s = await start(
     (r) => {
       r.use(requestId(), accessLog({ logger: access.logger }), cors({ origin: ['http://app.test'], credentials: true }), securityHeaders());
@@ -117,6 +120,17 @@ describe('built-in middleware', () => {
       expect(out).not.toContain('outside root');
       expect(out).not.toContain('SECRET');
     }
+  });
+
+  it('refuses symlinks whose real path leaves the root, serves ones that stay inside', async () => {
+    for (const p of ['/assets/leak.txt', '/assets/up/secret.txt']) {
+      const res = await fetch(`${url}${p}`);
+      expect([p, res.status]).toEqual([p, 404]);
+      expect(await res.text()).not.toContain('outside root');
+    }
+    const alias = await fetch(`${url}/assets/alias.js`);
+    expect(alias.status).toBe(200);
+    expect(await alias.text()).toBe('console.log(1)');
   });
 
   it('sets, reads and verifies signed cookies; redirects', async () => {

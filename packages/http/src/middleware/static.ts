@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { HttpContext } from '../context/context.js';
 import { HttpError, NotFoundError } from '../errors.js';
@@ -36,13 +36,23 @@ function parseRange(header: string, size: number): { start: number; end: number 
 
 /**
  * A handler serving files under `root` for a wildcard route: `router.get('/assets/*', serveStatic(dir))`.
- * Paths resolving outside `root` (`..`, encoded or not) are 404; ETag/If-None-Match give 304;
+ * Paths resolving outside `root` (`..`, encoded or not) are 404, and so is a symlink inside `root`
+ * whose real path leaves it (checked with realpath; the real file is what gets served);
+ * ETag/If-None-Match give 304;
  * single `Range` requests give 206 (416 when unsatisfiable); files stream with backpressure.
  */
 export function serveStatic(root: string, options: StaticOptions = {}): Handler {
   const base = resolve(root);
   const index = options.index ?? 'index.html';
   const cacheControl = `public, max-age=${options.maxAge ?? 0}`;
+  let realBase: Promise<string> | undefined;
+  /** The real path of `file` when it stays under the real root; undefined otherwise (404). */
+  const confine = async (file: string): Promise<string | undefined> => {
+    realBase ??= realpath(base).catch(() => base);
+    const [root, real] = await Promise.all([realBase, realpath(file).catch(() => undefined)]);
+    if (real === undefined) return undefined;
+    return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep) ? real : undefined;
+  };
   return async (ctx: HttpContext) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw new NotFoundError();
     const rel = ctx.params['*'] ?? ctx.path;
@@ -50,12 +60,15 @@ export function serveStatic(root: string, options: StaticOptions = {}): Handler 
     let file = resolve(base, `./${rel}`);
     if (file !== base && !file.startsWith(base + sep)) throw new NotFoundError();
     if (!options.dotfiles && file.slice(base.length).split(sep).some((p) => p.startsWith('.'))) throw new NotFoundError();
-    let info = await stat(file).catch(() => undefined);
+    let real = await confine(file);
+    let info = real === undefined ? undefined : await stat(real).catch(() => undefined);
     if (info?.isDirectory() && index !== false) {
       file = resolve(file, index);
-      info = await stat(file).catch(() => undefined);
+      real = await confine(file);
+      info = real === undefined ? undefined : await stat(real).catch(() => undefined);
     }
-    if (info === undefined || !info.isFile()) throw new NotFoundError(`No file at ${ctx.path}.`);
+    if (real === undefined || info === undefined || !info.isFile()) throw new NotFoundError(`No file at ${ctx.path}.`);
+    file = real;
     const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
     ctx.header('etag', etag);
     ctx.header('last-modified', info.mtime.toUTCString());
