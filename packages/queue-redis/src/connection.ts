@@ -1,4 +1,4 @@
-import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { QueueRedisError } from './errors.js';
 
 /** Connection events of a Redis driver. */
@@ -54,6 +54,17 @@ export function baseRedisOptions(extra: RedisOptions = {}): RedisOptions {
 /** Open a client for `url` with the driver's defaults. */
 export function openClient(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, baseRedisOptions(extra));
+}
+
+/** Open a Cluster client with the driver's defaults on every node connection. */
+export function openCluster(nodes: ClusterNode[], options: ClusterOptions = {}, extra: RedisOptions = {}): Cluster {
+  return new Cluster(nodes, { ...options, redisOptions: baseRedisOptions({ ...extra, ...options.redisOptions }) });
+}
+
+/** A second client like `base` for blocking reads (same nodes and options). */
+export function duplicateClient(base: Redis | Cluster, extra: RedisOptions = {}): Redis | Cluster {
+  if (base.isCluster) return (base as Cluster).duplicate();
+  return (base as Redis).duplicate(baseRedisOptions({ ...extra, connectionName: 'ody-queue-blocking' }));
 }
 
 /** Forward a client's connection events to the emitter with messages that say what to do. */

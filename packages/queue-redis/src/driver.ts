@@ -5,7 +5,7 @@ import type {
 } from '@ody/queue';
 import type { Cluster, Redis } from 'ioredis';
 import { BlockingPool } from './blocking.js';
-import { ConnectionEmitter, type ConnectionEvents, baseRedisOptions, openClient, watchClient } from './connection.js';
+import { ConnectionEmitter, type ConnectionEvents, duplicateClient, openClient, openCluster, watchClient } from './connection.js';
 import { DEFAULT_RANK, encodeEnvelope, rankOf, toFailedRecord } from './envelope.js';
 import { QueueRedisError } from './errors.js';
 import { KEY_NAMES, queueKeys } from './keys.js';
@@ -38,12 +38,16 @@ export class RedisQueueDriver implements QueueDriver {
 
   constructor(options: RedisDriverOptions = {}) {
     this.options = resolveOptions(options);
-    const base: Redis | Cluster = options.client ?? openClient(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', options.redis);
+    const base: Redis | Cluster =
+      options.client ??
+      (options.cluster
+        ? openCluster(options.cluster.nodes, options.cluster.options, options.redis)
+        : openClient(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', options.redis));
     this.ownsClient = options.client === undefined;
     if (this.ownsClient) watchClient(base, 'command', this.events);
     this.client = defineScripts(base);
     this.blocking = new BlockingPool(() => {
-      const conn = (base as Redis).duplicate(baseRedisOptions({ ...options.redis, connectionName: 'ody-queue-blocking' }));
+      const conn = duplicateClient(base, options.redis);
       watchClient(conn, 'blocking', this.events);
       return conn;
     });

@@ -8,7 +8,7 @@ export { errorCodes, QueueRedisError, type QueueRedisErrorCode } from './errors.
 export { KEY_NAMES, type KeyName, keyOf, queueKeys } from './keys.js';
 export type { RedisDriverOptions, RetentionRule } from './options.js';
 
-const PASSED = ['url', 'prefix', 'completed', 'failed', 'recoverLockMs', 'recoverBatch', 'maxOpsPerCall', 'pushChunk', 'redis'] as const;
+const PASSED = ['url', 'cluster', 'prefix', 'completed', 'failed', 'recoverLockMs', 'recoverBatch', 'maxOpsPerCall', 'pushChunk', 'prefetch', 'prefetchHoldMs', 'redis'] as const;
 
 /**
  * Make `driver: 'redis'` (or `ODY_QUEUE_DRIVER=redis`) work in queuePlugin; the URL comes from the

@@ -1,4 +1,4 @@
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { QueueRedisError } from './errors.js';
 import type { RetentionArgs } from './settle-batcher.js';
 
@@ -16,6 +16,8 @@ export interface RedisDriverOptions {
   client?: Redis | Cluster;
   /** Extra ioredis options for connections the driver opens. */
   redis?: RedisOptions;
+  /** Open (and own) a Redis Cluster client on these startup nodes instead of a single-node connection. */
+  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
   /** Key prefix; keys are `<prefix>:{<queue>}:<role>`. Default 'ody'. */
   prefix?: string;
   /** Completed jobs kept in Redis (default `{ count: 0 }`: none, only the counter). */
