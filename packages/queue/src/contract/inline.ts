@@ -13,6 +13,8 @@ export const INLINE_OPS: unique symbol = Symbol.for('@ody/queue/inline-ops');
 export interface InlineOps {
   /** Same as `push`. */
   push(queue: string, jobs: readonly NewJob[]): PushResult[];
+  /** Same as `push` of one job. */
+  pushOne(queue: string, job: NewJob): PushResult;
   /** Same as `claim` with `waitMs: 0`. */
   take(queue: string, max: number, leaseMs: number): ClaimedJob[];
   /** Same as `complete`. */

@@ -80,7 +80,7 @@ export class Queue {
   /** Enqueue one job. Resolves once the driver stored it (durably, for durable drivers). */
   async push<T>(name: string, payload: T, options?: PushOptions): Promise<PushResult> {
     const job = buildJob(this.name, name, this.encode(payload), this.merge(options), Date.now());
-    if (this.inline !== undefined) return this.inline.push(this.name, [job])[0]!;
+    if (this.inline !== undefined) return this.inline.pushOne(this.name, job);
     const [result] = await this.driver.push(this.name, [job]);
     return result!;
   }

@@ -19,6 +19,12 @@ export class MemoryDriver implements QueueDriver {
   /** Synchronous twins used by Queue and Worker in the same process (internal; see contract/inline.ts). */
   readonly [INLINE_OPS]: InlineOps = {
     push: (queue, jobs) => this.pushNow(queue, jobs),
+    pushOne: (queue, job) => {
+      const q = this.q(queue);
+      const result = this.add(q, job, Date.now());
+      q.waiters.notify();
+      return result;
+    },
     take: (queue, max, leaseMs) => {
       const got = this.take(this.q(queue), max, leaseMs);
       return typeof got === 'number' ? [] : got;
@@ -44,20 +50,18 @@ export class MemoryDriver implements QueueDriver {
     const q = this.q(queue);
     const now = Date.now();
     const out: PushResult[] = new Array(jobs.length);
-    for (let i = 0; i < jobs.length; i++) {
-      const job = jobs[i]!;
-      if (job.dedupe && q.liveIds.has(job.id)) {
-        out[i] = { id: job.id, added: false };
-        continue;
-      }
-      const entry = new Entry(job, this.seq++);
-      if (job.dedupe) q.liveIds.set(job.id, entry);
-      if (job.runAt > now) q.addDelayed(entry);
-      else q.ready.push(job.priority, entry);
-      out[i] = { id: job.id, added: true };
-    }
+    for (let i = 0; i < jobs.length; i++) out[i] = this.add(q, jobs[i]!, now);
     q.waiters.notify();
     return out;
+  }
+
+  private add(q: QueueState, job: NewJob, now: number): PushResult {
+    if (job.dedupe && q.liveIds.has(job.id)) return { id: job.id, added: false };
+    const entry = new Entry(job, this.seq++);
+    if (job.dedupe) q.liveIds.set(job.id, entry);
+    if (job.runAt > now) q.addDelayed(entry);
+    else q.ready.push(job.priority, entry);
+    return { id: job.id, added: true };
   }
 
   async claim(queue: string, o: ClaimOptions): Promise<ClaimedJob[]> {

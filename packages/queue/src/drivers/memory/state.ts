@@ -10,7 +10,8 @@ export class Entry {
   errors: JobError[] | undefined = undefined;
   /** Current lease token while active, else ''. */
   lease = '';
-  leaseExpiry = 0;
+  /** Epoch ms; starts as a double (-Infinity) so assigning a timestamp never changes the field's representation. */
+  leaseExpiry = Number.NEGATIVE_INFINITY;
   runAt: number;
 
   constructor(
