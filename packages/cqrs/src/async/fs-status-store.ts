@@ -147,22 +147,6 @@ export class FilesystemStatusStore implements CommandStatusStore {
     this.ready = true;
   }
 
-  /** Create `target` holding `text` unless it exists; on EEXIST return `onExists()`. */
-  private linkNew<T>(target: string, text: string, onExists: () => T, what: string): T | string {
-    this.init();
-    const tmp = join(this.keys, `.${randomUUID()}.tmp`);
-    try {
-      writeFileSync(tmp, text);
-      linkSync(tmp, target);
-      return text;
-    } catch (err) {
-      if (code(err) !== 'EEXIST') throw ioError(what, err);
-      return onExists();
-    } finally {
-      rmSync(tmp, { force: true });
-    }
-  }
-
   /** One write() of `text` (atomic for these small lines); false when the file exists (O_EXCL) or is missing (no O_CREAT). */
   private append(file: string, flags: number, text: string, what: string): boolean {
     this.init();

@@ -25,7 +25,11 @@ describeWithRedis('cqrsPlugin with the redis queue driver', (redis) => {
       env: {},
       logger: silent,
       config: { app: { logLevel: 'silent' }, queue: { driver: 'redis', url: redis.url, prefix }, cqrs: { worker: { waitMs: 50 }, status: { prefix } } },
-      plugins: [queuePlugin(), cqrsPlugin({ setup: ({ commandBus }) => commandBus.register(Greet, (g) => `hello ${g.who}`) })],
+      plugins: [queuePlugin(), cqrsPlugin({
+          setup: ({ commandBus }) => {
+            commandBus.register(Greet, (g) => `hello ${g.who}`);
+          },
+        }),],
     });
     await app.start();
     try {
