@@ -35,7 +35,10 @@ local cur = redis.call('HGET', KEYS[1], 's')
 if not cur then
   if ARGV[9] == '' then return false end
   redis.call('HSET', KEYS[1], 'm', ARGV[9], 's', 'queued', 'a', '0', 'u', ARGV[10])
-  if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'k', ARGV[11]) end
+  if ARGV[11] ~= '' then
+    redis.call('HSET', KEYS[1], 'k', ARGV[11])
+    redis.call('PERSIST', ARGV[11])
+  end
   cur = 'queued'
 end
 local new = ARGV[1]
