@@ -21,9 +21,12 @@ export function statusStoreCases(make: () => CommandStatusStore): void {
     const store = make();
     const seen: string[] = [];
     const off = store.watch('a', (r) => seen.push(r.state));
+    await store.watchReady?.('a');
     await store.create(record('a'));
     await store.update('a', { state: 'running', attempts: 1 });
     await store.update('a', { state: 'succeeded', result: { orderId: 'o-1' } });
+    // A sharedWatch store (Redis) hears its own writes back over pub/sub, a moment later.
+    for (let i = 0; seen.length < 3 && i < 200; i++) await new Promise((r) => setTimeout(r, 5));
     off();
     await store.update('a', { state: 'succeeded' });
     expect(seen).toEqual(['queued', 'running', 'succeeded']);
