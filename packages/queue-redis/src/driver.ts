@@ -10,7 +10,7 @@ import { DEFAULT_RANK, encodeEnvelope, rankOf, toFailedRecord } from './envelope
 import { QueueRedisError } from './errors.js';
 import { KEY_NAMES, queueKeys } from './keys.js';
 import { type RedisDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { type ScriptClient, defineScripts } from './scripts.js';
+import { type ScriptClient, defineScripts, toRedisError } from './scripts.js';
 import { type ClaimResult, SettleBatcher } from './settle-batcher.js';
 
 const MARKER = KEY_NAMES.indexOf('marker');
@@ -100,24 +100,24 @@ export class RedisQueueDriver implements QueueDriver {
     }
   }
 
-  extend(queue: string, jobs: readonly ClaimedJob[], leaseMs: number): Promise<boolean[]> {
+  async extend(queue: string, jobs: readonly ClaimedJob[], leaseMs: number): Promise<boolean[]> {
     this.open();
     const deadline = Date.now() + leaseMs;
     const b = this.batcher(queue);
     return Promise.all(jobs.map((j) => b.op('e', member(j), deadline)));
   }
 
-  complete(queue: string, job: ClaimedJob): Promise<boolean> {
+  async complete(queue: string, job: ClaimedJob): Promise<boolean> {
     this.open();
     return this.batcher(queue).op('c', member(job));
   }
 
-  retry(queue: string, job: ClaimedJob, runAt: number, error: JobError): Promise<boolean> {
+  async retry(queue: string, job: ClaimedJob, runAt: number, error: JobError): Promise<boolean> {
     this.open();
     return this.batcher(queue).op('r', member(job), Math.round(runAt), error.attempt, JSON.stringify(error));
   }
 
-  fail(queue: string, job: ClaimedJob, reason: FailReason, error: JobError): Promise<boolean> {
+  async fail(queue: string, job: ClaimedJob, reason: FailReason, error: JobError): Promise<boolean> {
     this.open();
     return this.batcher(queue).op('f', member(job), reason, error.attempt, JSON.stringify(error));
   }
@@ -134,18 +134,19 @@ export class RedisQueueDriver implements QueueDriver {
   async pause(queue: string): Promise<void> {
     this.open();
     await this.batchers.get(queue)?.drain();
-    await this.client.set(this.keys(queue)[PAUSED]!, '1');
+    await this.client.set(this.keys(queue)[PAUSED]!, '1').catch((e) => Promise.reject(toRedisError(e, 'pause')));
   }
 
   async resume(queue: string): Promise<void> {
     this.open();
     const keys = this.keys(queue);
-    await this.client.multi().del(keys[PAUSED]!).zadd(keys[MARKER]!, 0, '0').exec();
+    await this.client.multi().del(keys[PAUSED]!).zadd(keys[MARKER]!, 0, '0').exec().catch((e) => Promise.reject(toRedisError(e, 'resume')));
   }
 
   async isPaused(queue: string): Promise<boolean> {
     this.open();
-    return (await this.client.exists(this.keys(queue)[PAUSED]!)) === 1;
+    const n = await this.client.exists(this.keys(queue)[PAUSED]!).catch((e) => Promise.reject(toRedisError(e, 'isPaused')));
+    return n === 1;
   }
 
   async counts(queue: string): Promise<JobCounts> {

@@ -1,5 +1,6 @@
 import type { ClaimedJob } from '@ody/queue';
 import { toClaimed } from './envelope.js';
+import { QueueRedisError } from './errors.js';
 import type { ScriptClient } from './scripts.js';
 
 /** One state change of a leased job, queued for the next settle script. */
@@ -160,14 +161,20 @@ export class SettleBatcher {
       for (const c of claims) c.reject(err);
       return;
     }
+    const results = reply[0];
+    if (!Array.isArray(results) || results.length !== ops.length) {
+      const err = new QueueRedisError('ODY_QUEUE_REDIS_REPLY', `The settle script answered ${JSON.stringify(reply).slice(0, 200)}; expected ${ops.length} results.`);
+      for (const o of ops) o.reject(err);
+      for (const c of claims) c.reject(err);
+      return;
+    }
     const nextDue = Number(reply[1]);
     const jobs: ClaimedJob[] = [];
     for (let i = 2, k = 0; i < reply.length; i += 3, k++) {
-      jobs.push(toClaimed(reply[i] as string, reply[i + 1] as string | null, reply[i + 2] as string | null, `${tokenBase}${2 * k + 1}`));
+      jobs.push(toClaimed(String(reply[i]), reply[i + 1] as string | null, reply[i + 2] as string | null, `${tokenBase}${2 * k + 1}`));
     }
     // Fill the buffer before resolving the acks: the worker claims again as soon as they resolve.
     if (prefetch > 0 && jobs.length > 0) this.hold(jobs, leaseMs);
-    const results = reply[0] as number[];
     for (let i = 0; i < ops.length; i++) ops[i]!.resolve(results[i] === 1);
     let at = 0;
     for (const c of claims) {
