@@ -152,3 +152,24 @@ describe('graceful shutdown', () => {
     keep.destroy();
   });
 });
+
+describe('restart on the same port', () => {
+  it('a new server listens on the port of a closed one right away and serves (even after port 0)', async () => {
+    const first = await start((r) => r.get('/who', () => 'first'));
+    // a kept-alive client connection: closing it server-side leaves a TIME_WAIT on this port
+    const keep = await connect(first.port);
+    keep.write('GET /who HTTP/1.1\r\nhost: x\r\n\r\n');
+    expect(await readUntil(keep, /first/)).toContain('200 OK');
+    expect(await (await fetch(`${first.url}/who`)).text()).toBe('first');
+    await first.server.close();
+    keep.destroy();
+    for (const name of ['second', 'third']) {
+      const next = await start((r) => r.get('/who', () => name), { port: first.port });
+      server = next.server;
+      expect(next.port).toBe(first.port);
+      expect(await (await fetch(`${next.url}/who`)).text()).toBe(name);
+      await next.server.close();
+      server = undefined;
+    }
+  });
+});

@@ -14,6 +14,8 @@ beforeAll(async () => {
         return { bytes: (await ctx.body.raw()).length };
       });
       r.get('/ok', () => 'ok');
+      r.post('/small', { maxBodyBytes: 100 }, async (ctx) => ({ bytes: (await ctx.body.raw()).length }));
+      r.post('/large', { maxBodyBytes: 5000 }, async (ctx) => ({ bytes: (await ctx.body.raw()).length }));
     },
     { limits: { maxBodyBytes: 1000, maxHeaderBytes: 2000, maxUrlLength: 200, requestTimeoutMs: 300 } },
   );
@@ -44,6 +46,25 @@ describe('limits', () => {
       sock.write(`400\r\n${'a'.repeat(0x400)}\r\n`, () => undefined);
     });
     sock.destroy();
+  });
+
+  it('enforces a route\'s own maxBodyBytes, smaller or larger than the server limit', async () => {
+    const declared = await raw(port, 'POST /small HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n\r\n');
+    expect(status(declared)).toBe(413);
+    expect(declared).toContain('exceeds 100 bytes');
+    const sock = await connect(port);
+    sock.write('POST /small HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n');
+    sock.write(`80\r\n${'a'.repeat(0x80)}\r\n`); // 128 bytes > 100
+    const chunked = await readUntil(sock, /ODY_HTTP_BODY_TOO_LARGE/);
+    expect(status(chunked)).toBe(413);
+    expect(chunked).toContain('application/problem+json');
+    sock.destroy();
+    const small = await fetch(`http://127.0.0.1:${port}/small`, { method: 'POST', body: 'x'.repeat(100) });
+    expect(await small.json()).toEqual({ bytes: 100 });
+    const large = await fetch(`http://127.0.0.1:${port}/large`, { method: 'POST', body: 'x'.repeat(3000) });
+    expect(await large.json()).toEqual({ bytes: 3000 }); // above the server's 1000, within the route's 5000
+    const tooLarge = await fetch(`http://127.0.0.1:${port}/large`, { method: 'POST', body: 'x'.repeat(6000) });
+    expect(tooLarge.status).toBe(413);
   });
 
   it('431 for oversized headers and 414 for long URLs', async () => {

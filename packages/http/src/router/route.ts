@@ -12,6 +12,8 @@ export interface RouteRecord {
   readonly options: RouteOptions;
   /** Middleware of the enclosing groups, outermost first (live arrays). */
   readonly scopes: ReadonlyArray<{ middleware: readonly unknown[] }>;
+  /** RouteOptions.maxBodyBytes, enforced by the server instead of limits.maxBodyBytes. */
+  readonly maxBodyBytes: number | undefined;
   pipeline: Pipeline;
 }
 

@@ -67,7 +67,11 @@ export class RouteGroup {
     }
     this.core.keys.add(key);
     const scopes = [...this.chain, this];
-    const record: RouteRecord = { method, pattern, handler, options, scopes, pipeline: () => undefined };
+    const max = options.maxBodyBytes;
+    if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
+      throw new HttpServerError('ODY_HTTP_ROUTE_INVALID', `Route ${method} ${pattern.path}: maxBodyBytes must be a positive integer, got ${max}.`);
+    }
+    const record: RouteRecord = { method, pattern, handler, options, scopes, maxBodyBytes: max, pipeline: () => undefined };
     record.pipeline = pipelineOf(record);
     this.core.records.push(record);
     for (const l of this.core.listeners) l(record);

@@ -25,6 +25,7 @@ export class UwsExchange implements Exchange {
   reader?: BodyReader;
   timer?: NodeJS.Timeout;
   private abortFns?: Array<() => void>;
+  private watching = false;
   private address?: string;
 
   constructor(
@@ -34,7 +35,17 @@ export class UwsExchange implements Exchange {
     readonly trustProxy: boolean,
   ) {
     tracker.inFlight++;
-    res.onAborted(() => {
+  }
+
+  /**
+   * Register uWS onAborted (once). The request handler calls this before the uWS callback returns
+   * whenever the response is not finished yet (async handler, body, stream): a response answered
+   * synchronously needs no abort handler, which saves a native callback per request.
+   */
+  watchAbort(): void {
+    if (this.watching || this.done) return;
+    this.watching = true;
+    this.res.onAborted(() => {
       if (this.done) return;
       this.aborted = true;
       this.reader?.fail(new Error('The client aborted the request.'));

@@ -63,18 +63,39 @@ function eachHeader(req: HttpRequest, cb: (k: string, v: string) => void): void 
   }
 }
 
+/** What a request runs: a route, or the miss pipeline (404/405) with no pattern. */
+export interface RequestTarget {
+  readonly pattern: RoutePattern | undefined;
+  /** Read per request: middleware added later recomposes it. */
+  readonly pipeline: Pipeline;
+  /** The route's own body limit (RouteOptions.maxBodyBytes); the server limit when undefined. */
+  readonly maxBodyBytes: number | undefined;
+}
+
+// forEach is synchronous: one shared callback fills the current request's headers (no closure per request).
+let sinkHeaders: Record<string, string> = {};
+let sinkBytes = 0;
+function sinkHeader(k: string, v: string): void {
+  sinkBytes += k.length + v.length;
+  const prev = sinkHeaders[k];
+  sinkHeaders[k] = prev === undefined ? v : `${prev}${k === 'cookie' ? '; ' : ', '}${v}`;
+}
+
+function copyHeaders(req: HttpRequest, shim: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  sinkHeaders = headers;
+  sinkBytes = 0;
+  if (shim) eachHeader(req, sinkHeader);
+  else req.forEach(sinkHeader);
+  return headers;
+}
+
 /**
- * Handle one uWS request: register onAborted, copy everything off `req` synchronously, check URL and
- * header limits, attach the body reader (onData before any await), run the pipeline, answer.
+ * Handle one uWS request: copy everything off `req` synchronously, check URL and header limits,
+ * attach the body reader (onData before any await), run the pipeline, answer. onAborted is
+ * registered before returning whenever the answer is still pending.
  */
-export function handleRequest(
-  env: RequestEnv,
-  res: HttpResponse,
-  req: HttpRequest,
-  pattern: RoutePattern | undefined,
-  pipeline: () => Pipeline,
-  knownMethod?: string,
-): void {
+export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpRequest, target: RequestTarget, knownMethod?: string): void {
   const ex = new UwsExchange(res, env, env.cookieSecret, env.trustProxy);
   if (env.draining || !env.limits.keepAlive) ex.closeAfter = true;
   const method = knownMethod ?? req.getMethod().toUpperCase();
@@ -90,22 +111,15 @@ export function handleRequest(
         details: { limit: limits.maxUrlLength },
       });
     }
-    const headers: Record<string, string> = {};
-    let headerBytes = 0;
-    const onHeader = (k: string, v: string) => {
-      headerBytes += k.length + v.length;
-      const prev = headers[k];
-      headers[k] = prev === undefined ? v : `${prev}${k === 'cookie' ? '; ' : ', '}${v}`;
-    };
-    if (shim) eachHeader(req, onHeader);
-    else req.forEach(onHeader);
-    if (headerBytes > limits.maxHeaderBytes) {
+    const headers = copyHeaders(req, shim);
+    if (sinkBytes > limits.maxHeaderBytes) {
       throw new HttpError(431, 'ODY_HTTP_HEADERS_TOO_LARGE', `Request headers exceed ${limits.maxHeaderBytes} bytes.`, {
         details: { limit: limits.maxHeaderBytes },
         closeConnection: true,
       });
     }
     const params: Record<string, string> = {};
+    const pattern = target.pattern;
     if (pattern !== undefined) {
       const names = pattern.params;
       for (let i = 0; i < names.length; i++) {
@@ -115,19 +129,24 @@ export function handleRequest(
     }
     ctx = new HttpContext(method, path, qs, headers, params, ex);
     if (!NO_BODY.has(method) && (headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0')) {
-      attachBody(env, ex, headers, isHead);
+      attachBody(env, ex, headers, isHead, target.maxBodyBytes ?? limits.maxBodyBytes);
     }
   } catch (err) {
     fail(env, ex, ctx, err, isHead);
-    ex.sync = false;
+    settleSync(ex);
     return;
   }
-  run(env, ex, ctx, pipeline(), isHead);
-  ex.sync = false;
+  run(env, ex, ctx, target.pipeline, isHead);
+  settleSync(ex);
 }
 
-function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, string>, isHead: boolean): void {
-  const limit = env.limits.maxBodyBytes;
+/** Leaving the uWS callback: later writes must cork themselves, and a pending answer needs onAborted. */
+function settleSync(ex: UwsExchange): void {
+  ex.sync = false;
+  if (!ex.done) ex.watchAbort();
+}
+
+function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, string>, isHead: boolean, limit: number): void {
   const declared = Number(headers['content-length']);
   if (declared > limit) {
     // Answer before reading a byte; closing the connection stops the upload.
@@ -137,6 +156,7 @@ function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, st
     });
   }
   const res = ex.res;
+  ex.watchAbort(); // before onData: an upload can be cut at any time
   // No flow control: uWS.js 20.30's res.pause()/resume() cannot restart a paused upload (resume
   // never delivers more data), so a slow consumer buffers at most the body limit in its stream.
   const reader = new BodyReader(limit, undefined, (err) => fail(env, ex, undefined, err, isHead));

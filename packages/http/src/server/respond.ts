@@ -73,6 +73,8 @@ export function respond(ex: UwsExchange, ctx: HttpContext, isHead: boolean): voi
 function writeAll(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, payload: string | Uint8Array | undefined, isHead: boolean): void {
   const close = ex.closeAfter;
   writeHead(ex, status, type, ctx, true);
+  // uWS 20.30 does not count endWithoutBody(n > 0) (HEAD) as answered when the handler returns: keep onAborted.
+  if (isHead) ex.watchAbort();
   if (payload === undefined) ex.res.endWithoutBody(0, close);
   else if (isHead) ex.res.endWithoutBody(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength, close);
   else ex.res.end(payload, close);
@@ -98,7 +100,10 @@ export function respondProblem(ex: UwsExchange, ctx: HttpContext | undefined, pr
     }
     for (const k in problem.headers) res.writeHeader(k, problem.headers[k]!);
     res.writeHeader('content-type', 'application/problem+json');
-    if (isHead) res.endWithoutBody(Buffer.byteLength(problem.body), close);
+    if (isHead) {
+      ex.watchAbort();
+      res.endWithoutBody(Buffer.byteLength(problem.body), close);
+    }
     else res.end(problem.body, close);
   });
   ex.finish();

@@ -6,8 +6,9 @@ import { type Engine, loadEngine } from '../engine.js';
 import { HttpServerError } from '../errors.js';
 import type { RouteRecord } from '../router/route.js';
 import { HttpRouter } from '../router/router.js';
+import { freePort } from './free-port.js';
 import { closeAllApps, trackApp, untrackApp } from './registry.js';
-import { handleRequest, type RequestEnv } from './request.js';
+import { handleRequest, type RequestEnv, type RequestTarget } from './request.js';
 
 /** Where a server is in its life. */
 export type ServerState = 'idle' | 'listening' | 'draining' | 'closed';
@@ -114,22 +115,36 @@ export class UwsHttpServer implements RequestEnv {
     }
     this.mountHealth();
     this.unsubscribe = this.router.subscribe((r) => this.mount(r));
-    this.app.any('/*', (res, req) => handleRequest(this, res, req, undefined, () => this.router.missPipeline));
+    const router = this.router;
+    const miss: RequestTarget = {
+      pattern: undefined,
+      maxBodyBytes: undefined,
+      get pipeline() {
+        return router.missPipeline;
+      },
+    };
+    this.app.any('/*', (res, req) => handleRequest(this, res, req, miss));
+    return this.bind();
+  }
+
+  private async bind(): Promise<number> {
     const { host, port } = this.config;
-    return new Promise((resolve, reject) => {
-      this.app.listen(host, port, (socket) => {
-        if (!socket) {
-          reject(new HttpServerError('ODY_HTTP_LISTEN_FAILED', `Could not listen on ${host}:${port}; is the port in use?`, { details: { host, port } }));
-          return;
-        }
+    // Port 0: pick the port here (see free-port.ts); retry if another process takes it in between.
+    for (let attempt = 0; ; attempt++) {
+      const target = port === 0 ? await freePort(host) : port;
+      const socket = await new Promise<us_listen_socket | false>((r) => this.app.listen(host, target, r));
+      if (socket) {
         this.listenSocket = socket;
         this.boundPort = this.uwsModule.us_socket_local_port(socket);
         this.currentState = 'listening';
         trackApp(this);
         this.logger.info({ host, port: this.boundPort, engine: this.engine }, 'http server listening');
-        resolve(this.boundPort);
-      });
-    });
+        return this.boundPort;
+      }
+      if (port !== 0 || attempt >= 4) {
+        throw new HttpServerError('ODY_HTTP_LISTEN_FAILED', `Could not listen on ${host}:${target}; is the port in use?`, { details: { host, port: target } });
+      }
+    }
   }
 
   /**
@@ -199,17 +214,15 @@ export class UwsHttpServer implements RequestEnv {
   }
 
   private mount(route: RouteRecord): void {
-    const { pattern } = route;
-    const method = route.method;
-    const handler = (res: HttpResponse, req: HttpRequest) => handleRequest(this, res, req, pattern, () => route.pipeline, method);
+    const { pattern, method } = route;
+    const handler = (res: HttpResponse, req: HttpRequest) => handleRequest(this, res, req, route, method);
     if (route.method === 'HEAD' || route.method === 'GET') {
       const slotKey = pattern.shape;
       const hadSlot = this.headSlots.has(slotKey);
       if (route.method === 'HEAD' || !hadSlot) this.headSlots.set(slotKey, route);
       if (!hadSlot) {
         this.app.head(pattern.path, (res, req) => {
-          const r = this.headSlots.get(slotKey)!;
-          handleRequest(this, res, req, r.pattern, () => r.pipeline, 'HEAD');
+          handleRequest(this, res, req, this.headSlots.get(slotKey)!, 'HEAD');
         });
       }
       if (route.method === 'HEAD') return;

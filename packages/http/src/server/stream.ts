@@ -27,6 +27,7 @@ export function pipeStream(
   const total = lengthHeader === undefined ? undefined : Number(lengthHeader);
   ex.onAbort(() => source.destroy());
   if (isHead) {
+    ex.watchAbort(); // endWithoutBody(n > 0) does not count as answered in uWS 20.30
     res.cork(() => {
       writeHead(true);
       res.endWithoutBody(total, ex.closeAfter);
