@@ -158,6 +158,22 @@ describeWithRedis('redis driver specifics', (redis) => {
     }
   });
 
+  it('rejects with ODY_QUEUE_REDIS_SCRIPT naming the script when Redis refuses it', async () => {
+    const client = new Redis(redis.url);
+    const driver = redisDriver({ url: redis.url });
+    try {
+      const name = q('wrongtype');
+      await client.set(driver.keys(name)[0]!, 'not a sorted set');
+      const err = await driver.claim(name, { max: 1, leaseMs: 1000, waitMs: 0 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(QueueRedisError);
+      expect(err).toMatchObject({ code: 'ODY_QUEUE_REDIS_SCRIPT' });
+      expect((err as Error).message).toMatch(/odySettle.*WRONGTYPE/);
+    } finally {
+      await driver.close();
+      client.disconnect();
+    }
+  });
+
   it('rejects bad options with a typed error naming the option', () => {
     expect(() => redisDriver({ url: redis.url, recoverLockMs: -1 })).toThrow(/recoverLockMs/);
     expect(() => redisDriver({ url: redis.url, prefix: 'a{b}' })).toThrow(QueueRedisError);
