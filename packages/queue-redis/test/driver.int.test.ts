@@ -158,6 +158,32 @@ describeWithRedis('redis driver specifics', (redis) => {
     }
   });
 
+  it('runs one recovery pass per lock window across drivers (SET NX PX), then the next', async () => {
+    const a = redisDriver({ url: redis.url, recoverLockMs: 1000, recoverBatch: 1 });
+    const b = redisDriver({ url: redis.url, recoverLockMs: 1000, recoverBatch: 1 });
+    try {
+      const name = q('lock');
+      await new Queue(name, { driver: a }).pushBulk([{ name: 'n', payload: 1 }, { name: 'n', payload: 2 }]);
+      const claimed = await a.claim(name, { max: 2, leaseMs: 50, waitMs: 0 });
+      expect(claimed).toHaveLength(2);
+      await new Promise((r) => setTimeout(r, 80));
+      const first = await a.recover(name, 5);
+      expect(first.stalled).toHaveLength(1);
+      // Another worker's pass inside the window does nothing, although a lease is still expired.
+      expect(await b.recover(name, 5)).toEqual({ stalled: [], failed: [] });
+      expect((await b.counts(name)).active).toBe(1);
+      let second: string[] = [];
+      await until('the next window recovers the other job', async () => {
+        second = (await b.recover(name, 5)).stalled;
+        return second.length === 1;
+      });
+      expect(new Set([...first.stalled, ...second])).toEqual(new Set(claimed.map((j) => j.id)));
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('rejects with ODY_QUEUE_REDIS_SCRIPT naming the script when Redis refuses it', async () => {
     const client = new Redis(redis.url);
     const driver = redisDriver({ url: redis.url });
