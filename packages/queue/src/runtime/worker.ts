@@ -165,10 +165,7 @@ export class Worker<T = unknown> {
       try {
         // In-process drivers hand out ready jobs synchronously; the async claim is only for waiting.
         jobs = this.inline === undefined ? [] : this.inline.take(this.queue.name, free, this.leaseMs);
-        if (jobs.length > 0) {
-          sinceYield += jobs.length;
-        } else {
-          sinceYield = 0;
+        if (jobs.length === 0) {
           jobs = await this.queue.driver.claim(this.queue.name, {
             max: free,
             leaseMs: this.leaseMs,
@@ -176,6 +173,7 @@ export class Worker<T = unknown> {
             signal: this.stop.signal,
           });
         }
+        sinceYield += jobs.length;
       } catch (err) {
         this.events.emit('error', err);
         await pause(1000, this.stop.signal);
@@ -183,7 +181,8 @@ export class Worker<T = unknown> {
       }
       for (const claimed of jobs) this.start(claimed);
       if (sinceYield >= YIELD_EVERY) {
-        // Synchronous claims and handlers never suspend: let timers and I/O run now and then.
+        // Claims and handlers that settle at once only run microtasks: let timers (lease renewal) and
+        // I/O (fs.watch events, sockets) run now and then, whatever the driver.
         sinceYield = 0;
         await new Promise<void>((resolve) => setImmediate(resolve));
       }

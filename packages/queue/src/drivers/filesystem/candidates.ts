@@ -1,8 +1,12 @@
+const MAX_TAKEN = 65_536;
+
 /** Names believed to be in ready/, kept sorted (processing order). Stale names are skipped at claim. */
 export class Candidates {
   private items: string[] = [];
   private head = 0;
   private readonly members = new Set<string>();
+  /** Names this process just claimed: their fs.watch events need no existence check. */
+  private readonly taken = new Set<string>();
 
   get size(): number {
     return this.members.size;
@@ -47,6 +51,17 @@ export class Candidates {
     this.items = [];
     this.head = 0;
     return undefined;
+  }
+
+  /** Remember a name this process renamed away (claimed), until its fs.watch event arrives. */
+  noteTaken(name: string): void {
+    if (this.taken.size >= MAX_TAKEN) this.taken.clear(); // events were lost: forget, checks resume
+    this.taken.add(name);
+  }
+
+  /** True (once) when the event is about a name this process claimed itself. */
+  consumeTaken(name: string): boolean {
+    return this.taken.delete(name);
   }
 
   /** Replace everything with a fresh listing. */

@@ -51,6 +51,7 @@ export function takeReady(dir: QueueDir, o: ClaimOptions, now: number): ClaimedJ
       if (gone(err)) continue;
       throw err;
     }
+    dir.candidates.noteTaken(name);
     dir.leases.set(lease, lease);
     out.push(loadJob(path, name, lease));
   }

@@ -1,5 +1,5 @@
 import { closeSync, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { NewJob, PushResult } from '../../contract/job.js';
 import { QueueError } from '../../errors.js';
 import { dropMarker, takeMarker } from './dedupe.js';
@@ -67,15 +67,15 @@ export class GroupCommit {
 
   private async write(jobs: NewJob[]): Promise<PushResult[]> {
     const results: PushResult[] = new Array(jobs.length);
-    const accepted: { job: NewJob; index: number; offset: number; length: number }[] = [];
+    const accepted: { job: NewJob; key: string; index: number; offset: number; length: number }[] = [];
     const buffers: Buffer[] = [];
     let offset = 0;
     const markers: string[] = [];
     try {
       for (let i = 0; i < jobs.length; i++) {
         const job = jobs[i]!;
+        const key = keyOf(job.id);
         if (job.dedupe) {
-          const key = keyOf(job.id);
           if (!takeMarker(this.dir, key)) {
             results[i] = { id: job.id, added: false };
             continue;
@@ -84,11 +84,11 @@ export class GroupCommit {
         }
         const buf = encodeRecord(job);
         buffers.push(buf);
-        accepted.push({ job, index: i, offset, length: buf.length });
+        accepted.push({ job, key, index: i, offset, length: buf.length });
         offset += buf.length;
       }
       if (accepted.length === 0) return results;
-      const tmp = join(this.dir.tmp, `${process.pid}-${(fileSeq++).toString(36)}-${Date.now().toString(36)}`);
+      const tmp = `${this.dir.tmp}${sep}${process.pid}-${(fileSeq++).toString(36)}-${Date.now().toString(36)}`;
       const fd = openSync(tmp, 'wx');
       try {
         writeSync(fd, buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, offset));
@@ -97,28 +97,31 @@ export class GroupCommit {
         closeSync(fd);
       }
       const now = Date.now();
-      const readyNames: string[] = [];
+      const readyPrefix = this.dir.ready + sep;
+      let anyReady = false;
       let anyDelayed = false;
       for (const a of accepted) {
         const name = formatName({
-          priority: a.job.priority, time: now, seq: this.seq++, key: keyOf(a.job.id),
+          priority: a.job.priority, time: now, seq: this.seq++, key: a.key,
           offset: a.offset, length: a.length, attemptsMade: 0, stalls: 0,
         });
         if (a.job.runAt > now) {
           linkSync(tmp, join(this.dir.delayed, timePrefixed(a.job.runAt, name)));
           anyDelayed = true;
         } else {
-          linkSync(tmp, join(this.dir.ready, name));
-          readyNames.push(name);
+          linkSync(tmp, readyPrefix + name);
+          // Known at once: the data is durable and other processes can already see the name, and
+          // the fs.watch event for it then needs no existence check.
+          this.dir.candidates.add(name);
+          anyReady = true;
         }
         results[a.index] = { id: a.job.id, added: true };
       }
       if (this.durable) {
-        const dirs = [readyNames.length > 0 ? this.dir.ready : undefined, anyDelayed ? this.dir.delayed : undefined];
+        const dirs = [anyReady ? this.dir.ready : undefined, anyDelayed ? this.dir.delayed : undefined];
         await Promise.all(dirs.filter((d): d is string => d !== undefined).map(fsyncDir));
       }
       unlinkSync(tmp);
-      for (const n of readyNames) this.dir.candidates.add(n);
       if (anyDelayed) this.dir.delayedDirty = true;
       this.dir.waiters.notify();
       return results;

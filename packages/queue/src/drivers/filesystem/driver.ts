@@ -192,12 +192,15 @@ export class FileSystemDriver implements QueueDriver {
   }
 
   async pause(queue: string): Promise<void> {
-    writeFileSync(this.q(queue).dir.pausedFile, String(Date.now()));
+    const { dir } = this.q(queue);
+    writeFileSync(dir.pausedFile, String(Date.now()));
+    dir.setPaused(true);
   }
 
   async resume(queue: string): Promise<void> {
     const { dir } = this.q(queue);
     unlinkQuiet(dir.pausedFile);
+    dir.setPaused(false);
     dir.waiters.notify();
   }
 

@@ -1,8 +1,8 @@
-import { close, fsync, open } from 'node:fs';
+import { close, fdatasync, fsync, open } from 'node:fs';
 
-/** fsync a file descriptor on the thread pool. */
+/** fdatasync a new file on the thread pool (its data and size; timestamps need not be durable). */
 export function fsyncFd(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
 /** fsync a directory so the names created in it survive power loss. */

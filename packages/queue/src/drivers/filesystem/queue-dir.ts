@@ -4,6 +4,9 @@ import { Waiters } from '../memory/waiters.js';
 import { Candidates } from './candidates.js';
 import { splitTimePrefixed } from './names.js';
 
+/** Longest time a cached paused flag is trusted without an fs.watch event. */
+const PAUSED_TTL_MS = 50;
+
 /** State subdirectories of one queue. */
 export const STATES = ['tmp', 'ready', 'leased', 'delayed', 'failed', 'errors', 'ids'] as const;
 
@@ -29,6 +32,9 @@ export class QueueDir {
   readonly leases = new Map<string, string>();
   private completedFd: number;
   private readonly watchers: FSWatcher[] = [];
+  private pausedCache: boolean | undefined;
+  private pausedCheckedAt = 0;
+  private rootWatched = false;
 
   constructor(base: string, queue: string) {
     this.root = join(base, queue);
@@ -46,8 +52,23 @@ export class QueueDir {
     this.watch();
   }
 
+  /**
+   * Whether the queue is paused. The answer is cached while the root watcher runs: it is dropped on
+   * any fs.watch event about `paused`, by setPaused, and after PAUSED_TTL_MS in case an event was lost.
+   */
   get paused(): boolean {
-    return existsSync(this.pausedFile);
+    const now = Date.now();
+    if (this.pausedCache === undefined || !this.rootWatched || now - this.pausedCheckedAt > PAUSED_TTL_MS) {
+      this.pausedCache = existsSync(this.pausedFile);
+      this.pausedCheckedAt = now;
+    }
+    return this.pausedCache;
+  }
+
+  /** Record a pause/resume this process just made (the file is already written or removed). */
+  setPaused(value: boolean): void {
+    this.pausedCache = value;
+    this.pausedCheckedAt = Date.now();
   }
 
   /** Count of acknowledged jobs (one byte appended per ack, O_APPEND so processes never collide). */
@@ -76,6 +97,7 @@ export class QueueDir {
   }
 
   close(): void {
+    this.rootWatched = false;
     for (const w of this.watchers) w.close();
     this.watchers.length = 0;
     this.waiters.notify();
@@ -104,8 +126,10 @@ export class QueueDir {
     // fs.watch (inotify) wakes claims when another process adds a job; a slow listing covers lost events.
     const onReady = (_event: string, name: string | Buffer | null) => {
       if (typeof name === 'string' && name !== '') {
-        if (existsSync(join(this.ready, name))) this.candidates.add(name);
-        else this.candidates.delete(name);
+        // A known name needs no check: either it is still there, or it went away and the claim that
+        // tries it skips it on ENOENT. That spares a syscall per job this process pushed itself.
+        if (this.candidates.consumeTaken(name)) return; // our own claim: nothing new to wake for
+        if (!this.candidates.has(name) && existsSync(join(this.ready, name))) this.candidates.add(name);
       } else this.readyDirty = true;
       this.waiters.notify();
     };
@@ -114,7 +138,10 @@ export class QueueDir {
       this.waiters.notify();
     };
     const onRoot = (_event: string, name: string | Buffer | null) => {
-      if (name === 'paused') this.waiters.notify();
+      if (name === 'paused' || typeof name !== 'string') {
+        this.pausedCache = undefined;
+        this.waiters.notify();
+      }
     };
     for (const [dir, fn] of [
       [this.ready, onReady],
@@ -125,8 +152,10 @@ export class QueueDir {
         const w = watch(dir, { persistent: false }, fn);
         w.on('error', () => {
           this.readyDirty = true;
+          if (dir === this.root) this.rootWatched = false;
         });
         this.watchers.push(w);
+        if (dir === this.root) this.rootWatched = true;
       } catch {
         // No inotify (e.g. exhausted watches): the fallback listing interval still finds jobs.
       }
