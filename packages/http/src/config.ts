@@ -18,8 +18,10 @@ export const limitsSchema = z.object({
 export const httpConfigSchema = z.object({
   port: z.number().int().min(0).max(65535).default(3000),
   host: z.string().default('0.0.0.0'),
-  /** 0: serve in this thread. N or 'auto' (one per CPU): N worker threads on one port. */
+  /** 0: serve in this thread. N or 'auto' (one per CPU): N workers (see workerMode) on one port. */
   workers: z.union([z.number().int().min(0), z.literal('auto')]).default(0),
+  /** How workers run: 'thread' (default; one process) or 'process' (child processes, each killable and restartable alone). */
+  workerMode: z.enum(['thread', 'process']).default('thread'),
   limits: limitsSchema.default(limitsSchema.parse({})),
   /** Bound on finishing in-flight requests at shutdown. */
   shutdownTimeoutMs: z.number().int().positive().default(10_000),

@@ -80,5 +80,6 @@ export {
   startWorkers,
   type WorkerOptions,
   type WorkerSlotInfo,
+  type WorkerMode,
   type WorkerSupervisor,
 } from './workers/supervisor.js';

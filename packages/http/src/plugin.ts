@@ -4,6 +4,7 @@ import { HttpRouter } from './router/router.js';
 import { UwsHttpServer } from './server/server.js';
 import { HttpConfigToken, HttpServer, Router, WorkerSupervisorToken } from './tokens.js';
 import type { Middleware } from './types.js';
+import { isWorkerProcess } from './workers/role.js';
 import { type RestartPolicy, resolveWorkerCount, startWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 
 /** Options of httpPlugin (code, not config: config lives in the `http` section). */
@@ -16,10 +17,10 @@ export interface HttpPluginOptions {
   controllers?: Newable<object>[];
   /**
    * Module that builds this Application (exports `createApp` or a default factory). Required when
-   * `http.workers` is not 0: each worker thread imports it and builds its own Application.
+   * `http.workers` is not 0: each worker (thread or process) imports it and builds its own Application.
    */
   workerModule?: string | URL;
-  /** Extra execArgv for worker threads (default: `--import tsx` when the module is TypeScript). */
+  /** execArgv for workers (default: what a TypeScript app module needs, i.e. tsx). */
   workerExecArgv?: string[];
   /** Restart backoff and crash-loop policy of the worker supervisor. */
   workerRestart?: Partial<RestartPolicy>;
@@ -28,7 +29,8 @@ export interface HttpPluginOptions {
 /**
  * The HTTP plugin: binds `Router`, `HttpServer` and `HttpConfigToken` in register (so other plugins
  * can add routes from their own register/boot with `ctx.get(Router)`), listens at boot, drains at
- * shutdown. With `http.workers`, the main thread supervises worker threads instead of listening.
+ * shutdown. With `http.workers`, the main thread supervises workers (threads, or processes with
+ * `http.workerMode: 'process'`) instead of listening.
  * @example
  * createApplication({ config: { http: { port: 3000 } }, plugins: [httpPlugin({ controllers: [UsersController] })] });
  */
@@ -51,10 +53,11 @@ export function httpPlugin(options: HttpPluginOptions = {}): Plugin<typeof httpC
       const router = ctx.get(Router);
       for (const c of options.controllers ?? []) router.controller(c);
       const workers = resolveWorkerCount(ctx.config.workers);
-      if (workers > 0 && ctx.worker.isMain) {
+      if (workers > 0 && ctx.worker.isMain && !isWorkerProcess()) {
         supervisor = await startWorkers({
           module: options.workerModule,
           count: workers,
+          mode: ctx.config.workerMode,
           logger: ctx.logger,
           execArgv: options.workerExecArgv,
           stopTimeoutMs: ctx.config.shutdownTimeoutMs,

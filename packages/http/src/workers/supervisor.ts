@@ -1,9 +1,12 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Logger } from '@ody/core';
 import { HttpServerError } from '../errors.js';
+import { type Launcher, moduleUrl, type WorkerHandle } from './launch.js';
+import { processLauncher } from './launch-process.js';
+import { threadLauncher } from './launch-thread.js';
+
+/** How workers run: threads of this process, or child processes (each killable on its own). */
+export type WorkerMode = 'thread' | 'process';
 
 /** Restart policy of the supervisor. */
 export interface RestartPolicy {
@@ -20,7 +23,10 @@ export interface WorkerOptions {
   /** App-factory module: exports `createApp` (or default) returning an Application (or a promise of one). */
   module: string | URL | undefined;
   count: number;
+  /** 'thread' (default) or 'process'. */
+  mode?: WorkerMode;
   logger: Logger;
+  /** Extra execArgv for workers (default: what a TypeScript app module needs, i.e. tsx). */
   execArgv?: string[];
   restart?: Partial<RestartPolicy>;
   /** Bound on each worker's graceful stop. */
@@ -32,18 +38,21 @@ export interface WorkerOptions {
 /** One supervised worker slot. */
 export interface WorkerSlotInfo {
   slot: number;
+  /** Worker thread id ('thread' mode; 0 in 'process' mode). */
   threadId: number;
+  /** Process id of the worker ('process' mode) or of this process ('thread' mode). */
+  pid: number;
   restarts: number;
   state: 'starting' | 'ready' | 'restarting' | 'crash-loop' | 'stopped';
 }
 
-/** Handle on the running worker threads. */
+/** Handle on the running workers. */
 export interface WorkerSupervisor {
   /** Current state of each slot. */
   slots(): WorkerSlotInfo[];
   /** Resolves when every live slot has reported ready again (after restarts). */
   whenReady(): Promise<void>;
-  /** Ask every worker to stop gracefully (then terminate after the timeout). */
+  /** Ask every worker to stop gracefully (process mode: SIGTERM), forcing it after the timeout (SIGKILL). */
   stop(): Promise<void>;
 }
 
@@ -52,38 +61,19 @@ export function resolveWorkerCount(workers: number | 'auto'): number {
   return workers === 'auto' ? availableParallelism() : workers;
 }
 
-function entryFile(): { file: URL; ts: boolean } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { file: new URL('./worker-entry.ts', here), ts: true };
-  return { file: new URL(here.endsWith('.cjs') ? './worker-entry.cjs' : './worker-entry.js', here), ts: false };
-}
-
-/**
- * TypeScript app modules (dev, tests): `--import tsx` in a worker's execArgv does not hook the
- * worker's own entry on Node 20, so an eval bootstrap registers tsx's ESM hooks first.
- */
-function tsBootstrap(entryHref: string): string {
-  const api = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
-  return `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register(); return import(${JSON.stringify(entryHref)}); });`;
-}
-
-function moduleUrl(m: string | URL): string {
-  if (m instanceof URL) return m.href;
-  return m.startsWith('file:') ? m : pathToFileURL(m).href;
-}
-
 interface Slot {
   info: WorkerSlotInfo;
-  worker?: Worker;
+  handle?: WorkerHandle;
   crashes: number[];
   ready?: Promise<void>;
 }
 
 /**
- * Start `count` worker threads, each importing the app-factory module and starting its own
- * Application (which listens on the shared port: uWS sets SO_REUSEPORT on Linux, so the kernel
- * spreads connections). Crashed workers restart with exponential backoff; a crash loop stops
- * restarts for that slot and is logged as an error, never crashing the main thread.
+ * Start `count` workers (threads, or child processes with `mode: 'process'`), each importing the
+ * app-factory module and starting its own Application, which listens on the shared port (uWS sets
+ * SO_REUSEPORT on Linux, so the kernel spreads connections). Crashed workers restart with
+ * exponential backoff; a crash loop stops restarts for that slot and is logged as an error, never
+ * crashing this process.
  */
 export async function startWorkers(options: WorkerOptions): Promise<WorkerSupervisor> {
   if (options.module === undefined) {
@@ -94,10 +84,11 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
   }
   const policy: RestartPolicy = { initialDelayMs: 100, maxDelayMs: 5000, maxCrashes: 5, windowMs: 30_000, ...options.restart };
   const module = moduleUrl(options.module);
-  const entry = entryFile();
-  const ts = entry.ts || /\.[cm]?ts$/.test(module);
-  const execArgv = options.execArgv ?? [];
-  const script = ts ? tsBootstrap(entry.file.href) : fileURLToPath(entry.file);
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const launch: Launcher =
+    options.mode === 'process'
+      ? processLauncher(module, { execArgv: options.execArgv, stopTimeoutMs })
+      : threadLauncher(module, options.execArgv);
   const log = options.logger;
   let stopping = false;
   const slots: Slot[] = [];
@@ -105,34 +96,37 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
 
   const spawn = (slot: Slot): Promise<void> => {
     slot.info.state = slot.info.restarts > 0 ? 'restarting' : 'starting';
-    const worker = new Worker(script, { eval: ts, workerData: { module, slot: slot.info.slot }, execArgv });
-    slot.worker = worker;
-    slot.info.threadId = worker.threadId;
+    let handle: WorkerHandle | undefined;
     const ready = new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: { type?: string; error?: string }) => {
-        if (m?.type === 'ready') {
+      handle = launch(slot.info.slot, {
+        ready() {
           slot.info.state = 'ready';
           resolve();
-        } else if (m?.type === 'failed') reject(new HttpServerError('ODY_HTTP_WORKER_MODULE_INVALID', m.error ?? 'worker failed to start'));
-      });
-      worker.on('error', (err) => log.error({ err, slot: slot.info.slot }, 'http worker error'));
-      worker.on('exit', (code) => {
-        if (slot.worker !== worker) return;
-        slot.worker = undefined;
-        if (stopping) {
-          slot.info.state = 'stopped';
-          resolve();
-          return;
-        }
-        reject(new Error(`worker exited with code ${code} before it was ready`));
-        onCrash(slot, code);
+        },
+        failed(message) {
+          reject(new HttpServerError('ODY_HTTP_WORKER_MODULE_INVALID', message));
+        },
+        exit(code, signal) {
+          if (slot.handle !== handle) return;
+          slot.handle = undefined;
+          if (stopping) {
+            slot.info.state = 'stopped';
+            resolve();
+            return;
+          }
+          reject(new Error(`worker exited (code ${code}, signal ${signal}) before it was ready`));
+          onCrash(slot, code, signal);
+        },
       });
     });
+    slot.handle = handle;
+    slot.info.threadId = handle!.threadId;
+    slot.info.pid = handle!.pid;
     slot.ready = ready.catch(() => undefined);
     return ready;
   };
 
-  const onCrash = (slot: Slot, code: number) => {
+  const onCrash = (slot: Slot, code: number | null, signal: NodeJS.Signals | null) => {
     const now = Date.now();
     slot.crashes = slot.crashes.filter((t) => now - t < policy.windowMs);
     slot.crashes.push(now);
@@ -148,7 +142,7 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
       return;
     }
     const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (slot.crashes.length - 1));
-    log.warn({ slot: slot.info.slot, code, delayMs: delay }, 'http worker crashed; restarting');
+    log.warn({ slot: slot.info.slot, code, signal, delayMs: delay }, 'http worker crashed; restarting');
     slot.info.state = 'restarting';
     const t = setTimeout(() => {
       timers.delete(t);
@@ -159,16 +153,39 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
     timers.add(t);
   };
 
-  for (let i = 0; i < options.count; i++) slots.push({ info: { slot: i, threadId: 0, restarts: 0, state: 'starting' }, crashes: [] });
+  /** Graceful stop of one slot, forced after the timeout. */
+  const stopSlot = async (s: Slot): Promise<void> => {
+    const h = s.handle;
+    if (h === undefined) return;
+    h.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      h.exited.then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), stopTimeoutMs + 1000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      log.error({ slot: s.info.slot, pid: h.pid }, 'http worker did not stop in time; killing it');
+      h.kill();
+      await h.exited;
+    }
+    s.info.state = 'stopped';
+  };
+
+  for (let i = 0; i < options.count; i++) {
+    slots.push({ info: { slot: i, threadId: 0, pid: 0, restarts: 0, state: 'starting' }, crashes: [] });
+  }
   try {
     await Promise.all(slots.map(spawn));
   } catch (err) {
     stopping = true;
     for (const t of timers) clearTimeout(t);
-    await Promise.all(slots.map((s) => s.worker?.terminate()));
+    await Promise.all(slots.map(stopSlot));
     throw err;
   }
-  log.info({ workers: options.count }, 'http workers ready');
+  log.info({ workers: options.count, mode: options.mode ?? 'thread' }, 'http workers ready');
 
   return {
     slots: () => slots.map((s) => ({ ...s.info })),
@@ -183,29 +200,7 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
     async stop() {
       stopping = true;
       for (const t of timers) clearTimeout(t);
-      const timeout = options.stopTimeoutMs ?? 10_000;
-      await Promise.all(
-        slots.map(async (s) => {
-          const w = s.worker;
-          if (w === undefined) return;
-          const exited = new Promise<void>((r) => w.once('exit', () => r()));
-          w.postMessage({ type: 'stop' });
-          let timer: NodeJS.Timeout | undefined;
-          const timedOut = await Promise.race([
-            exited.then(() => false),
-            new Promise<boolean>((r) => {
-              timer = setTimeout(() => r(true), timeout + 1000);
-            }),
-          ]);
-          clearTimeout(timer);
-          if (timedOut) {
-            log.error({ slot: s.info.slot }, 'http worker did not stop in time; terminating');
-            w.postMessage({ type: 'exit-now' });
-            await exited;
-          }
-          s.info.state = 'stopped';
-        }),
-      );
+      await Promise.all(slots.map(stopSlot));
     },
   };
 }

@@ -1,0 +1,72 @@
+// Entry of an http worker process (http.workerMode: 'process'): builds the user's Application from
+// the app-factory module and serves the shared port. Started by launch-process.ts with an IPC channel.
+import { closeAllApps } from '../server/registry.js';
+import { markWorkerProcess } from './role.js';
+
+interface AppLike {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  logger?: { error(o: unknown, msg?: string): void };
+}
+
+markWorkerProcess();
+const module = process.env.ODY_HTTP_WORKER_MODULE ?? '';
+const stopMs = Number(process.env.ODY_HTTP_WORKER_STOP_MS ?? 10_000);
+// Not inherited by processes this worker's app may start (they are not http workers).
+delete process.env.ODY_HTTP_WORKER_MODULE;
+delete process.env.ODY_HTTP_WORKER_SLOT;
+delete process.env.ODY_HTTP_WORKER_STOP_MS;
+
+let app: AppLike | undefined;
+let stopping = false;
+
+/** Graceful stop bounded by the shutdown timeout, then exit. */
+function stop(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  const hard = setTimeout(() => {
+    closeAllApps();
+    process.exit(code === 0 ? 1 : code);
+  }, stopMs + 1000);
+  const done = (c: number) => {
+    clearTimeout(hard);
+    process.exit(c);
+  };
+  if (app === undefined) return done(code);
+  app.stop().then(
+    () => done(code),
+    () => done(1),
+  );
+}
+
+process.on('SIGTERM', () => stop(0));
+// Ctrl-C reaches the whole process group: the supervisor decides, or the IPC channel closes.
+process.on('SIGINT', () => undefined);
+// The parent went away (even by SIGKILL): no orphans.
+process.on('disconnect', () => stop(0));
+process.on('uncaughtException', (err) => {
+  try {
+    app?.logger?.error({ err }, 'uncaught exception in http worker process; exiting');
+  } finally {
+    closeAllApps();
+    process.exit(1);
+  }
+});
+
+async function main(): Promise<void> {
+  const mod = (await import(module)) as Record<string, unknown>;
+  const factory = (mod.createApp ?? mod.default) as (() => AppLike | Promise<AppLike>) | undefined;
+  if (typeof factory !== 'function') {
+    throw new Error(`Worker module ${module} must export createApp() or a default factory returning an Application.`);
+  }
+  app = await factory();
+  await app.start();
+  if (!process.connected) return stop(0);
+  process.send?.({ type: 'ready' });
+}
+
+main().catch((err: unknown) => {
+  if (process.connected) process.send?.({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+  closeAllApps();
+  process.exit(1);
+});
