@@ -3,6 +3,8 @@ import { type Application, createApplication } from '@ody/core';
 import { cqrsPlugin } from '@ody/cqrs';
 import { httpPlugin } from '@ody/http';
 import { queuePlugin } from '@ody/queue';
+// Registers the 'redis' queue driver: ODY_QUEUE_DRIVER=redis with REDIS_URL switches the example to Redis.
+import '@ody/queue-redis';
 import { exampleRoutes, GreetingsController } from './http/index.js';
 import { opsPlugin } from './ops/index.js';
 import { orderHandlers, ordersPlugin } from './orders/index.js';
