@@ -29,7 +29,13 @@ export type SendOutcome = 'sent' | 'buffered' | 'dropped' | 'closed';
 /** Send one frame to one connection; never touches a closed native socket. */
 export function sendFrame(conn: Connection, frame: ServerFrame | string): SendOutcome {
   if (conn.closed || !conn.ws) return 'closed';
-  const status = conn.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame), false);
+  const ws = conn.ws;
+  const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
+  let status = 0;
+  // Corked, so a send from outside a uWS callback (timers, after an await) is flushed right away.
+  ws.cork(() => {
+    status = ws.send(text, false);
+  });
   return status === 1 ? 'sent' : status === 0 ? 'buffered' : 'dropped';
 }
 
