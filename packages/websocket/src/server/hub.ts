@@ -142,7 +142,8 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
     const topic = topicOf(channel);
     const skip = except === undefined ? undefined : this.connections.get(except);
     // ws.publish reaches every subscriber but the socket itself: exactly "except".
-    if (skip && !skip.closed && skip.ws && skip.channels.has(channel)) skip.ws.publish(topic, frame, false);
+    const ws = skip && !skip.closed && skip.channels.has(channel) ? skip.ws : undefined;
+    if (ws) ws.cork(() => ws.publish(topic, frame, false));
     else this.app.publish(topic, frame, false);
   }
 
