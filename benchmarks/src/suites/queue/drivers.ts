@@ -9,6 +9,8 @@ export interface DriverUnderTest {
   make(): Promise<QueueDriver> | QueueDriver;
   /** Remove the store after a measurement. */
   cleanup?(): Promise<void> | void;
+  /** A second driver on the store `make` just built (another process's view), for wake-up latency. */
+  peer?(): Promise<QueueDriver> | QueueDriver;
 }
 
 let seq = 0;
@@ -101,6 +103,38 @@ export function latency(d: DriverUnderTest, samples: number): Promise<{ p50: num
       await seen;
     }
     await worker.close();
+    return { p50: percentile(got, 50), p99: percentile(got, 99) };
+  });
+}
+
+/**
+ * Idle pickup latency through the store's own wake-up path: the worker runs on a second driver
+ * (`d.peer()`), so the producer's in-process notify cannot wake it; fs.watch (or the driver's
+ * equivalent) must. Measured from the push call to the handler start, ms.
+ */
+export function peerLatency(d: DriverUnderTest, samples: number): Promise<{ p50: number; p99: number }> {
+  return withQueue(d, 'peer', async (q) => {
+    const other = await d.peer!();
+    const consumer = new Queue(q.name, { driver: other });
+    const got: number[] = [];
+    let arrived: (() => void) | undefined;
+    const worker = new Worker<{ t: number }>(consumer, (job) => {
+      got.push(performance.now() - job.data.t);
+      arrived?.();
+    }, { concurrency: 1 });
+    try {
+      for (let i = 0; i < samples; i++) {
+        await new Promise((r) => setTimeout(r, 2)); // let the worker go idle
+        const seen = new Promise<void>((r) => {
+          arrived = r;
+        });
+        await q.push('j', { t: performance.now() });
+        await seen;
+      }
+    } finally {
+      await worker.close();
+      await other.close();
+    }
     return { p50: percentile(got, 50), p99: percentile(got, 99) };
   });
 }

@@ -151,6 +151,8 @@ export class Worker<T = unknown> {
   }
 
   private async loop(): Promise<void> {
+    // Never run handlers inside the constructor/run(): listeners added right after must see every job.
+    await Promise.resolve();
     let sinceYield = 0;
     while (this.running) {
       const free = this.concurrency - this.active.size;

@@ -1,5 +1,5 @@
 import { renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { ClaimOptions } from '../../contract/driver.js';
 import type { ClaimedJob } from '../../contract/job.js';
 import { formatName, leasedName, parseName, splitTimePrefixed } from './names.js';
@@ -40,13 +40,15 @@ export function promoteDelayed(dir: QueueDir, now: number): number {
 export function takeReady(dir: QueueDir, o: ClaimOptions, now: number): ClaimedJob[] {
   const out: ClaimedJob[] = [];
   const expiry = now + o.leaseMs;
+  const readyPrefix = dir.ready + sep;
+  const leasedPrefix = dir.leased + sep;
   while (out.length < o.max) {
     const name = dir.candidates.shift();
     if (name === undefined) break;
     const lease = leasedName(name, expiry);
-    const path = join(dir.leased, lease);
+    const path = leasedPrefix + lease;
     try {
-      renameSync(join(dir.ready, name), path);
+      renameSync(readyPrefix + name, path);
     } catch (err) {
       if (gone(err)) continue;
       throw err;

@@ -1,5 +1,5 @@
 import { appendFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
 import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
 import { QueueError } from '../../errors.js';
@@ -112,7 +112,7 @@ export class FileSystemDriver implements QueueDriver {
     const current = this.release(dir, job);
     if (current === undefined) return false;
     try {
-      unlinkSync(join(dir.leased, current));
+      unlinkSync(dir.leased + sep + current);
     } catch (err) {
       if (gone(err)) return false;
       throw err;

@@ -1,6 +1,6 @@
 import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
-import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
 import { INLINE_OPS, type InlineOps } from '../../contract/inline.js';
+import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
 import { QueueError } from '../../errors.js';
 import { Entry, QueueState } from './state.js';
 
@@ -123,7 +123,7 @@ export class MemoryDriver implements QueueDriver {
     q.active.delete(e.lease);
     e.lease = '';
     e.attemptsMade = error.attempt;
-    (e.errors ??= []).push(error);
+    errorsOf(e).push(error);
     e.runAt = runAt;
     if (runAt > Date.now()) q.addDelayed(e);
     else q.ready.push(e.job.priority, e);
@@ -137,7 +137,7 @@ export class MemoryDriver implements QueueDriver {
     if (e === undefined) return false;
     this.release(q, e);
     e.attemptsMade = error.attempt;
-    (e.errors ??= []).push(error);
+    errorsOf(e).push(error);
     this.toFailed(q, e, reason);
     return true;
   }
@@ -153,7 +153,7 @@ export class MemoryDriver implements QueueDriver {
       e.stalls++;
       if (e.stalls > maxStalls) {
         if (e.job.dedupe) q.liveIds.delete(e.job.id);
-        (e.errors ??= []).push(stalledError(e, maxStalls, now));
+        errorsOf(e).push(stalledError(e, maxStalls, now));
         this.toFailed(q, e, 'stalled');
         result.failed.push(e.job.id);
       } else {
@@ -261,6 +261,11 @@ function toClaimed(e: Entry): ClaimedJob {
   };
   if (job.meta !== undefined) claimed.meta = job.meta;
   return claimed;
+}
+
+function errorsOf(e: Entry): JobError[] {
+  if (e.errors === undefined) e.errors = [];
+  return e.errors;
 }
 
 function copyFailed(r: FailedJobRecord): FailedJobRecord {
