@@ -16,8 +16,8 @@ const suite: Suite = {
   async run({ quick }) {
     const clients = 500;
     const processes = 2;
-    const messages = quick ? 400 : 1000;
-    const rounds = quick ? 2 : 3;
+    const messages = quick ? 1000 : 3000;
+    const rounds = 3;
     const samples = new Map<PeerName, RunResult[]>(peers.map((p) => [p, []]));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? peers : [...peers].reverse();

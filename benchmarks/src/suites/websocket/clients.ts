@@ -17,8 +17,9 @@ let idleTimer: NodeJS.Timeout | undefined;
 const tickPrefix = Buffer.from('{"event":"tick"');
 
 function finish(): void {
-  process.stdout.write(`${JSON.stringify({ delivered, first, last, latencies })}\n`);
-  process.exit(0);
+  const rounded = latencies.map((l) => Math.round(l * 100) / 100);
+  // A large line to a pipe is written asynchronously: exit only once it is flushed.
+  process.stdout.write(`${JSON.stringify({ delivered, first, last, latencies: rounded })}\n`, () => process.exit(0));
 }
 
 function open(k: number): Promise<void> {
