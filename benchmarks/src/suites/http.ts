@@ -3,6 +3,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { median } from '../measure.js';
 import type { Row, Suite } from '../types.js';
+import { cpuMicrosPerRequest, cpuSeconds } from './http/cpu.js';
 import { type LoadResult, load, loadTool } from './http/load.js';
 
 const peerNames = ['uws-raw', 'ody-route', 'ody-controller', 'hyper-express', 'fastify', 'node-http'] as const;
@@ -47,12 +48,17 @@ const suite: Suite = {
       for (const name of peerNames) peers.set(name, await startPeer(name));
       const getSamples = new Map<string, LoadResult[]>();
       const postSamples = new Map<string, LoadResult[]>();
+      const cpuSamples = new Map<string, number[]>();
       for (const p of peers.values()) await load(`http://127.0.0.1:${p.port}/users/1`, { ...settings, durationS: 1 }); // warm-up
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? [...peerNames] : [...peerNames].reverse();
         for (const name of order) {
+          const pid = peers.get(name)!.child.pid;
+          const before = cpuSeconds(pid);
           const r = await load(`http://127.0.0.1:${peers.get(name)!.port}/users/42`, settings);
+          const us = cpuMicrosPerRequest(before, cpuSeconds(pid), r.rps * settings.durationS);
           getSamples.set(name, [...(getSamples.get(name) ?? []), r]);
+          if (us !== undefined) cpuSamples.set(name, [...(cpuSamples.get(name) ?? []), us]);
         }
         const postOrder = round % 2 === 0 ? Object.keys(postPeers) : Object.keys(postPeers).reverse();
         for (const row of postOrder) {
@@ -68,7 +74,18 @@ const suite: Suite = {
         rows.push({ name, metric: 'req/s', value: Math.round(v) });
         rows.push({ name, metric: 'p99 ms', value: Math.round(median(samples.map((s) => s.p99ms)) * 100) / 100 });
       }
+      const cpu = new Map<string, number>();
+      for (const [name, samples] of cpuSamples) {
+        const v = median(samples);
+        cpu.set(name, v);
+        rows.push({ name, metric: 'server cpu µs/req', value: Math.round(v * 100) / 100 });
+      }
       const ratio = (a: string, b: string) => Math.round((rps.get(a)! / rps.get(b)!) * 100) / 100;
+      // Inverted so that, like req/s ratios, higher is better for the first peer.
+      const cpuRatios: Record<string, number> = {};
+      for (const [a, b] of [['ody-controller', 'uws-raw'], ['ody-controller', 'fastify']] as const) {
+        if (cpu.has(a) && cpu.has(b)) cpuRatios[`${a}/${b} (cpu per req)`] = Math.round((cpu.get(b)! / cpu.get(a)!) * 100) / 100;
+      }
       return {
         rows,
         ratios: {
@@ -76,11 +93,13 @@ const suite: Suite = {
           'ody-controller/hyper-express': ratio('ody-controller', 'hyper-express'),
           'ody-controller/fastify': ratio('ody-controller', 'fastify'),
           'ody-post/uws-post': ratio('ody-post', 'uws-post'),
+          ...cpuRatios,
         },
         notes: [
           `load: ${loadTool()} ${loadTool() === 'wrk' ? '-t1 ' : ''}-c${settings.connections}, ${settings.durationS}s per sample, ${rounds} alternating rounds, median`,
           'GET /users/:id → {id,name} JSON; POST /echo with a ~1 KB JSON body; every peer in its own child process',
           'ody-controller: DI-resolved controller + one global middleware + @Param; engine checked native (never the JS shim)',
+          '"server cpu µs/req": user+system CPU of the peer process per GET request (from /proc), steadier than req/s on a busy machine; "(cpu per req)" ratios are inverted so higher is better',
         ],
       };
     } finally {

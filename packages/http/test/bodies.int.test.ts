@@ -23,6 +23,18 @@ beforeAll(async () => {
         for await (const c of ctx.body.stream()) bytes += (c as Buffer).length;
         return { bytes };
       });
+      r.post('/slow-consumer', { maxBodyBytes: 32 * 1024 * 1024 }, async (ctx) => {
+        const stream = ctx.body.stream();
+        let bytes = 0;
+        let maxBuffered = 0;
+        for await (const c of stream) {
+          bytes += (c as Buffer).length;
+          // the iterator hands over everything buffered at once: a chunk's size is what piled up
+          maxBuffered = Math.max(maxBuffered, (c as Buffer).length + stream.readableLength);
+          await new Promise((r) => setTimeout(r, 5)); // a consumer slower than loopback
+        }
+        return { bytes, maxBuffered };
+      });
       r.post('/upload', { maxBodyBytes: 64 * 1024 * 1024 }, async (ctx) => {
         const fields: Record<string, string> = {};
         for await (const part of ctx.body.multipart()) {
@@ -76,6 +88,16 @@ describe('request bodies', () => {
     });
     const res = await post('/count', Readable.toWeb(source) as unknown as BodyInit, 'application/octet-stream');
     expect(await res.json()).toEqual({ bytes: total * chunk.length });
+  });
+
+  it('pauses the upload while a body stream consumer is behind (bounded buffering)', async () => {
+    const total = 16 * 1024 * 1024;
+    const res = await fetch(`${url}/slow-consumer`, { method: 'POST', body: Buffer.alloc(total, 7) });
+    const out = (await res.json()) as { bytes: number; maxBuffered: number };
+    expect(out.bytes).toBe(total);
+    // without res.pause() the whole upload lands in the stream buffer at loopback speed
+    expect(out.maxBuffered).toBeLessThan(2 * 1024 * 1024); // uWS hands over at most 512 KiB per chunk
+    expect(await (await fetch(`${url}/json`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } })).json()).toEqual({ got: { a: 1 } });
   });
 
   it('streams multipart file parts through busboy', async () => {

@@ -24,6 +24,10 @@ export class UwsExchange implements Exchange {
   sync = true;
   reader?: BodyReader;
   timer?: NodeJS.Timeout;
+  /** The upload is paused (uWS res.pause) because the body stream is full. */
+  private uploadPaused = false;
+  /** An answer is being written: uploads are never paused again. */
+  private answering = false;
   private abortFns?: Array<() => void>;
   private watching = false;
   private address?: string;
@@ -54,6 +58,32 @@ export class UwsExchange implements Exchange {
       this.finish();
       if (fns) for (const fn of fns) fn();
     });
+  }
+
+  /** Flow control for the request body stream: pause the socket while the consumer is behind. */
+  pauseUpload(): void {
+    if (this.uploadPaused || this.answering || !this.writable) return;
+    this.uploadPaused = true;
+    this.res.pause();
+  }
+
+  /** Resume a paused upload (no-op once the response is finished: uWS forbids touching it). */
+  resumeUpload(): void {
+    if (!this.uploadPaused || !this.writable) return;
+    this.uploadPaused = false;
+    this.res.resume();
+  }
+
+  /**
+   * Called before the answer is written. A body still arriving is not worth reading for nobody:
+   * the connection closes after the answer; a paused upload is resumed so uWS can finish cleanly.
+   */
+  beforeAnswer(): void {
+    this.answering = true;
+    if (this.reader !== undefined && !this.reader.finished) {
+      this.closeAfter = true;
+      this.resumeUpload();
+    }
   }
 
   onAbort(fn: () => void): void {

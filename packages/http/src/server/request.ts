@@ -157,9 +157,10 @@ function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, st
   }
   const res = ex.res;
   ex.watchAbort(); // before onData: an upload can be cut at any time
-  // No flow control: uWS.js 20.30's res.pause()/resume() cannot restart a paused upload (resume
-  // never delivers more data), so a slow consumer buffers at most the body limit in its stream.
-  const reader = new BodyReader(limit, undefined, (err) => fail(env, ex, undefined, err, isHead));
+  // Flow control: a body stream that is full pauses the socket (res.pause) until its consumer reads
+  // again (res.resume); buffered readers (json, text, …) are bounded by the limit instead.
+  const flow = { pause: () => ex.pauseUpload(), resume: () => ex.resumeUpload() };
+  const reader = new BodyReader(limit, flow, (err) => fail(env, ex, undefined, err, isHead));
   ex.reader = reader;
   res.onData((chunk, isLast) => {
     reader.push(chunk, isLast);

@@ -38,6 +38,7 @@ function writeHead(ex: UwsExchange, status: number, type: string | undefined, ct
  */
 export function respond(ex: UwsExchange, ctx: HttpContext, isHead: boolean): void {
   if (!ex.writable) return;
+  if (ex.reader !== undefined) ex.beforeAnswer();
   const body = ctx.responseBody;
   let payload: string | Uint8Array | undefined;
   let type: string | undefined;
@@ -89,6 +90,7 @@ function isPlainJson(v: unknown): boolean {
 /** Send a problem+json answer, keeping headers middleware already set (CORS, request id). */
 export function respondProblem(ex: UwsExchange, ctx: HttpContext | undefined, problem: Problem, isHead: boolean): void {
   if (!ex.writable) return;
+  if (ex.reader !== undefined) ex.beforeAnswer();
   const close = ex.closeAfter || problem.closeConnection;
   const res = ex.res;
   res.cork(() => {
