@@ -22,6 +22,8 @@ export class JobRunner<T> {
     private readonly handler: Handler<T>,
     private readonly events: Emitter<WorkerEvents>,
     private readonly strategies: Readonly<Record<string, BackoffStrategy>>,
+    /** Called once the handler is done and the job's end-state call is issued: frees the slot. */
+    private readonly release: (running: RunningJob) => void,
   ) {
     this.inline = inlineOps(queue.driver);
   }
@@ -68,7 +70,10 @@ export class JobRunner<T> {
       if (this.inline.complete(this.queue.name, running.claimed) && this.events.has('completed')) this.events.emit('completed', job, result);
       return undefined;
     }
-    return this.queue.driver.complete(this.queue.name, running.claimed).then((ok) => {
+    const acked = this.queue.driver.complete(this.queue.name, running.claimed);
+    this.release(running);
+    return acked.then((ok) => {
+      // Emitted only once the ack landed; a refused or failed ack leaves the job for redelivery.
       if (ok && this.events.has('completed')) this.events.emit('completed', job, result);
     });
   }
@@ -87,13 +92,17 @@ export class JobRunner<T> {
       this.events.emit('error', err);
       return this.fail(running, job, 'error', error);
     }
-    if (await this.queue.driver.retry(this.queue.name, claimed, Date.now() + delay, error)) {
+    const moved = this.queue.driver.retry(this.queue.name, claimed, Date.now() + delay, error);
+    this.release(running);
+    if (await moved) {
       this.events.emit('retrying', job, error, delay);
     }
   }
 
   private async fail(running: RunningJob, job: Job<T> | undefined, reason: FailReason, error: JobError): Promise<void> {
-    if (await this.queue.driver.fail(this.queue.name, running.claimed, reason, error)) {
+    const moved = this.queue.driver.fail(this.queue.name, running.claimed, reason, error);
+    this.release(running);
+    if (await moved) {
       this.events.emit('failed', job, error, reason, running.claimed.id);
     }
   }

@@ -47,6 +47,8 @@ export interface RunningJob {
   control: AttemptControl;
   lost: boolean;
   abandoned: boolean;
+  /** The handler is done and its ack (complete/retry/fail) is in flight; the slot is free. */
+  settling: boolean;
 }
 
 /**
@@ -62,7 +64,11 @@ export class Worker<T = unknown> {
   readonly leaseMs: number;
   readonly maxStalls: number;
   private readonly events = new Emitter<WorkerEvents>((err) => this.events.emit('error', err));
+  /** Jobs whose handler runs (bounded by concurrency). */
   private readonly active = new Set<RunningJob>();
+  /** Jobs whose handler is done and whose ack has not landed yet (their slot is already free). */
+  private readonly settling = new Set<RunningJob>();
+  private readonly maxSettling: number;
   private readonly runner: JobRunner<T>;
   private readonly waitMs: number;
   private readonly recoverIntervalMs: number;
@@ -83,7 +89,8 @@ export class Worker<T = unknown> {
     this.maxStalls = o.maxStalls;
     this.waitMs = o.waitMs;
     this.recoverIntervalMs = o.recoverIntervalMs;
-    this.runner = new JobRunner(queue, handler, this.events, options.backoffStrategies ?? {});
+    this.maxSettling = Math.max(64, 2 * o.concurrency);
+    this.runner = new JobRunner(queue, handler, this.events, options.backoffStrategies ?? {}, (r) => this.release(r));
     this.inline = inlineOps(queue.driver);
     if (o.autorun) this.run();
   }
@@ -119,8 +126,8 @@ export class Worker<T = unknown> {
   }
 
   /**
-   * Stop fetching, let running jobs finish up to `timeoutMs` (default 10000), then abort the rest and
-   * leave them to be redelivered when their leases expire. Nothing is lost.
+   * Stop fetching, let running jobs finish and their acks land, up to `timeoutMs` (default 10000), then
+   * abort the rest and leave them to be redelivered when their leases expire. Nothing is lost.
    */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.closed) return;
@@ -129,7 +136,7 @@ export class Worker<T = unknown> {
     this.stop.abort();
     this.slotWaiter?.();
     await this.loopDone;
-    if (this.active.size > 0) {
+    if (this.active.size > 0 || this.settling.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((resolve) => {
@@ -156,7 +163,9 @@ export class Worker<T = unknown> {
     let sinceYield = 0;
     while (this.running) {
       const free = this.concurrency - this.active.size;
-      if (free <= 0) {
+      // Acks in flight do not hold a slot, but their number is bounded (memory, and back-pressure
+      // when the store is slower to ack than to hand out jobs).
+      if (free <= 0 || this.settling.size >= this.maxSettling) {
         await new Promise<void>((resolve) => {
           this.slotWaiter = resolve;
         });
@@ -192,7 +201,7 @@ export class Worker<T = unknown> {
   }
 
   private start(claimed: ClaimedJob): void {
-    const running: RunningJob = { claimed, control: new AttemptControl(), lost: false, abandoned: false };
+    const running: RunningJob = { claimed, control: new AttemptControl(), lost: false, abandoned: false, settling: false };
     this.active.add(running);
     let pending: Promise<void> | undefined;
     try {
@@ -213,20 +222,37 @@ export class Worker<T = unknown> {
     );
   }
 
+  /**
+   * The handler is done and its ack was issued: free the slot now so the next claim goes out in the
+   * same tick as the ack (drivers that batch, like Redis, send both in one round trip). The job stays
+   * tracked until the ack lands: close() waits for it and its lease keeps being renewed.
+   */
+  private release(running: RunningJob): void {
+    if (running.settling || !this.active.delete(running)) return;
+    running.settling = true;
+    this.settling.add(running);
+    this.slotWaiter?.();
+  }
+
+  /** The job reached its end state (its ack landed, failed, or was skipped). */
   private finish(running: RunningJob): void {
     this.active.delete(running);
+    this.settling.delete(running);
     this.slotWaiter?.();
-    if (this.active.size === 0) this.drainWaiter?.();
+    if (this.active.size === 0 && this.settling.size === 0) this.drainWaiter?.();
   }
 
   private async renewLeases(): Promise<void> {
-    const list = [...this.active].filter((r) => !r.lost && !r.abandoned);
+    const list: RunningJob[] = [];
+    for (const r of this.active) if (!r.lost && !r.abandoned) list.push(r);
+    for (const r of this.settling) list.push(r);
     if (list.length === 0) return;
     try {
       const held = await this.queue.driver.extend(this.queue.name, list.map((r) => r.claimed), this.leaseMs);
       held.forEach((ok, i) => {
         const r = list[i]!;
-        if (ok) return;
+        // A settling job's handler is done: a refused renewal (its ack landed first) changes nothing.
+        if (ok || r.settling) return;
         r.lost = true;
         r.control.abort(
           new QueueError('ODY_QUEUE_LEASE_LOST', `Lease of job ${r.claimed.id} on queue '${this.queue.name}' was lost; it may run again elsewhere.`, {
