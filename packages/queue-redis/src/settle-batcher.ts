@@ -140,13 +140,13 @@ export class SettleBatcher {
   }
 
   private async send(ops: SettleOp[], claims: ClaimRequest[]): Promise<void> {
-    let max = claims.reduce((n, c) => n + c.max, 0);
+    const claimed = claims.reduce((n, c) => n + c.max, 0);
     let leaseMs = claims.reduce((m, c) => Math.max(m, c.leaseMs), 0);
-    const prefetch = claims.length === 0 ? Math.max(0, this.prefetchFor(ops)) : 0;
-    if (prefetch > 0) {
-      max = prefetch;
-      leaseMs = this.lastClaim!.leaseMs;
-    }
+    // Prefetch also rides along with a claim: a worker whose acks no longer block its next claim
+    // sends ack + claim together, and the job after that one is then already local.
+    const prefetch = Math.max(0, this.prefetchFor(ops));
+    const max = claimed + prefetch;
+    if (claims.length === 0 && prefetch > 0) leaseMs = this.lastClaim!.leaseMs;
     const tokenBase = `${this.instanceId}.${(tokenCounter++).toString(36)}.`;
     const r = this.retention;
     const args: (string | number)[] = [
@@ -174,7 +174,7 @@ export class SettleBatcher {
       jobs.push(toClaimed(String(reply[i]), reply[i + 1] as string | null, reply[i + 2] as string | null, `${tokenBase}${2 * k + 1}`));
     }
     // Fill the buffer before resolving the acks: the worker claims again as soon as they resolve.
-    if (prefetch > 0 && jobs.length > 0) this.hold(jobs, leaseMs);
+    if (prefetch > 0 && jobs.length > claimed) this.hold(jobs.slice(claimed), leaseMs);
     for (let i = 0; i < ops.length; i++) ops[i]!.resolve(results[i] === 1);
     let at = 0;
     for (const c of claims) {

@@ -60,6 +60,9 @@ local function trim(zset, hashes, count, ageMs, now)
   end
 end
 
+-- jobs failed by this script call so far: orders failures that share one 'now' (a settle batch)
+local failedHere = 0
+
 -- move a live job (already out of ready/delayed/active) to the failed store
 local function toFailed(id, reason, a, s, errJson, now)
   local errs = withError(id, errJson)
@@ -67,7 +70,8 @@ local function toFailed(id, reason, a, s, errJson, now)
   redis.call('HSET', K_FJOBS, id, env)
   redis.call('HSET', K_FINFO, id, '{"reason":"' .. reason .. '","attemptsMade":' .. a .. ',"stalls":' .. s ..
     ',"failedAt":' .. fmt(now) .. ',"errors":' .. errs .. '}')
-  redis.call('ZADD', K_FAILED, fmt(now), id)
+  redis.call('ZADD', K_FAILED, string.format('%.3f', now + math.min(failedHere, 999) / 1000), id)
+  failedHere = failedHere + 1
   redis.call('HDEL', K_JOBS, id)
   redis.call('HDEL', K_EXTRA, id)
   redis.call('HDEL', K_ERRORS, id)
