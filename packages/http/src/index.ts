@@ -78,8 +78,8 @@ export {
   type RestartPolicy,
   resolveWorkerCount,
   startWorkers,
+  type WorkerMode,
   type WorkerOptions,
   type WorkerSlotInfo,
-  type WorkerMode,
   type WorkerSupervisor,
 } from './workers/supervisor.js';

@@ -109,6 +109,32 @@ describe('streaming responses', () => {
     expect(maxAhead).toBeLessThan(32 * 1024 * 1024);
   }, 60_000);
 
+  it('large bodies (sync and async handlers, keep-alive) arrive intact at a slow reader', async () => {
+    const big = 'y'.repeat(3 * 1024 * 1024);
+    const s = await start((r) => {
+      r.get('/sync', () => big);
+      r.get('/async', async () => {
+        await new Promise((res) => setImmediate(res));
+        return Buffer.from(big);
+      });
+    });
+    server = s.server;
+    for (const path of ['/sync', '/async', '/sync']) {
+      const res = await fetch(`${s.url}${path}`);
+      const reader = res.body!.getReader();
+      let got = 0;
+      let bad = 0;
+      for (let reads = 1; ; reads++) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        got += value.length;
+        for (const b of value) if (b !== 121) bad++;
+        if (reads % 4 === 0) await new Promise((r) => setTimeout(r, 1));
+      }
+      expect({ path, got, bad }).toEqual({ path, got: big.length, bad: 0 });
+    }
+  });
+
   it('streams Web ReadableStreams and bytes', async () => {
     const s = await start((r) => {
       r.get('/web', () => new Response('web-stream-body').body);

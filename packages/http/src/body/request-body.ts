@@ -17,6 +17,15 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 const isJson = (t: string) => t === 'application/json' || t.endsWith('+json');
+const utf8 = (b: Buffer) => b.toString('utf8');
+
+function parseJson(b: Buffer): unknown {
+  try {
+    return JSON.parse(b.toString('utf8'));
+  } catch (cause) {
+    throw new HttpError(400, 'ODY_HTTP_MALFORMED_JSON', `Request body is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+}
 
 /** Parse urlencoded text into an object; repeated keys become arrays. */
 export function parseForm(text: string): Record<string, string | string[]> {
@@ -49,20 +58,16 @@ export class RequestBody {
   }
 
   /** UTF-8 text. */
-  async text(): Promise<string> {
-    return (await this.reader.buffer()).toString('utf8');
+  text(): Promise<string> {
+    return this.reader.buffer().then(utf8);
   }
 
   /** Parsed JSON: 415 for a non-JSON content type, 400 `ODY_HTTP_MALFORMED_JSON` for bad JSON. */
-  async json<T = unknown>(): Promise<T> {
+  json<T = unknown>(): Promise<T> {
     const t = this.type;
-    if (t !== '' && !isJson(t)) throw unsupported(t, 'application/json');
-    const text = await this.text();
-    try {
-      return JSON.parse(text) as T;
-    } catch (cause) {
-      throw new HttpError(400, 'ODY_HTTP_MALFORMED_JSON', `Request body is not valid JSON: ${(cause as Error).message}`, { cause });
-    }
+    if (t !== '' && !isJson(t)) return Promise.reject(unsupported(t, 'application/json'));
+    // one promise hop: this runs per JSON request
+    return this.reader.buffer().then(parseJson) as Promise<T>;
   }
 
   /** application/x-www-form-urlencoded fields. */
@@ -87,13 +92,17 @@ export class RequestBody {
    * Read by content type: JSON → value, urlencoded → object, text/* → string, octet-stream → Buffer,
    * multipart → object of fields (files are drained; use multipart() to keep them), none → undefined.
    */
-  async parsed(): Promise<unknown> {
+  parsed(): Promise<unknown> {
     const t = this.type;
+    if (isJson(t)) return this.json();
+    return this.parsedOther(t);
+  }
+
+  private async parsedOther(t: string): Promise<unknown> {
     if (t === '') {
       const buf = await this.raw();
       return buf.length === 0 ? undefined : buf;
     }
-    if (isJson(t)) return this.json();
     if (t === 'application/x-www-form-urlencoded') return this.form();
     if (t.startsWith('text/')) return this.text();
     if (t === 'application/octet-stream') return this.raw();

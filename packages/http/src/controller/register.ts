@@ -57,6 +57,10 @@ function handlerFor(instance: Record<string, (...a: unknown[]) => unknown>, meth
   const extract = extractors.map((e) => e.fn);
   if (extract.length === 0) return (ctx) => fn.call(instance, ctx);
   if (extractors.some((e) => e.async)) {
+    if (extract.length === 1) {
+      const e0 = extract[0]!; // e.g. `echo(@Body() body)`: one promise hop, no async wrapper
+      return (ctx) => (e0(ctx) as Promise<unknown>).then((a) => fn.call(instance, a));
+    }
     return async (ctx) => {
       const args: unknown[] = [];
       for (const e of extract) args.push(await e(ctx));

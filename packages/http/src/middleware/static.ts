@@ -76,7 +76,7 @@ export function serveStatic(root: string, options: StaticOptions = {}): Handler 
     ctx.header('accept-ranges', 'bytes');
     ctx.header('content-type', contentTypeFor(extname(file)));
     const inm = ctx.headers['if-none-match'];
-    if (inm !== undefined && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+    if (inm?.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
       ctx.status(304);
       return undefined;
     }

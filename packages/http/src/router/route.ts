@@ -28,7 +28,7 @@ export function terminalFor(handler: Handler, options: RouteOptions): Terminal {
     return (ctx: HttpContext) => {
       const v = handler(ctx);
       if (isThenable(v)) {
-        return Promise.resolve(v).then((r) => {
+        return v.then((r) => {
           if (r !== undefined) ctx.responseBody = r;
         });
       }

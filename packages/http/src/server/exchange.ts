@@ -1,6 +1,7 @@
 import type { HttpResponse } from 'uWebSockets.js';
-import type { BodyReader } from '../body/reader.js';
+import type { BodyReader, FlowControl } from '../body/reader.js';
 import type { Exchange } from '../context/context.js';
+import type { Deadlines } from './deadlines.js';
 
 /** Counts requests in flight so shutdown can wait for them. */
 export interface InFlight {
@@ -9,12 +10,13 @@ export interface InFlight {
 }
 
 const decoder = new TextDecoder();
+const noop = () => undefined;
 
 /**
  * The server side of one request: wraps the uWS response, registers onAborted at once, and turns
  * every write after an abort into a no-op.
  */
-export class UwsExchange implements Exchange {
+export class UwsExchange implements Exchange, FlowControl {
   aborted = false;
   /** The response was fully written (or the connection closed). */
   done = false;
@@ -23,7 +25,10 @@ export class UwsExchange implements Exchange {
   /** True while still inside the uWS request callback (writes are corked by uWS itself). */
   sync = true;
   reader?: BodyReader;
-  timer?: NodeJS.Timeout;
+  /** Body deadline (ms since epoch) while registered in `deadlines`; `expire` answers 408. */
+  deadline = 0;
+  expire: () => void = noop;
+  deadlines?: Deadlines;
   /** The upload is paused (uWS res.pause) because the body stream is full. */
   private uploadPaused = false;
   /** An answer is being written: uploads are never paused again. */
@@ -60,15 +65,15 @@ export class UwsExchange implements Exchange {
     });
   }
 
-  /** Flow control for the request body stream: pause the socket while the consumer is behind. */
-  pauseUpload(): void {
+  /** Flow control of the request body stream: pause the upload (socket) while the consumer is behind. */
+  pause(): void {
     if (this.uploadPaused || this.answering || !this.writable) return;
     this.uploadPaused = true;
     this.res.pause();
   }
 
-  /** Resume a paused upload (no-op once the response is finished: uWS forbids touching it). */
-  resumeUpload(): void {
+  /** Resume a paused upload (a no-op once the response is finished: uWS forbids touching it then). */
+  resume(): void {
     if (!this.uploadPaused || !this.writable) return;
     this.uploadPaused = false;
     this.res.resume();
@@ -82,7 +87,7 @@ export class UwsExchange implements Exchange {
     this.answering = true;
     if (this.reader !== undefined && !this.reader.finished) {
       this.closeAfter = true;
-      this.resumeUpload();
+      this.resume();
     }
   }
 
@@ -100,7 +105,7 @@ export class UwsExchange implements Exchange {
   finish(): void {
     if (this.done) return;
     this.done = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.deadlines?.delete(this);
     this.tracker.inFlight--;
     this.tracker.settle();
   }

@@ -6,6 +6,7 @@ import { HttpError } from '../errors.js';
 import { type Pipeline, RESOLVED } from '../router/compose.js';
 import type { RoutePattern } from '../router/pattern.js';
 import { wildcardValue } from '../router/pattern.js';
+import type { Deadlines } from './deadlines.js';
 import { type InFlight, UwsExchange } from './exchange.js';
 import { toProblem } from './problem.js';
 import { respond, respondProblem } from './respond.js';
@@ -19,6 +20,8 @@ export interface RequestEnv extends InFlight {
   /** Running on the uWS JS fallback shim (its request accessors need workarounds). */
   readonly shim: boolean;
   logError(err: unknown, ctx: HttpContext): void;
+  /** Request-body deadlines (requestTimeoutMs), swept by one shared timer. */
+  readonly deadlines: Deadlines;
 }
 
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
@@ -159,18 +162,14 @@ function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, st
   ex.watchAbort(); // before onData: an upload can be cut at any time
   // Flow control: a body stream that is full pauses the socket (res.pause) until its consumer reads
   // again (res.resume); buffered readers (json, text, …) are bounded by the limit instead.
-  const flow = { pause: () => ex.pauseUpload(), resume: () => ex.resumeUpload() };
-  const reader = new BodyReader(limit, flow, (err) => fail(env, ex, undefined, err, isHead));
+  const reader = new BodyReader(limit, ex, (err) => fail(env, ex, undefined, err, isHead));
   ex.reader = reader;
   res.onData((chunk, isLast) => {
     reader.push(chunk, isLast);
-    if (isLast && ex.timer !== undefined) {
-      clearTimeout(ex.timer);
-      ex.timer = undefined;
-    }
+    if (isLast) env.deadlines.delete(ex);
   });
-  ex.timer = setTimeout(() => {
-    ex.timer = undefined;
+  ex.deadline = Date.now() + env.limits.requestTimeoutMs;
+  ex.expire = () => {
     if (reader.finished) return;
     const err = new HttpError(408, 'ODY_HTTP_REQUEST_TIMEOUT', `Request body did not arrive within ${env.limits.requestTimeoutMs} ms.`, {
       details: { timeoutMs: env.limits.requestTimeoutMs, received: reader.received },
@@ -178,7 +177,9 @@ function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, st
     });
     reader.fail(err);
     fail(env, ex, undefined, err, isHead);
-  }, env.limits.requestTimeoutMs);
+  };
+  ex.deadlines = env.deadlines;
+  env.deadlines.add(ex);
 }
 
 /** Run a pipeline and answer with its result or its error. */

@@ -65,10 +65,42 @@ export function respond(ex: UwsExchange, ctx: HttpContext, isHead: boolean): voi
     payload = JSON.stringify(body);
     type = JSON_TYPE;
   }
+  if (!isHead && payload !== undefined && byteSize(payload) > CORK_SAFE_BYTES) {
+    sendLarge(ex, status, type, ctx, payload);
+    return;
+  }
   // Inside the uWS request callback writes are already corked; later (after an await) cork them.
   if (ex.sync) writeAll(ex, status, type, ctx, payload, isHead);
   else ex.res.cork(() => writeAll(ex, status, type, ctx, payload, isHead));
   ex.finish();
+}
+
+/**
+ * uWS 20.30 loses data written inside a cork when it does not fit the 16 KiB cork buffer and the
+ * socket is full at that moment (AsyncSocket::uncork returns before writing it). Large bodies are
+ * therefore written outside any cork: the head corked, the body after it. Inside the uWS request
+ * callback (always corked) the answer moves to the next turn of the event loop.
+ */
+function sendLarge(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, payload: string | Uint8Array): void {
+  if (ex.sync) {
+    ex.watchAbort();
+    setImmediate(() => {
+      if (ex.writable) sendLarge(ex, status, type, ctx, payload);
+    });
+    return;
+  }
+  const res = ex.res;
+  res.cork(() => writeHead(ex, status, type, ctx, true));
+  res.end(payload, ex.closeAfter);
+  ex.finish();
+}
+
+/** Headers plus this much body stay far below uWS's 16 KiB cork buffer. */
+const CORK_SAFE_BYTES = 8 * 1024;
+
+function byteSize(payload: string | Uint8Array): number {
+  if (typeof payload !== 'string') return payload.byteLength;
+  return payload.length <= CORK_SAFE_BYTES / 3 ? payload.length : Buffer.byteLength(payload);
 }
 
 function writeAll(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, payload: string | Uint8Array | undefined, isHead: boolean): void {

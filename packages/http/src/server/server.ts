@@ -6,6 +6,7 @@ import { type Engine, loadEngine } from '../engine.js';
 import { HttpServerError } from '../errors.js';
 import type { RouteRecord } from '../router/route.js';
 import { HttpRouter } from '../router/router.js';
+import { Deadlines } from './deadlines.js';
 import { freePort } from './free-port.js';
 import { closeAllApps, trackApp, untrackApp } from './registry.js';
 import { handleRequest, type RequestEnv, type RequestTarget } from './request.js';
@@ -44,6 +45,8 @@ export class UwsHttpServer implements RequestEnv {
   readonly trustProxy: boolean;
   /** @internal */
   readonly shim: boolean;
+  /** @internal */
+  readonly deadlines: Deadlines;
   private readonly app: TemplatedApp;
   private readonly uwsModule: ReturnType<typeof loadEngine>['uws'];
   private listenSocket?: us_listen_socket;
@@ -59,6 +62,7 @@ export class UwsHttpServer implements RequestEnv {
     this.limits = this.config.limits;
     this.cookieSecret = this.config.cookieSecret;
     this.trustProxy = this.config.trustProxy;
+    this.deadlines = new Deadlines(this.limits.requestTimeoutMs);
     this.router = options.router ?? new HttpRouter();
     this.logger = options.logger ?? createLogger({ name: 'http' });
     const info = loadEngine();
@@ -196,6 +200,7 @@ export class UwsHttpServer implements RequestEnv {
     if (this.listenSocket) this.uwsModule.us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
     (this.app as TemplatedApp & { close?: () => void }).close?.();
+    this.deadlines.stop();
     this.currentState = 'closed';
     untrackApp(this);
   }

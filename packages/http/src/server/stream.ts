@@ -60,11 +60,10 @@ export function pipeStream(
   if (total === undefined || !Number.isFinite(total)) {
     source.on('data', (chunk) => {
       if (!ex.writable) return void source.destroy();
-      let ok = true;
-      res.cork(() => {
-        head();
-        ok = res.write(toBytes(chunk));
-      });
+      if (!headWritten) res.cork(head);
+      // Not corked: uWS 20.30's write() inside a cork drops the chunk when flushing the cork buffer
+      // hits a full socket (AsyncSocket::uncork returns before writing it). Uncorked, it buffers.
+      const ok = res.write(toBytes(chunk));
       if (!ok) {
         source.pause();
         res.onWritable(() => {

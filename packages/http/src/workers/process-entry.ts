@@ -32,7 +32,10 @@ function stop(code: number): void {
     clearTimeout(hard);
     process.exit(c);
   };
-  if (app === undefined) return done(code);
+  if (app === undefined) {
+    done(code);
+    return;
+  }
   app.stop().then(
     () => done(code),
     () => done(1),
@@ -61,7 +64,10 @@ async function main(): Promise<void> {
   }
   app = await factory();
   await app.start();
-  if (!process.connected) return stop(0);
+  if (!process.connected) {
+    stop(0);
+    return;
+  }
   process.send?.({ type: 'ready' });
 }
 
