@@ -1,7 +1,8 @@
-import { currentContext, newId } from '@ody/core';
+import { currentContext } from '@ody/core';
 import { toBackoffSpec } from '../contract/backoff.js';
 import type { BackoffSpec, Encoded, NewJob, PushOptions } from '../contract/job.js';
 import { QueueError } from '../errors.js';
+import { newJobId } from './job-id.js';
 
 const MAX_PRIORITY = 999_999;
 
@@ -45,7 +46,7 @@ export function buildJob(queue: string, name: string, data: Encoded, options: Pu
   const backoff = o.backoff === undefined ? DEFAULT_BACKOFF : checkBackoff(queue, toBackoffSpec(o.backoff));
   const ctx = currentContext();
   const job: NewJob = {
-    id: o.jobId ?? newId(),
+    id: o.jobId ?? newJobId(),
     dedupe: o.jobId !== undefined,
     name,
     data,

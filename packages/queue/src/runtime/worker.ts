@@ -236,10 +236,10 @@ export class Worker<T = unknown> {
 
   /** The job reached its end state (its ack landed, failed, or was skipped). */
   private finish(running: RunningJob): void {
-    this.active.delete(running);
-    this.settling.delete(running);
+    if (running.settling) this.settling.delete(running);
+    else this.active.delete(running);
     this.slotWaiter?.();
-    if (this.active.size === 0 && this.settling.size === 0) this.drainWaiter?.();
+    if (this.drainWaiter !== undefined && this.active.size === 0 && this.settling.size === 0) this.drainWaiter();
   }
 
   private async renewLeases(): Promise<void> {
