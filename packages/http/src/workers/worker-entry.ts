@@ -22,6 +22,17 @@ process.on('uncaughtException', (err) => {
   }
 });
 
+// Listening from the start: the supervisor may stop a worker that is still starting.
+parentPort?.on('message', (m: { type?: string }) => {
+  if (m?.type === 'stop') {
+    if (app === undefined) process.exit(0);
+    app.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  } else if (m?.type === 'exit-now') process.exit(1);
+});
+
 async function main(): Promise<void> {
   const mod = (await import(module)) as Record<string, unknown>;
   const factory = (mod.createApp ?? mod.default) as (() => AppLike | Promise<AppLike>) | undefined;
@@ -30,14 +41,6 @@ async function main(): Promise<void> {
   }
   app = await factory();
   await app.start();
-  parentPort?.on('message', (m: { type?: string }) => {
-    if (m?.type === 'stop') {
-      app!.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    } else if (m?.type === 'exit-now') process.exit(1);
-  });
   parentPort?.postMessage({ type: 'ready' });
 }
 
