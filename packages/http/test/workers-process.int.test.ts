@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '@ody/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerSupervisorToken } from '../src/index.js';
+import { startWorkers, WorkerSupervisorToken } from '../src/index.js';
 import { until } from './helpers.js';
 
 async function freePort(): Promise<number> {
@@ -130,5 +131,19 @@ describe('worker processes on one port (http.workerMode: process)', () => {
     parent.kill('SIGKILL');
     await until(() => pids.every((pid) => !alive(pid)), 1000);
     expect(pids.some(alive)).toBe(false);
+  }, 60_000);
+
+  it('a module that is not an app factory fails startup with a typed error', async () => {
+    const err = await startWorkers({
+      module: new URL('./fixtures/not-an-app.ts', import.meta.url),
+      count: 2,
+      mode: 'process',
+      logger: createLogger({ level: 'silent' }),
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message: string },
+    );
+    expect(err?.code).toBe('ODY_HTTP_WORKER_MODULE_INVALID');
+    expect(err?.message).toContain('createApp');
   }, 60_000);
 });

@@ -72,7 +72,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (process.connected) process.send?.({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
   closeAllApps();
-  process.exit(1);
+  if (!process.connected || process.send === undefined) process.exit(1);
+  // exit once the message is out: process.exit() right after send() may drop it
+  process.send({ type: 'failed', error: err instanceof Error ? err.message : String(err) }, undefined, {}, () => process.exit(1));
 });
