@@ -25,11 +25,12 @@ function checkBackoff(queue: string, spec: BackoffSpec): BackoffSpec {
 }
 
 const DEFAULT_BACKOFF: BackoffSpec = { type: 'fixed', delay: 0 };
+const NO_OPTIONS: PushOptions = Object.freeze({});
 
 /** Validate push options and build the driver's NewJob. Throws ODY_QUEUE_OPTIONS_INVALID naming the bad value. */
 export function buildJob(queue: string, name: string, data: Encoded, options: PushOptions | undefined, now: number): NewJob {
   if (typeof name !== 'string' || name === '') throw invalid(queue, 'job name must be a non-empty string.', { name });
-  const o = options ?? {};
+  const o = options ?? NO_OPTIONS;
   const delay = o.delay ?? 0;
   const priority = o.priority ?? 0;
   const attempts = o.attempts ?? 1;
