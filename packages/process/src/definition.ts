@@ -53,6 +53,12 @@ export interface ProcessDefinition {
   waitReady?: boolean;
   /** start() and rolling restarts give up waiting for ready after this; default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * Commands only: run the command under a tiny supervisor shim with an IPC channel, so it is stopped
+   * (stopSignal, then SIGKILL after stopTimeoutMs) even when the manager is SIGKILLed. Default true;
+   * false spawns the command directly (it is then orphaned if the manager is SIGKILLed).
+   */
+  orphanGuard?: boolean;
   /** Output: into the logger (default true) and/or appended to a file, each line prefixed `[name#i]`. */
   output?: { logger?: boolean; file?: string };
 }
@@ -96,6 +102,7 @@ export const processDefinitionSchema = z.object({
   memoryCheckIntervalMs: z.number().int().positive().default(5_000),
   waitReady: z.boolean().optional(),
   readyTimeoutMs: z.number().int().positive().default(30_000),
+  orphanGuard: z.boolean().default(true),
   output: z.object({ logger: z.boolean().default(true), file: z.string().optional() }).default({ logger: true }),
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ProcessDefinition, ProcessEventName, ProcessEvents, ProcessManager } from '../src/index.js';
 
@@ -9,11 +10,15 @@ export function worker(name: string, extra: Partial<ProcessDefinition> = {}): Pr
   return { name, module: fixture('worker.ts'), execArgv: ['--import', 'tsx'], output: { logger: false }, stopTimeoutMs: 2_000, ...extra };
 }
 
-/** Is a pid alive? */
+/** Is a pid alive? A zombie (dead, not yet reaped by its new parent) counts as gone. */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }

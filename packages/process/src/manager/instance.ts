@@ -1,4 +1,6 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from '@ody/core';
 import type { ResolvedDefinition } from '../definition.js';
 import { ProcessError } from '../errors.js';
@@ -11,6 +13,26 @@ import { RestartTracker } from './restart-tracker.js';
 
 /** Where an instance is in its life. */
 export type InstanceState = 'starting' | 'ready' | 'stopping' | 'stopped' | 'restarting' | 'errored' | 'exited';
+
+/** The orphan-guard shim (built entry next to the bundle; the .ts source through tsx when running from src). */
+function shimEntry(): { file: string; execArgv: string[] } {
+  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return { file: join(dirname(here), '..', 'runtime', 'command-shim.ts'), execArgv: ['--import', 'tsx'] };
+  return { file: join(dirname(here), 'command-shim.js'), execArgv: [] };
+}
+
+/** Send a signal to a pid that may be gone. */
+function signalPid(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** How long a shim gets to exit after its command was SIGKILLed before it is SIGKILLed too. */
+const SHIM_GRACE_MS = 2_000;
 
 /** What an instance needs from its manager. */
 export interface InstanceHost {
@@ -31,6 +53,9 @@ export class Instance {
   lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   startedAt = 0;
   private child: ChildProcess | undefined;
+  /** Orphan guard: the command's pid (reported by the shim) and how it exited. */
+  private commandPid: number | undefined;
+  private commandExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private rpc: Rpc | undefined;
   private readonly tracker: RestartTracker;
   private readonly readyWaiters = new Set<ReadyWaiter>();
@@ -50,8 +75,19 @@ export class Instance {
     this.tracker = new RestartTracker(def.backoff, def.maxRestarts, def.restartWindowMs);
   }
 
+  /** Pid of the supervised program (for a guarded command: the command, not its shim). */
   get pid(): number | undefined {
-    return this.child?.pid;
+    if (this.child === undefined) return undefined;
+    return this.guarded ? this.commandPid : this.child.pid;
+  }
+
+  /** Pid of the orphan-guard shim around a command; undefined when not guarded. */
+  get supervisorPid(): number | undefined {
+    return this.guarded ? this.child?.pid : undefined;
+  }
+
+  private get guarded(): boolean {
+    return this.def.command !== undefined && this.def.orphanGuard;
   }
 
   get ref(): InstanceRef {
@@ -71,15 +107,25 @@ export class Instance {
   private spawn(): void {
     const d = this.def;
     const env = { ...process.env, ...d.env, [ENV.name]: d.name, [ENV.instance]: String(this.index), [ENV.stopTimeoutMs]: String(d.stopTimeoutMs) };
+    const shim = this.guarded ? shimEntry() : undefined;
     const child =
       d.module !== undefined
         ? fork(d.module, d.args, { cwd: d.cwd, env, execArgv: d.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' })
-        : spawn(d.command!, d.args, { cwd: d.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        : shim !== undefined
+          ? fork(shim.file, [JSON.stringify({ stopSignal: d.stopSignal, stopTimeoutMs: d.stopTimeoutMs }), d.command!, ...d.args], {
+              cwd: d.cwd,
+              env,
+              execArgv: shim.execArgv,
+              stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+            })
+          : spawn(d.command!, d.args, { cwd: d.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    this.commandPid = undefined;
+    this.commandExit = undefined;
     this.state = 'starting';
     this.startedAt = Date.now();
     const prefix = `[${d.name}#${this.index}]`;
-    const fields = { process: d.name, instance: this.index, pid: child.pid };
+    const fields = { process: d.name, instance: this.index, ...(shim === undefined ? { pid: child.pid } : { supervisorPid: child.pid }) };
     pipeLines(child.stdout!, prefix, 'stdout', this.sink, fields);
     pipeLines(child.stderr!, prefix, 'stderr', this.sink, fields);
     let exited = false;
@@ -103,12 +149,21 @@ export class Instance {
         else if (message.ody === 'msg') this.host.emit('message', { ...this.ref, message: message.data });
       });
     }
-    if (!d.waitReady) child.once('spawn', () => this.markReady());
+    if (shim !== undefined) {
+      child.on('message', (message: unknown) => {
+        if (!isShimMessage(message)) return;
+        if (message.ody === 'shim-pid') {
+          this.commandPid = message.pid;
+          this.host.emit('started', this.ref);
+          if (!d.waitReady) this.markReady();
+        } else this.commandExit = { code: message.code, signal: message.signal };
+      });
+    } else if (!d.waitReady) child.once('spawn', () => this.markReady());
     if (d.maxMemoryMb !== undefined) {
       this.memoryTimer = setInterval(() => this.checkMemory(), d.memoryCheckIntervalMs);
       this.memoryTimer.unref();
     }
-    this.host.emit('started', this.ref);
+    if (shim === undefined) this.host.emit('started', this.ref);
   }
 
   private markReady(): void {
@@ -152,13 +207,19 @@ export class Instance {
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (child !== this.child) return;
+    const commandPid = this.guarded ? this.commandPid : child.pid;
+    if (this.guarded) {
+      // The shim reports how the command ended; if the shim itself was killed, take the command down too.
+      if (this.commandExit !== undefined) ({ code, signal } = this.commandExit);
+      else signalPid(commandPid, 'SIGKILL');
+    }
     this.child = undefined;
     clearInterval(this.memoryTimer);
     clearTimeout(this.killTimer);
     this.killTimer = undefined;
     const uptimeMs = Date.now() - this.startedAt;
     this.lastExit = { code, signal };
-    const ref = { name: this.def.name, instance: this.index, pid: child.pid };
+    const ref = { name: this.def.name, instance: this.index, pid: commandPid };
     const exitedError = new ProcessError('ODY_PROCESS_EXITED', `Process '${this.def.name}#${this.index}' exited (code ${code}, signal ${signal}).`, {
       details: { ...ref, code, signal },
     });
@@ -231,7 +292,11 @@ export class Instance {
     child.kill(this.def.stopSignal);
     this.killTimer = setTimeout(() => {
       this.host.logger?.warn({ ...this.ref }, `[${this.def.name}#${this.index}] did not exit within ${this.def.stopTimeoutMs} ms of ${this.def.stopSignal}; sending SIGKILL`);
-      child.kill('SIGKILL');
+      if (this.guarded && this.commandPid !== undefined) {
+        // Kill the command; its shim mirrors that and exits (reaping it). The shim is killed only if it lingers.
+        signalPid(this.commandPid, 'SIGKILL');
+        this.killTimer = setTimeout(() => child.kill('SIGKILL'), SHIM_GRACE_MS);
+      } else child.kill('SIGKILL');
     }, this.def.stopTimeoutMs);
   }
 
@@ -250,7 +315,7 @@ export class Instance {
   /** Send a message to the child (ctx.onMessage); false when it has no open IPC channel. */
   send(message: unknown): boolean {
     const child = this.child;
-    if (child === undefined || !child.connected) return false;
+    if (child === undefined || !child.connected || this.def.command !== undefined) return false;
     return child.send({ ody: 'msg', data: message });
   }
 
@@ -270,6 +335,14 @@ export class Instance {
   /** Last resort on manager exit: SIGKILL synchronously. */
   killNow(): void {
     this.stopRequested = true;
+    if (this.guarded && this.child !== undefined) signalPid(this.commandPid, 'SIGKILL');
     this.child?.kill('SIGKILL');
   }
+}
+
+type ShimMessage = { ody: 'shim-pid'; pid: number } | { ody: 'shim-exit'; code: number | null; signal: NodeJS.Signals | null };
+
+function isShimMessage(value: unknown): value is ShimMessage {
+  const ody = (value as { ody?: unknown } | null)?.ody;
+  return ody === 'shim-pid' || ody === 'shim-exit';
 }

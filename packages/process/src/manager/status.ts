@@ -5,6 +5,8 @@ export interface ProcessStatus {
   name: string;
   instance: number;
   pid: number | undefined;
+  /** Pid of the orphan-guard shim around a command (undefined for modules and unguarded commands). */
+  supervisorPid?: number;
   state: InstanceState;
   restarts: number;
   /** Since the current child started; 0 when not running. */
@@ -23,6 +25,7 @@ export function statusOf(i: Instance, now = Date.now()): ProcessStatus {
     name: i.def.name,
     instance: i.index,
     pid: i.pid,
+    supervisorPid: i.supervisorPid,
     state: i.state,
     restarts: i.restarts,
     uptimeMs: running ? now - i.startedAt : 0,
