@@ -4,11 +4,22 @@ import type { Emitter } from './emitter.js';
 import type { HandlerContext, Job } from './job.js';
 import type { WorkerEvents } from './worker.js';
 
-/** The abort side of one running attempt; the AbortController is only built if the handler asks for it. */
-export class AttemptControl {
-  private controller: AbortController | undefined;
-  private reason: unknown;
+/**
+ * One claimed job while its worker holds it: its state flags and the abort side of the attempt (one
+ * object per job; the AbortController is only built if the handler asks for the signal).
+ */
+export class RunningJob {
+  /** The lease was lost (renewal refused); the job may run elsewhere. */
+  lost = false;
+  /** The worker gave up on it at shutdown; it is left for redelivery. */
+  abandoned = false;
+  /** The handler is done and its ack (complete/retry/fail) is in flight; the slot is free. */
+  settling = false;
+  private controller: AbortController | undefined = undefined;
+  private reason: unknown = undefined;
   private aborted = false;
+
+  constructor(readonly claimed: ClaimedJob) {}
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {
@@ -29,14 +40,14 @@ export class AttemptControl {
 /** The handler's context object: one small instance per attempt, the signal built on first access. */
 export class AttemptContext implements HandlerContext {
   constructor(
-    private readonly control: AttemptControl,
+    private readonly running: RunningJob,
     private readonly events: Emitter<WorkerEvents>,
     private readonly job: Job,
     readonly attempt: number,
   ) {}
 
   get signal(): AbortSignal {
-    return this.control.signal;
+    return this.running.signal;
   }
 
   progress(value: unknown): void {
@@ -56,7 +67,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * Wait for an asynchronous handler result, bounded by the job's timeout. On timeout the signal aborts
  * and the attempt resolves as failed at once, freeing the slot even if the handler ignores the signal.
  */
-export function settleAttempt(pending: PromiseLike<unknown>, claimed: ClaimedJob, control: AttemptControl): Promise<AttemptOutcome> {
+export function settleAttempt(pending: PromiseLike<unknown>, claimed: ClaimedJob, control: RunningJob): Promise<AttemptOutcome> {
   const settled = Promise.resolve(pending).then(
     (result): AttemptOutcome => ({ ok: true, result }),
     (error): AttemptOutcome => ({ ok: false, error, timedOut: false }),

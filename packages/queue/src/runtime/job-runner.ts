@@ -3,12 +3,12 @@ import { type BackoffStrategy, backoffDelay } from '../contract/backoff.js';
 import { type InlineOps, inlineOps } from '../contract/inline.js';
 import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { isUnrecoverable, QueueError } from '../errors.js';
-import { AttemptContext, isThenable, settleAttempt } from './attempt.js';
+import { AttemptContext, isThenable, type RunningJob, settleAttempt } from './attempt.js';
 import type { Emitter } from './emitter.js';
 import { type Handler, type Job, toJob } from './job.js';
 import { toJobError } from './job-error.js';
 import type { Queue } from './queue.js';
-import type { RunningJob, WorkerEvents } from './worker.js';
+import type { WorkerEvents } from './worker.js';
 
 /**
  * Runs one claimed job to its end state: completed, retried (with backoff) or failed. A handler that
@@ -49,7 +49,7 @@ export class JobRunner<T> {
     }
     const job = toJob(this.queue.name, claimed, data);
     if (this.events.has('active')) this.events.emit('active', job);
-    const ctx = new AttemptContext(running.control, this.events, job, attempt);
+    const ctx = new AttemptContext(running, this.events, job, attempt);
     let value: unknown;
     try {
       value = claimed.meta?.correlationId === undefined
@@ -59,7 +59,7 @@ export class JobRunner<T> {
       return this.failed(running, job, error, false);
     }
     if (!isThenable(value)) return this.succeeded(running, job, value);
-    return settleAttempt(value, claimed, running.control).then((o) =>
+    return settleAttempt(value, claimed, running).then((o) =>
       o.ok ? this.succeeded(running, job, o.result) : this.failed(running, job, o.error, o.timedOut),
     );
   }

@@ -2,7 +2,7 @@ import type { BackoffStrategy } from '../contract/backoff.js';
 import { type InlineOps, inlineOps } from '../contract/inline.js';
 import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { QueueError } from '../errors.js';
-import { AttemptControl } from './attempt.js';
+import { RunningJob } from './attempt.js';
 import { Emitter } from './emitter.js';
 import type { Handler, Job } from './job.js';
 import { JobRunner } from './job-runner.js';
@@ -40,16 +40,6 @@ export type WorkerEvents = {
   /** Driver or listener errors; the worker keeps going. */
   error: (error: unknown) => void;
 };
-
-/** Internal view of the running state shared with JobRunner. */
-export interface RunningJob {
-  claimed: ClaimedJob;
-  control: AttemptControl;
-  lost: boolean;
-  abandoned: boolean;
-  /** The handler is done and its ack (complete/retry/fail) is in flight; the slot is free. */
-  settling: boolean;
-}
 
 /**
  * Runs a handler for the jobs of one queue with bounded concurrency, leases, retries and timeouts.
@@ -150,7 +140,7 @@ export class Worker<T = unknown> {
       const giveUp = new QueueError('ODY_QUEUE_CLOSED', `Worker of queue '${this.queue.name}' closed before the job finished; it will be redelivered.`);
       for (const r of this.active) {
         r.abandoned = true;
-        r.control.abort(giveUp);
+        r.abort(giveUp);
       }
     }
     for (const t of this.timers) clearInterval(t);
@@ -201,7 +191,7 @@ export class Worker<T = unknown> {
   }
 
   private start(claimed: ClaimedJob): void {
-    const running: RunningJob = { claimed, control: new AttemptControl(), lost: false, abandoned: false, settling: false };
+    const running = new RunningJob(claimed);
     this.active.add(running);
     let pending: Promise<void> | undefined;
     try {
@@ -254,7 +244,7 @@ export class Worker<T = unknown> {
         // A settling job's handler is done: a refused renewal (its ack landed first) changes nothing.
         if (ok || r.settling) return;
         r.lost = true;
-        r.control.abort(
+        r.abort(
           new QueueError('ODY_QUEUE_LEASE_LOST', `Lease of job ${r.claimed.id} on queue '${this.queue.name}' was lost; it may run again elsewhere.`, {
             details: { id: r.claimed.id, queue: this.queue.name },
           }),

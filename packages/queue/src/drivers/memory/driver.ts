@@ -126,7 +126,7 @@ export class MemoryDriver implements QueueDriver {
     errorsOf(e).push(error);
     e.runAt = runAt;
     if (runAt > Date.now()) q.addDelayed(e);
-    else q.ready.push(e.job.priority, e);
+    else q.ready.push(e.priority, e);
     q.waiters.notify();
     return true;
   }
@@ -147,18 +147,18 @@ export class MemoryDriver implements QueueDriver {
     const now = Date.now();
     const result: RecoverResult = { stalled: [], failed: [] };
     for (const [lease, e] of q.active) {
-      if (e.leaseExpiry > now) continue;
+      if (e.leaseExpiry !== null && e.leaseExpiry > now) continue;
       q.active.delete(lease);
       e.lease = '';
       e.stalls++;
       if (e.stalls > maxStalls) {
-        if (e.job.dedupe) q.liveIds.delete(e.job.id);
+        if (e.dedupe) q.liveIds.delete(e.id);
         errorsOf(e).push(stalledError(e, maxStalls, now));
         this.toFailed(q, e, 'stalled');
-        result.failed.push(e.job.id);
+        result.failed.push(e.id);
       } else {
-        q.ready.push(e.job.priority, e);
-        result.stalled.push(e.job.id);
+        q.ready.push(e.priority, e);
+        result.stalled.push(e.id);
       }
     }
     if (result.stalled.length > 0) q.waiters.notify();
@@ -237,29 +237,27 @@ export class MemoryDriver implements QueueDriver {
   private release(q: QueueState, e: Entry): void {
     q.active.delete(e.lease);
     e.lease = '';
-    if (e.job.dedupe) q.liveIds.delete(e.job.id);
+    if (e.dedupe) q.liveIds.delete(e.id);
   }
 
   private toFailed(q: QueueState, e: Entry, reason: FailReason): void {
-    const { job } = e;
     const record: FailedJobRecord = {
-      id: job.id, dedupe: job.dedupe, name: job.name, data: job.data, priority: job.priority, runAt: e.runAt, attempts: job.attempts,
-      backoff: job.backoff, timeout: job.timeout, createdAt: job.createdAt, attemptsMade: e.attemptsMade, stalls: e.stalls,
+      id: e.id, dedupe: e.dedupe, name: e.name, data: e.data, priority: e.priority, runAt: e.runAt, attempts: e.attempts,
+      backoff: e.backoff, timeout: e.timeout, createdAt: e.createdAt, attemptsMade: e.attemptsMade, stalls: e.stalls,
       reason, errors: e.errors ?? [], failedAt: Date.now(),
     };
-    if (job.meta !== undefined) record.meta = job.meta;
-    q.failed.delete(job.id);
-    q.failed.set(job.id, record);
+    if (e.meta !== undefined) record.meta = e.meta;
+    q.failed.delete(e.id);
+    q.failed.set(e.id, record);
   }
 }
 
 function toClaimed(e: Entry): ClaimedJob {
-  const { job } = e;
   const claimed: ClaimedJob = {
-    id: job.id, dedupe: job.dedupe, name: job.name, data: job.data, priority: job.priority, runAt: e.runAt, attempts: job.attempts,
-    backoff: job.backoff, timeout: job.timeout, createdAt: job.createdAt, attemptsMade: e.attemptsMade, stalls: e.stalls, lease: e.lease,
+    id: e.id, dedupe: e.dedupe, name: e.name, data: e.data, priority: e.priority, runAt: e.runAt, attempts: e.attempts,
+    backoff: e.backoff, timeout: e.timeout, createdAt: e.createdAt, attemptsMade: e.attemptsMade, stalls: e.stalls, lease: e.lease,
   };
-  if (job.meta !== undefined) claimed.meta = job.meta;
+  if (e.meta !== undefined) claimed.meta = e.meta;
   return claimed;
 }
 
@@ -277,7 +275,7 @@ function stalledError(e: Entry, maxStalls: number, now: number): JobError {
     attempt: e.attemptsMade + 1,
     name: 'QueueError',
     code: 'ODY_QUEUE_JOB_STALLED',
-    message: `Job ${e.job.id} lost its lease ${e.stalls} times (maxStalls ${maxStalls}); its workers kept dying or freezing.`,
+    message: `Job ${e.id} lost its lease ${e.stalls} times (maxStalls ${maxStalls}); its workers kept dying or freezing.`,
     at: now,
   };
 }

@@ -1,24 +1,61 @@
-import type { FailedJobRecord, JobError, NewJob } from '../../contract/job.js';
+import type { BackoffSpec, Encoded, FailedJobRecord, JobError, NewJob } from '../../contract/job.js';
 import { ReadyList } from './ready-list.js';
 import { Waiters } from './waiters.js';
 
-/** One live job in memory. A class so every entry has one stable shape from birth (no field-type churn). */
+/**
+ * One live job in memory. A class so every entry has one stable shape from birth (no field-type churn).
+ * It copies the pushed job's fields instead of keeping the pushed object, so that object dies young
+ * and a backlog costs one object per job (plus its id and payload strings).
+ */
 export class Entry {
+  readonly id: string;
+  readonly dedupe: boolean;
+  readonly name: string;
+  readonly data: Encoded;
+  readonly priority: number;
+  readonly attempts: number;
+  readonly backoff: BackoffSpec;
+  readonly timeout: number;
+  readonly createdAt: number;
+  readonly meta: Record<string, string> | undefined;
   attemptsMade = 0;
   stalls = 0;
   /** Errors of failed attempts (allocated on the first one). */
   errors: JobError[] | undefined = undefined;
   /** Current lease token while active, else ''. */
   lease = '';
-  /** Epoch ms; starts as a double (-Infinity) so assigning a timestamp never changes the field's representation. */
-  leaseExpiry = Number.NEGATIVE_INFINITY;
-  runAt: number;
+  /**
+   * Lease expiry (epoch ms) while active. Starts as null on purpose: the field stays tagged, so a
+   * waiting job carries no number box for it (a double field would allocate one per entry).
+   */
+  leaseExpiry: number | null = null;
+  /** runAt when it differs from createdAt (delayed or retried), else null: same tagged-field reason. */
+  private due: number | null = null;
 
   constructor(
-    readonly job: NewJob,
+    job: NewJob,
     readonly seq: number,
   ) {
-    this.runAt = job.runAt;
+    this.id = job.id;
+    this.dedupe = job.dedupe;
+    this.name = job.name;
+    this.data = job.data;
+    this.priority = job.priority;
+    this.attempts = job.attempts;
+    this.backoff = job.backoff;
+    this.timeout = job.timeout;
+    this.createdAt = job.createdAt;
+    this.meta = job.meta;
+    if (job.runAt !== job.createdAt) this.due = job.runAt;
+  }
+
+  /** Epoch ms at which the job is (or was) due. */
+  get runAt(): number {
+    return this.due ?? this.createdAt;
+  }
+
+  set runAt(value: number) {
+    this.due = value === this.createdAt ? null : value;
   }
 }
 
@@ -54,7 +91,7 @@ export class QueueState {
     let n = 0;
     while (n < this.delayed.length && this.delayed[n]!.runAt <= now) {
       const e = this.delayed[n++]!;
-      this.ready.push(e.job.priority, e);
+      this.ready.push(e.priority, e);
     }
     if (n > 0) this.delayed.splice(0, n);
     const next = this.delayed[0];
