@@ -44,6 +44,7 @@ async function measure(d: DriverUnderTest, sizes: { push: number; c1: number; c1
     { name: d.name, metric: 'process/s c1', value: await runs(() => processRate(d, sizes.c1, 1)) },
     { name: d.name, metric: 'process/s c100', value: await runs(() => processRate(d, sizes.c100, 100)) },
     { name: d.name, metric: 'push+process/s c100', value: await runs(() => pushAndProcessRate(d, sizes.push)) },
+    { name: d.name, metric: 'push+process/s c100 paced', value: await runs(() => pushAndProcessRate(d, sizes.push, 'paced')) },
   ];
   const lat = await latency(d, sizes.lat);
   rows.push({ name: d.name, metric: 'e2e p50 ms', value: lat.p50 }, { name: d.name, metric: 'e2e p99 ms', value: lat.p99 });
@@ -72,6 +73,7 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
     'fs-durable/fsync-per-message': durable / metricOf(rows, 'fsync-per-message', 'push/s'),
   };
   const notes = [
+    'push+process: "burst" awaits 1000 pushes at a time and never yields to the event loop (so it measures pushing, then a whole backlog, then collecting it); "paced" adds one event-loop turn per 1000 pushes, like a producer driven by I/O',
     'push/s: 1000 concurrent push() calls in flight (group commit batches them); process/s: prefilled queue, one Worker, trivial handler.',
     'e2e: push call → handler start on an idle concurrency-1 worker (durable: includes the data fdatasync and the ready/ fsync of a batch of one). "via fs.watch": the worker runs on a second driver on the same directory, so only fs.watch can wake it (another process\'s view).',
     'The machine is shared with other jobs; compare rows of one run, not across runs.',

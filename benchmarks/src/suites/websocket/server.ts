@@ -23,7 +23,9 @@ async function publishAll(messages: number, batch: number, publish: (i: number) 
 
 if (peer === 'uws-raw') {
   const app = uWS.App();
-  app.ws('/ws', { maxBackpressure, idleTimeout: 0, open: (ws) => ws.subscribe('bench') });
+  app.ws('/ws', { maxBackpressure, idleTimeout: 0, open: (ws) => {
+    ws.subscribe('bench');
+  } });
   await new Promise<void>((resolve, reject) => app.listen('127.0.0.1', port, (s) => (s ? resolve() : reject(new Error('listen failed')))));
   serve((messages, batch) => publishAll(messages, batch, (i) => app.publish('bench', frameOf(i), false)));
 } else if (peer === 'ody-broadcast') {
