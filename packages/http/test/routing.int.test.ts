@@ -85,6 +85,31 @@ describe('routing over loopback', () => {
     const res = await fetch(`${s.url}/x`, { method: 'HEAD' });
     expect(res.headers.get('x-head')).toBe('yes');
   });
+
+  it('writes every response header and content type, past the cache of encoded header names', async () => {
+    // Header names are written as cached bytes up to a bound, then as strings: both must arrive intact.
+    const s = await start((r) => {
+      r.get('/many', (ctx) => {
+        for (let i = 0; i < 300; i++) ctx.header(`X-Many-${i}`, `v${i}`);
+        return { ok: true };
+      });
+      r.get('/text', () => 'plain');
+      r.get('/bytes', () => new Uint8Array([1, 2, 3]));
+    });
+    server = s.server;
+    for (let round = 0; round < 2; round++) {
+      const res = await fetch(`${s.url}/many`);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      for (let i = 0; i < 300; i++) expect(res.headers.get(`x-many-${i}`)).toBe(`v${i}`);
+      expect(await res.json()).toEqual({ ok: true });
+    }
+    expect((await fetch(`${s.url}/text`)).headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    const bytes = await fetch(`${s.url}/bytes`);
+    expect(bytes.headers.get('content-type')).toBe('application/octet-stream');
+    expect([...new Uint8Array(await bytes.arrayBuffer())]).toEqual([1, 2, 3]);
+    const missing = await fetch(`${s.url}/nope`);
+    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+  });
 });
 
 describe('router registration errors', () => {

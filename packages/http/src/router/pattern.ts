@@ -10,6 +10,8 @@ export interface RoutePattern {
   shape: string;
   segments: string[];
   wildcard: boolean;
+  /** Every param name set to '': a request copies it and fills it in, so its params share one shape. */
+  paramTemplate: Record<string, string>;
 }
 
 /** Join a group prefix and a route path into one normalised path. */
@@ -50,7 +52,9 @@ export function parsePattern(path: string): RoutePattern {
     }
   });
   const shape = segments.map((s) => (s.startsWith(':') ? ':' : s)).join('/');
-  return { path, params, shape, segments, wildcard };
+  const paramTemplate: Record<string, string> = {};
+  for (const name of params) paramTemplate[name] = '';
+  return { path, params, shape, segments, wildcard, paramTemplate };
 }
 
 /** Match a URL path against a pattern (used for 405 detection; uWS does the hot-path routing). */

@@ -2,6 +2,7 @@ import type { HttpResponse } from 'uWebSockets.js';
 import type { BodyReader, FlowControl } from '../body/reader.js';
 import type { Exchange } from '../context/context.js';
 import type { Deadlines } from './deadlines.js';
+import { nativeWire, type Wire } from './encoded.js';
 
 /** Counts requests in flight so shutdown can wait for them. */
 export interface InFlight {
@@ -29,6 +30,8 @@ export class UwsExchange implements Exchange, FlowControl {
   deadline = 0;
   expire: () => void = noop;
   deadlines?: Deadlines;
+  /** Pre-encoded header names and values for the engine in use. */
+  wire: Wire = nativeWire;
   /** The upload is paused (uWS res.pause) because the body stream is full. */
   private uploadPaused = false;
   /** An answer is being written: uploads are never paused again. */

@@ -7,6 +7,7 @@ import { type Pipeline, RESOLVED } from '../router/compose.js';
 import type { RoutePattern } from '../router/pattern.js';
 import { wildcardValue } from '../router/pattern.js';
 import type { Deadlines } from './deadlines.js';
+import { shimWire } from './encoded.js';
 import { type InFlight, UwsExchange } from './exchange.js';
 import { toProblem } from './problem.js';
 import { respond, respondProblem } from './respond.js';
@@ -24,7 +25,10 @@ export interface RequestEnv extends InFlight {
   readonly deadlines: Deadlines;
 }
 
-const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/** GET, HEAD, OPTIONS and TRACE bodies are not read (plain comparisons: cheaper than a Set lookup). */
+function mayHaveBody(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && method !== 'TRACE';
+}
 
 function decodeParam(v: string): string {
   if (v.indexOf('%') < 0) return v;
@@ -104,6 +108,7 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
   const method = knownMethod ?? req.getMethod().toUpperCase();
   const isHead = method === 'HEAD';
   const shim = env.shim;
+  if (shim) ex.wire = shimWire;
   const path = shim ? readPath(req) : req.getUrl();
   const qs = shim ? readQuery(req) : (req.getQuery() ?? '');
   const limits = env.limits;
@@ -121,9 +126,11 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
         closeConnection: true,
       });
     }
-    const params: Record<string, string> = {};
     const pattern = target.pattern;
-    if (pattern !== undefined) {
+    let params: Record<string, string>;
+    if (pattern === undefined) params = {};
+    else {
+      params = { ...pattern.paramTemplate };
       const names = pattern.params;
       for (let i = 0; i < names.length; i++) {
         const name = names[i]!;
@@ -131,7 +138,7 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
       }
     }
     ctx = new HttpContext(method, path, qs, headers, params, ex);
-    if (!NO_BODY.has(method) && (headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0')) {
+    if (mayHaveBody(method) && (headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0')) {
       attachBody(env, ex, headers, isHead, target.maxBodyBytes ?? limits.maxBodyBytes);
     }
   } catch (err) {

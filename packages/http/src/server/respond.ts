@@ -3,11 +3,11 @@ import type { HttpContext } from '../context/context.js';
 import type { UwsExchange } from './exchange.js';
 import type { Problem } from './problem.js';
 import { statusLine } from './problem.js';
+import type { WireValue } from './encoded.js';
 import { pipeStream } from './stream.js';
 
-const TEXT = 'text/plain; charset=utf-8';
-const JSON_TYPE = 'application/json; charset=utf-8';
-const BYTES = 'application/octet-stream';
+type Bytes = WireValue;
+
 
 function isNodeStream(v: object): v is Readable {
   return typeof (v as Readable).pipe === 'function' && typeof (v as Readable).on === 'function';
@@ -17,19 +17,21 @@ function isWebStream(v: object): v is ReadableStream {
 }
 
 /** Write the status line and headers (inside a cork). */
-function writeHead(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, skipLength: boolean): void {
+function writeHead(ex: UwsExchange, status: number, type: Bytes | undefined, ctx: HttpContext, skipLength: boolean): void {
   const res = ex.res;
   if (status !== 200) res.writeStatus(statusLine(status)); // uWS answers 200 OK by default
   const hs = ctx.responseHeaders;
   let typed = false;
   if (hs !== undefined) {
-    for (const [k, v] of hs) {
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i]!;
+      const k = h[0];
       if (k === 'content-type') typed = true;
-      if (skipLength && k === 'content-length') continue;
-      res.writeHeader(k, v);
+      else if (skipLength && k === 'content-length') continue;
+      res.writeHeader(ex.wire.name(k), h[1]);
     }
   }
-  if (!typed && type !== undefined) res.writeHeader('content-type', type);
+  if (!typed && type !== undefined) res.writeHeader(ex.wire.contentType, type);
 }
 
 /**
@@ -41,29 +43,29 @@ export function respond(ex: UwsExchange, ctx: HttpContext, isHead: boolean): voi
   if (ex.reader !== undefined) ex.beforeAnswer();
   const body = ctx.responseBody;
   let payload: string | Uint8Array | undefined;
-  let type: string | undefined;
+  let type: Bytes | undefined;
   let status = ctx.statusCode;
   if (body === undefined) {
     if (status === 200) status = 204;
   } else if (typeof body === 'string') {
     payload = body;
-    type = TEXT;
+    type = ex.wire.text;
   } else if (body instanceof Uint8Array) {
     payload = body;
-    type = BYTES;
+    type = ex.wire.bytes;
   } else if (body instanceof ArrayBuffer) {
     payload = new Uint8Array(body);
-    type = BYTES;
+    type = ex.wire.bytes;
   } else if (isPlainJson(body)) {
     payload = JSON.stringify(body);
-    type = JSON_TYPE;
+    type = ex.wire.json;
   } else if (typeof body === 'object' && body !== null && (isNodeStream(body) || isWebStream(body))) {
     const source = isNodeStream(body) ? body : Readable.fromWeb(body as import('node:stream/web').ReadableStream);
-    pipeStream(ex, ctx, status, source, isHead, (closeOnly) => writeHead(ex, status, BYTES, ctx, closeOnly));
+    pipeStream(ex, ctx, status, source, isHead, (closeOnly) => writeHead(ex, status, ex.wire.bytes, ctx, closeOnly));
     return;
   } else {
     payload = JSON.stringify(body);
-    type = JSON_TYPE;
+    type = ex.wire.json;
   }
   if (!isHead && payload !== undefined && byteSize(payload) > CORK_SAFE_BYTES) {
     sendLarge(ex, status, type, ctx, payload);
@@ -81,7 +83,7 @@ export function respond(ex: UwsExchange, ctx: HttpContext, isHead: boolean): voi
  * therefore written outside any cork: the head corked, the body after it. Inside the uWS request
  * callback (always corked) the answer moves to the next turn of the event loop.
  */
-function sendLarge(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, payload: string | Uint8Array): void {
+function sendLarge(ex: UwsExchange, status: number, type: Bytes | undefined, ctx: HttpContext, payload: string | Uint8Array): void {
   if (ex.sync) {
     ex.watchAbort();
     setImmediate(() => {
@@ -103,7 +105,7 @@ function byteSize(payload: string | Uint8Array): number {
   return payload.length <= CORK_SAFE_BYTES / 3 ? payload.length : Buffer.byteLength(payload);
 }
 
-function writeAll(ex: UwsExchange, status: number, type: string | undefined, ctx: HttpContext, payload: string | Uint8Array | undefined, isHead: boolean): void {
+function writeAll(ex: UwsExchange, status: number, type: Bytes | undefined, ctx: HttpContext, payload: string | Uint8Array | undefined, isHead: boolean): void {
   const close = ex.closeAfter;
   writeHead(ex, status, type, ctx, true);
   // uWS 20.30 does not count endWithoutBody(n > 0) (HEAD) as answered when the handler returns: keep onAborted.
@@ -133,7 +135,7 @@ export function respondProblem(ex: UwsExchange, ctx: HttpContext | undefined, pr
       }
     }
     for (const k in problem.headers) res.writeHeader(k, problem.headers[k]!);
-    res.writeHeader('content-type', 'application/problem+json');
+    res.writeHeader(ex.wire.contentType, ex.wire.problem);
     if (isHead) {
       ex.watchAbort();
       res.endWithoutBody(Buffer.byteLength(problem.body), close);
