@@ -87,10 +87,13 @@ describe('routing over loopback', () => {
   });
 
   it('writes every response header and content type, past the cache of encoded header names', async () => {
-    // Header names are written as cached bytes up to a bound, then as strings: both must arrive intact.
+    // Header names and short values are written as cached bytes up to a bound, then as strings
+    // (600 distinct values here, one longer than the cacheable length): all must arrive intact.
+    const long = 'L'.repeat(100);
     const s = await start((r) => {
       r.get('/many', (ctx) => {
-        for (let i = 0; i < 300; i++) ctx.header(`X-Many-${i}`, `v${i}`);
+        for (let i = 0; i < 300; i++) ctx.header(`X-Many-${i}`, `v${ctx.query.round}-${i}`);
+        ctx.header('x-long', long);
         return { ok: true };
       });
       r.get('/text', () => 'plain');
@@ -98,9 +101,10 @@ describe('routing over loopback', () => {
     });
     server = s.server;
     for (let round = 0; round < 2; round++) {
-      const res = await fetch(`${s.url}/many`);
+      const res = await fetch(`${s.url}/many?round=${round}`);
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-      for (let i = 0; i < 300; i++) expect(res.headers.get(`x-many-${i}`)).toBe(`v${i}`);
+      for (let i = 0; i < 300; i++) expect(res.headers.get(`x-many-${i}`)).toBe(`v${round}-${i}`);
+      expect(res.headers.get('x-long')).toBe(long);
       expect(await res.json()).toEqual({ ok: true });
     }
     expect((await fetch(`${s.url}/text`)).headers.get('content-type')).toBe('text/plain; charset=utf-8');

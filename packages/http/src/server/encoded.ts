@@ -24,6 +24,8 @@ export interface Wire {
   problem: WireValue;
   /** A response header name (bytes cached for the first MAX_NAMES names on the native engine). */
   name(name: string): WireValue;
+  /** A response header value (short values cached like names: most repeat, e.g. `x-powered-by`). */
+  value(value: string): WireValue;
 }
 
 const constants = {
@@ -34,9 +36,23 @@ const constants = {
   problem: 'application/problem+json',
 };
 
-// Bounded: names come from application code, but a handler could derive them from request data.
+// Bounded: names and values come from application code, but may derive from request data (ids).
+// Once full, a cache only answers what it holds; other strings pass through (one Map miss each).
 const MAX_NAMES = 256;
+const MAX_VALUES = 512;
+const MAX_VALUE_LENGTH = 64;
 const names = new Map<string, ArrayBuffer>();
+const values = new Map<string, ArrayBuffer>();
+
+function cached(cache: Map<string, ArrayBuffer>, max: number, s: string): WireValue {
+  let b = cache.get(s);
+  if (b === undefined) {
+    if (cache.size >= max) return s;
+    b = encode(s);
+    cache.set(s, b);
+  }
+  return b;
+}
 
 /** Encoded table for the native uWS binary. */
 export const nativeWire: Wire = {
@@ -45,16 +61,9 @@ export const nativeWire: Wire = {
   json: encode(constants.json),
   bytes: encode(constants.bytes),
   problem: encode(constants.problem),
-  name(name) {
-    let b = names.get(name);
-    if (b === undefined) {
-      if (names.size >= MAX_NAMES) return name;
-      b = encode(name);
-      names.set(name, b);
-    }
-    return b;
-  },
+  name: (name) => cached(names, MAX_NAMES, name),
+  value: (value) => (value.length > MAX_VALUE_LENGTH ? value : cached(values, MAX_VALUES, value)),
 };
 
 /** String table for the JS fallback shim (its writeHeader only takes strings). */
-export const shimWire: Wire = { ...constants, name: (name) => name };
+export const shimWire: Wire = { ...constants, name: (name) => name, value: (value) => value };

@@ -28,7 +28,7 @@ function writeHead(ex: UwsExchange, status: number, type: Bytes | undefined, ctx
       const k = h[0];
       if (k === 'content-type') typed = true;
       else if (skipLength && k === 'content-length') continue;
-      res.writeHeader(ex.wire.name(k), h[1]);
+      res.writeHeader(ex.wire.name(k), ex.wire.value(h[1]));
     }
   }
   if (!typed && type !== undefined) res.writeHeader(ex.wire.contentType, type);
