@@ -1,13 +1,9 @@
 // Entry of an http worker process (http.workerMode: 'process'): builds the user's Application from
 // the app-factory module and serves the shared port. Started by launch-process.ts with an IPC channel.
 import { closeAllApps } from '../server/registry.js';
+import { type AppLike, buildAppFrom } from './app-module.js';
 import { markWorkerProcess } from './role.js';
 
-interface AppLike {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  logger?: { error(o: unknown, msg?: string): void };
-}
 
 markWorkerProcess();
 const module = process.env.ODY_HTTP_WORKER_MODULE ?? '';
@@ -57,12 +53,7 @@ process.on('uncaughtException', (err) => {
 });
 
 async function main(): Promise<void> {
-  const mod = (await import(module)) as Record<string, unknown>;
-  const factory = (mod.createApp ?? mod.default) as (() => AppLike | Promise<AppLike>) | undefined;
-  if (typeof factory !== 'function') {
-    throw new Error(`Worker module ${module} must export createApp() or a default factory returning an Application.`);
-  }
-  app = await factory();
+  app = await buildAppFrom(module);
   await app.start();
   if (!process.connected) {
     stop(0);

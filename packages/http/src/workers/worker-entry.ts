@@ -1,11 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeAllApps } from '../server/registry.js';
+import { type AppLike, buildAppFrom } from './app-module.js';
 
-interface AppLike {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  logger?: { error(o: unknown, msg?: string): void };
-}
 
 // A worker thread that exits with uWS sockets open aborts the whole process: close them first.
 process.on('exit', closeAllApps);
@@ -34,12 +30,7 @@ parentPort?.on('message', (m: { type?: string }) => {
 });
 
 async function main(): Promise<void> {
-  const mod = (await import(module)) as Record<string, unknown>;
-  const factory = (mod.createApp ?? mod.default) as (() => AppLike | Promise<AppLike>) | undefined;
-  if (typeof factory !== 'function') {
-    throw new Error(`Worker module ${module} must export createApp() or a default factory returning an Application.`);
-  }
-  app = await factory();
+  app = await buildAppFrom(module);
   await app.start();
   parentPort?.postMessage({ type: 'ready' });
 }
