@@ -39,33 +39,43 @@ export function upgradeHandler<User>(
       aborted = true;
     });
 
-    const upgrade = (user: User) => {
+    const upgrade = (user: User, corked: boolean) => {
       const data: SocketData<User> = { conn: newConnection(user) };
-      res.cork(() => res.upgrade(data, key, protocol, extensions, context));
+      if (corked) res.upgrade(data, key, protocol, extensions, context);
+      else res.cork(() => res.upgrade(data, key, protocol, extensions, context));
     };
-    if (!hooks.authenticate) return upgrade(undefined as User);
+    if (!hooks.authenticate) return upgrade(undefined as User, true);
 
-    Promise.resolve()
-      .then(() => {
-        const correlationId = headers['x-correlation-id'] || newId();
-        return runInContext({ correlationId }, () => hooks.authenticate!(request));
-      })
-      .then(
-        (user) => {
-          if (aborted) return;
-          if (user === null || user === undefined || user === false) {
-            problem(res, '401 Unauthorized', 'ODY_WS_UNAUTHORIZED', 'authentication rejected this connection');
-          } else upgrade(user);
-        },
-        (err: unknown) => {
-          if (aborted) return;
-          if (OdyError.is(err, 'ODY_WS_UNAUTHORIZED')) {
-            problem(res, '401 Unauthorized', 'ODY_WS_UNAUTHORIZED', err.message);
-            return;
-          }
-          logger?.error({ err, url: request.url }, 'websocket authenticate() threw');
-          problem(res, '500 Internal Server Error', 'ODY_WS_INTERNAL', 'authentication failed on the server');
-        },
-      );
+    const settle = (user: User | null | undefined | false, corked: boolean) => {
+      if (aborted) return;
+      if (user === null || user === undefined || user === false) {
+        problem(res, '401 Unauthorized', 'ODY_WS_UNAUTHORIZED', 'authentication rejected this connection');
+      } else upgrade(user, corked);
+    };
+    const fail = (err: unknown) => {
+      if (aborted) return;
+      if (OdyError.is(err, 'ODY_WS_UNAUTHORIZED')) {
+        problem(res, '401 Unauthorized', 'ODY_WS_UNAUTHORIZED', err.message);
+        return;
+      }
+      logger?.error({ err, url: request.url }, 'websocket authenticate() threw');
+      problem(res, '500 Internal Server Error', 'ODY_WS_INTERNAL', 'authentication failed on the server');
+    };
+
+    // A synchronous authenticate() upgrades right here, inside the uWS callback (which uWS corks
+    // itself). Only a real promise takes the async path: there `res.cork(() => res.upgrade())` is
+    // required, and uWS 20.30 can then close the fresh socket ~1 ms after open (uWebSockets#1928,
+    // fixed upstream by PR #1929); clients see a 1006 close and reconnect.
+    let result: ReturnType<NonNullable<typeof hooks.authenticate>>;
+    try {
+      const correlationId = headers['x-correlation-id'] || newId();
+      result = runInContext({ correlationId }, () => hooks.authenticate!(request));
+    } catch (err) {
+      return fail(err);
+    }
+    if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') {
+      return settle(result as User | null | undefined | false, true);
+    }
+    Promise.resolve(result).then((user) => settle(user, false), fail);
   };
 }
