@@ -60,8 +60,16 @@ local function trim(zset, hashes, count, ageMs, now)
   end
 end
 
--- jobs failed by this script call so far: orders failures that share one 'now' (a settle batch)
-local failedHere = 0
+-- Failed-store scores are failure times made strictly increasing per queue (the last one lives in the
+-- stats hash), so failures in one millisecond, from one script call or several, keep their order.
+local function failedScore(now)
+  local last = tonumber(redis.call('HGET', K_STATS, 'failedLast') or '0') or 0
+  local score = now
+  if score <= last then score = last + 0.001 end
+  local text = string.format('%.3f', score)
+  redis.call('HSET', K_STATS, 'failedLast', text)
+  return text
+end
 
 -- move a live job (already out of ready/delayed/active) to the failed store
 local function toFailed(id, reason, a, s, errJson, now)
@@ -70,8 +78,7 @@ local function toFailed(id, reason, a, s, errJson, now)
   redis.call('HSET', K_FJOBS, id, env)
   redis.call('HSET', K_FINFO, id, '{"reason":"' .. reason .. '","attemptsMade":' .. a .. ',"stalls":' .. s ..
     ',"failedAt":' .. fmt(now) .. ',"errors":' .. errs .. '}')
-  redis.call('ZADD', K_FAILED, string.format('%.3f', now + math.min(failedHere, 999) / 1000), id)
-  failedHere = failedHere + 1
+  redis.call('ZADD', K_FAILED, failedScore(now), id)
   redis.call('HDEL', K_JOBS, id)
   redis.call('HDEL', K_EXTRA, id)
   redis.call('HDEL', K_ERRORS, id)
