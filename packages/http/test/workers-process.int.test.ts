@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@ody/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { alive } from '../../../test-support/processes.js';
 import { startWorkers, WorkerSupervisorToken } from '../src/index.js';
 import { until } from './helpers.js';
 
@@ -26,19 +26,6 @@ async function pidsSeen(port: number, requests: number): Promise<Set<number>> {
   return seen;
 }
 
-/** Alive and not a zombie (the container's pid 1 may not reap orphans). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

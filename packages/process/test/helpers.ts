@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ProcessDefinition, ProcessEventName, ProcessEvents, ProcessManager } from '../src/index.js';
 
@@ -10,19 +9,7 @@ export function worker(name: string, extra: Partial<ProcessDefinition> = {}): Pr
   return { name, module: fixture('worker.ts'), execArgv: ['--import', 'tsx'], output: { logger: false }, stopTimeoutMs: 2_000, ...extra };
 }
 
-/** Is a pid alive? A zombie (dead, not yet reaped by its new parent) counts as gone. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+export { alive } from '../../../test-support/processes.js';
 
 /** Poll `check` until true, bounded (no timing assertion: only a limit against hangs). */
 export async function until(check: () => boolean, what: string, limitMs = 15_000): Promise<void> {
