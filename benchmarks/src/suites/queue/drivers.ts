@@ -96,26 +96,35 @@ export function pushAndProcessRate(d: DriverUnderTest, n: number, style: Produce
   });
 }
 
-/** End-to-end latency (push called → handler running) of single jobs to an idle worker, ms. */
-export function latency(d: DriverUnderTest, samples: number): Promise<{ p50: number; p99: number }> {
-  return withQueue(d, 'lat', async (q) => {
-    const got: number[] = [];
-    let arrived: (() => void) | undefined;
-    const worker = new Worker<{ t: number }>(q, (job) => {
-      got.push(performance.now() - job.data.t);
-      arrived?.();
-    }, { concurrency: 1 });
+/**
+ * Push `samples` jobs one at a time to an idle concurrency-1 worker on `consumer` and time each from
+ * the push call to the handler start, ms.
+ */
+async function pickupLatency(producer: Queue, consumer: Queue, samples: number): Promise<{ p50: number; p99: number }> {
+  const got: number[] = [];
+  let arrived: (() => void) | undefined;
+  const worker = new Worker<{ t: number }>(consumer, (job) => {
+    got.push(performance.now() - job.data.t);
+    arrived?.();
+  }, { concurrency: 1 });
+  try {
     for (let i = 0; i < samples; i++) {
       await new Promise((r) => setTimeout(r, 2)); // let the worker go idle
       const seen = new Promise<void>((r) => {
         arrived = r;
       });
-      await q.push('j', { t: performance.now() });
+      await producer.push('j', { t: performance.now() });
       await seen;
     }
+  } finally {
     await worker.close();
-    return { p50: percentile(got, 50), p99: percentile(got, 99) };
-  });
+  }
+  return { p50: percentile(got, 50), p99: percentile(got, 99) };
+}
+
+/** End-to-end latency (push called → handler running) of single jobs to an idle worker, ms. */
+export function latency(d: DriverUnderTest, samples: number): Promise<{ p50: number; p99: number }> {
+  return withQueue(d, 'lat', (q) => pickupLatency(q, q, samples));
 }
 
 /**
@@ -126,26 +135,10 @@ export function latency(d: DriverUnderTest, samples: number): Promise<{ p50: num
 export function peerLatency(d: DriverUnderTest, samples: number): Promise<{ p50: number; p99: number }> {
   return withQueue(d, 'peer', async (q) => {
     const other = await d.peer!();
-    const consumer = new Queue(q.name, { driver: other });
-    const got: number[] = [];
-    let arrived: (() => void) | undefined;
-    const worker = new Worker<{ t: number }>(consumer, (job) => {
-      got.push(performance.now() - job.data.t);
-      arrived?.();
-    }, { concurrency: 1 });
     try {
-      for (let i = 0; i < samples; i++) {
-        await new Promise((r) => setTimeout(r, 2)); // let the worker go idle
-        const seen = new Promise<void>((r) => {
-          arrived = r;
-        });
-        await q.push('j', { t: performance.now() });
-        await seen;
-      }
+      return await pickupLatency(q, new Queue(q.name, { driver: other }), samples);
     } finally {
-      await worker.close();
       await other.close();
     }
-    return { p50: percentile(got, 50), p99: percentile(got, 99) };
   });
 }
