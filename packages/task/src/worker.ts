@@ -42,12 +42,13 @@ export function defineTasks<THandlers extends Record<string, TaskHandler<undefin
 export function defineTasks<TContext, THandlers extends Record<string, TaskHandler<TContext>>>(
   options: TaskModuleOptions<TContext, THandlers>,
 ): TaskModule<THandlers>;
-// biome-ignore lint/suspicious/noExplicitAny: overloads above carry the types
-export function defineTasks(input: any): TaskModule {
-  const isOptions = typeof input.tasks === 'object' && input.tasks !== null && typeof input.tasks !== 'function';
-  const tasks = (isOptions ? input.tasks : input) as Record<string, TaskHandler>;
-  const setup = isOptions ? (input.setup as (() => unknown) | undefined) : undefined;
-  return { [TASK_MODULE]: true, tasks, setup };
+export function defineTasks(
+  input: Record<string, TaskHandler> | TaskModuleOptions<unknown, Record<string, TaskHandler>>,
+): TaskModule {
+  const options = input as Partial<TaskModuleOptions<unknown, Record<string, TaskHandler>>>;
+  const isOptions = typeof options.tasks === 'object' && options.tasks !== null;
+  const tasks = isOptions ? options.tasks! : (input as Record<string, TaskHandler>);
+  return { [TASK_MODULE]: true, tasks, setup: isOptions ? options.setup : undefined };
 }
 
 /**
