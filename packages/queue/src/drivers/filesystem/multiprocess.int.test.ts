@@ -110,8 +110,11 @@ describe('filesystem driver across processes', () => {
       const last = dones.at(-1)!;
       const expectedAttempt = n % 7 === 0 ? 2 : 1;
       expect(Number(last[2]), `job ${n} attempt`).toBe(expectedAttempt);
-      // Each delivery either followed a failed attempt (attempt + 1) or a lost lease (stalls + 1).
-      expect(starts.length, `job ${n} deliveries`).toBe(expectedAttempt + Number(last[3]));
+      // Each delivery either followed a failed attempt (attempt + 1) or a lost lease (stalls + 1). A lease
+      // can also be lost by a consumer killed after its claim and before the handler started (a stall
+      // with no start line), so handler runs are bounded by attempts + stalls, and never fewer than attempts.
+      expect(starts.length, `job ${n} deliveries`).toBeGreaterThanOrEqual(expectedAttempt);
+      expect(starts.length, `job ${n} deliveries`).toBeLessThanOrEqual(expectedAttempt + Number(last[3]));
       if (Number(last[3]) > 0) stalledAtLeastOnce.add(n);
     }
     expect(stalledAtLeastOnce.size).toBeGreaterThan(0);
