@@ -5,6 +5,7 @@ export { z } from 'zod';
 export { Application, type ApplicationOptions, type ApplicationState, createApplication } from './app/application.js';
 export { type AppConfig, appConfigSchema } from './app/config-schema.js';
 export type { ShutdownFailure } from './app/shutdown.js';
+export { backoffSchema } from './config/backoff-schema.js';
 export type { ConfigIssue } from './config/resolve.js';
 export { envNameFor } from './config/resolve.js';
 export { currentContext, newId, type OdyContext, runInContext } from './context.js';
