@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from '@ody/core';
 import { ProcessError } from './errors.js';
+import type { ProcessIpc } from './ipc/types.js';
 
 /** When a process that exited is started again. */
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
@@ -16,12 +17,15 @@ export interface Backoff {
 }
 
 /**
- * A supervised process: a Node module (forked, with IPC) or a command (spawned, no IPC).
+ * A supervised process: a Node module (forked, with IPC) or a command (spawned, no IPC). `I` types its
+ * IPC messages (see processDefinition); it exists only at compile time.
  * @example
  * { name: 'queue-worker', module: new URL('./worker.js', import.meta.url), instances: 4, maxMemoryMb: 512 }
  */
-export interface ProcessDefinition {
+export interface ProcessDefinition<I extends ProcessIpc = ProcessIpc> {
   name: string;
+  /** Compile-time only: the IPC message types (never set at run time). */
+  readonly ipc?: I;
   /** Node module run with fork(); gets IPC and defineProcess(). */
   module?: string | URL;
   /** Executable run with spawn(); no IPC, ready as soon as it spawned. */
@@ -63,8 +67,19 @@ export interface ProcessDefinition {
   output?: { logger?: boolean; file?: string };
 }
 
+/**
+ * A definition whose IPC messages are typed by `I`: pass it to `manager.request()`, `send()` and
+ * `onMessage()` instead of its name and the messages are checked against the child's `defineProcess<I>`.
+ * @example
+ * export const heartbeat = processDefinition<HeartbeatIpc>({ name: 'heartbeat', module: new URL('./heartbeat.js', import.meta.url) });
+ * const stats = await pm.request(heartbeat, { op: 'stats' }); // typed HeartbeatIpc['reply']
+ */
+export function processDefinition<I extends ProcessIpc = ProcessIpc>(definition: ProcessDefinition<I>): ProcessDefinition<I> {
+  return definition;
+}
+
 /** A definition with every default filled in. */
-export interface ResolvedDefinition extends Required<Omit<ProcessDefinition, 'module' | 'command' | 'maxMemoryMb' | 'output' | 'backoff' | 'cwd'>> {
+export interface ResolvedDefinition extends Required<Omit<ProcessDefinition, 'ipc' | 'module' | 'command' | 'maxMemoryMb' | 'output' | 'backoff' | 'cwd'>> {
   module?: string;
   command?: string;
   cwd?: string;

@@ -11,6 +11,7 @@ export const errorCodes = {
   ODY_PROCESS_REQUEST_FAILED: 'The other side of an IPC request threw; message and code are carried over.',
   ODY_PROCESS_EXITED: 'The process exited while a request or a start was waiting on it.',
   ODY_PROCESS_ERRORED: 'The process crashed more than maxRestarts times within the window; it is not restarted.',
+  ODY_PROCESS_NO_HANDLER: 'A child sent ctx.request() but the manager has no onRequest handler for its process.',
   ODY_PROCESS_MANAGER_CLOSED: 'The process manager was stopped; no more work is accepted.',
 } as const;
 

@@ -1,24 +1,30 @@
 import { definePlugin, z } from '@ody/core';
 import { type ProcessDefinition, processDefinitionSchema } from './definition.js';
-import { ProcessManager } from './manager/process-manager.js';
-import { ProcessManagerToken } from './tokens.js';
+import { createProcessManager } from './manager/process-manager.js';
+import { ProcessManager } from './tokens.js';
 
-/** Config section `process` of processPlugin. */
+/** Config section `process` of processPlugin (env `ODY_PROCESS_AUTO_START`). */
 export const processConfigSchema = z.object({
-  /** Processes to supervise; merged after those passed to processPlugin(). */
-  processes: z.array(processDefinitionSchema).default([]),
+  /** Processes to supervise; added after those passed to processPlugin() (a name may appear once). */
+  processes: z.array(processDefinitionSchema).optional(),
   /** Start them at boot (default) or leave it to your code. */
-  autoStart: z.boolean().default(true),
+  autoStart: z.boolean().optional(),
 });
 
-/** Options of processPlugin. */
+/** Options of processPlugin; config (then env) wins over these, these win over the defaults. */
 export interface ProcessPluginOptions {
+  /** Processes to supervise. */
   processes?: readonly ProcessDefinition[];
+  /** Start them at boot; default true. */
+  autoStart?: boolean;
 }
+
+const DEFAULTS = { autoStart: true };
 
 /**
  * Supervise processes for the application's lifetime: declared in code or in config (`process.processes`),
  * started at boot (each instance awaited ready), stopped at shutdown (SIGTERM, then SIGKILL).
+ * Precedence: defaults < processPlugin options < config < env.
  * @example
  * createApplication({
  *   config: { process: { processes: [{ name: 'queue-worker', module: '/app/dist/worker.js', instances: 4 }] } },
@@ -30,16 +36,17 @@ export const processPlugin = (options: ProcessPluginOptions = {}) =>
     name: 'process',
     configSchema: processConfigSchema,
     register(ctx) {
-      const manager = new ProcessManager({
-        processes: [...(options.processes ?? []), ...(ctx.config.processes as ProcessDefinition[])],
+      const manager = createProcessManager({
+        processes: [...(options.processes ?? []), ...((ctx.config.processes ?? []) as ProcessDefinition[])],
         logger: ctx.logger,
       });
-      ctx.bind(ProcessManagerToken).toValue(manager);
+      ctx.bind(ProcessManager).toValue(manager);
       ctx.onShutdown(() => manager.close());
     },
     async boot(ctx) {
-      const manager = ctx.get(ProcessManagerToken);
-      if (ctx.config.autoStart) await manager.start();
-      ctx.logger.info({ processes: manager.names() }, 'processes started');
+      const manager = ctx.get(ProcessManager);
+      const autoStart = ctx.config.autoStart ?? options.autoStart ?? DEFAULTS.autoStart;
+      if (autoStart) await manager.start();
+      ctx.logger.info({ processes: manager.names(), started: autoStart }, autoStart ? 'processes started' : 'processes defined (autoStart off)');
     },
   });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApplication, OdyError } from '@ody/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProcessManager, ProcessManagerToken, processPlugin } from '../src/index.js';
-import { alive, fixture, record, until, worker } from './helpers.js';
+import { createProcessManager, ProcessManager, processPlugin } from './index.js';
+import { alive, fixture, record, until, worker } from './fixtures/helpers.js';
 
 let pm: ProcessManager | undefined;
 afterEach(async () => {
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 describe('IPC, output and lifecycle', () => {
   it('request/response both ways, typed messages, errors and timeouts', async () => {
-    pm = new ProcessManager({ processes: [worker('rpc', { instances: 2 })] });
+    pm = createProcessManager({ processes: [worker('rpc', { instances: 2 })] });
     const messages = record(pm, 'message');
     pm.onRequest('rpc', (request, from) => ({ answer: (request as { question: number }).question * 2, to: from.instance }));
     await pm.start();
@@ -46,7 +46,7 @@ describe('IPC, output and lifecycle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ody-process-'));
     try {
       const file = join(dir, 'out.log');
-      pm = new ProcessManager({ processes: [worker('talker', { output: { logger: false, file } })] });
+      pm = createProcessManager({ processes: [worker('talker', { output: { logger: false, file } })] });
       await pm.start();
       await pm.stop();
       await pm.close();
@@ -106,7 +106,7 @@ describe('IPC, output and lifecycle', () => {
       plugins: [processPlugin()],
     });
     await app.start();
-    const manager = app.get(ProcessManagerToken);
+    const manager = app.get(ProcessManager);
     const rows = manager.status();
     expect(rows.map((r) => r.state)).toEqual(['ready', 'ready']);
     await app.stop();
@@ -115,7 +115,7 @@ describe('IPC, output and lifecycle', () => {
   });
 
   it('runs plain commands (no IPC) and reports them ready on spawn', async () => {
-    pm = new ProcessManager({ processes: [{ name: 'sleeper', command: 'sleep', args: ['30'], output: { logger: false } }] });
+    pm = createProcessManager({ processes: [{ name: 'sleeper', command: 'sleep', args: ['30'], output: { logger: false } }] });
     const ready = record(pm, 'ready');
     await pm.start();
     expect(ready).toHaveLength(1);

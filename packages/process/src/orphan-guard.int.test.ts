@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProcessManager } from '../src/index.js';
-import { alive, fixture, record, until } from './helpers.js';
+import { createProcessManager, type ProcessManager } from './index.js';
+import { alive, fixture, record, until } from './fixtures/helpers.js';
 
 let pm: ProcessManager | undefined;
 afterEach(async () => {
@@ -50,7 +50,7 @@ describe('orphan guard for commands', () => {
   });
 
   it("a command's exit code and signal drive restart policies and the status table", async () => {
-    pm = new ProcessManager({
+    pm = createProcessManager({
       processes: [
         { name: 'fails', ...node('process.exit(3)'), restart: 'on-failure', maxRestarts: 1, backoff: { initialMs: 10 }, output: { logger: false } },
         { name: 'clean', ...node('process.exit(0)'), restart: 'on-failure', output: { logger: false } },
@@ -76,7 +76,7 @@ describe('orphan guard for commands', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ody-guard-'));
     const file = join(dir, 'out.log');
     try {
-      pm = new ProcessManager({
+      pm = createProcessManager({
         processes: [
           { name: 'talk', ...node("console.log('pid', process.pid); console.error('on stderr'); setInterval(() => {}, 1000)"), output: { logger: false, file } },
           { name: 'stubborn', command: process.execPath, args: [fixture('stubborn-command.mjs')], stopTimeoutMs: 300, output: { logger: false, file } },
@@ -103,7 +103,7 @@ describe('orphan guard for commands', () => {
   });
 
   it("maxMemoryMb measures the command's memory, not the shim's", async () => {
-    pm = new ProcessManager({
+    pm = createProcessManager({
       processes: [
         {
           name: 'hog',
@@ -124,7 +124,7 @@ describe('orphan guard for commands', () => {
   });
 
   it('orphanGuard: false spawns the command directly', async () => {
-    pm = new ProcessManager({ processes: [{ name: 'bare', command: 'sleep', args: ['30'], orphanGuard: false, output: { logger: false } }] });
+    pm = createProcessManager({ processes: [{ name: 'bare', command: 'sleep', args: ['30'], orphanGuard: false, output: { logger: false } }] });
     await pm.start();
     const [row] = pm.status();
     expect(row!.supervisorPid).toBeUndefined();

@@ -1,7 +1,7 @@
 import { OdyError } from '@ody/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProcessManager } from '../src/index.js';
-import { alive, record, until, worker } from './helpers.js';
+import { createProcessManager, type ProcessManager } from './index.js';
+import { alive, record, until, worker } from './fixtures/helpers.js';
 
 let pm: ProcessManager | undefined;
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('ProcessManager supervision', () => {
   it('restarts a crashing process with the configured backoff, then marks a crash loop errored', async () => {
-    pm = new ProcessManager({
+    pm = createProcessManager({
       processes: [
         worker('crasher', {
           env: { CRASH_AFTER_MS: '50' },
@@ -36,7 +36,7 @@ describe('ProcessManager supervision', () => {
   });
 
   it('restart policies: on-failure leaves a clean exit alone, never leaves a crash alone', async () => {
-    pm = new ProcessManager({
+    pm = createProcessManager({
       processes: [worker('clean', { restart: 'on-failure' }), worker('once', { restart: 'never', env: { CRASH_AFTER_MS: '30' } })],
     });
     await pm.start();
@@ -49,7 +49,7 @@ describe('ProcessManager supervision', () => {
   });
 
   it('stops gracefully with the stop signal, and SIGKILLs a child that ignores it', async () => {
-    pm = new ProcessManager({ processes: [worker('polite'), worker('stubborn', { env: { IGNORE_STOP: '1' }, stopTimeoutMs: 300 })] });
+    pm = createProcessManager({ processes: [worker('polite'), worker('stubborn', { env: { IGNORE_STOP: '1' }, stopTimeoutMs: 300 })] });
     const exited = record(pm, 'exited');
     await pm.start();
     const pids = pm.status().map((s) => s.pid!);
@@ -62,7 +62,8 @@ describe('ProcessManager supervision', () => {
   });
 
   it('scales up and down', async () => {
-    pm = new ProcessManager({ processes: [worker('pool', { instances: 1 })] });
+    const pool = worker('pool', { instances: 1 });
+    pm = createProcessManager({ processes: [pool] });
     await pm.start();
     await pm.scale('pool', 3);
     expect(pm.status().map((s) => [s.instance, s.state])).toEqual([
@@ -70,7 +71,7 @@ describe('ProcessManager supervision', () => {
       [1, 'ready'],
       [2, 'ready'],
     ]);
-    const answers = await Promise.all([0, 1, 2].map((instance) => pm!.request<{ instance: number }>('pool', { op: 'ping' }, { instance })));
+    const answers = await Promise.all([0, 1, 2].map((instance) => pm!.request(pool, { op: 'ping' }, { instance }) as Promise<{ instance: number }>));
     expect(answers.map((a) => a.instance)).toEqual([0, 1, 2]);
     const removed = pm.status().slice(1).map((s) => s.pid!);
     await pm.scale('pool', 1);
@@ -79,7 +80,7 @@ describe('ProcessManager supervision', () => {
   });
 
   it('rolling restart replaces instances one at a time, each after the previous is ready', async () => {
-    pm = new ProcessManager({ processes: [worker('web', { instances: 3 })] });
+    pm = createProcessManager({ processes: [worker('web', { instances: 3 })] });
     await pm.start();
     const before = pm.status().map((s) => s.pid);
     const log: string[] = [];
@@ -92,7 +93,7 @@ describe('ProcessManager supervision', () => {
   });
 
   it('restarts an instance whose memory passes maxMemoryMb', async () => {
-    pm = new ProcessManager({ processes: [worker('hungry', { maxMemoryMb: 120, memoryCheckIntervalMs: 100 })] });
+    pm = createProcessManager({ processes: [worker('hungry', { maxMemoryMb: 120, memoryCheckIntervalMs: 100 })] });
     const exceeded = record(pm, 'memory-exceeded');
     await pm.start();
     const first = pm.status()[0]!.pid;
@@ -104,11 +105,11 @@ describe('ProcessManager supervision', () => {
   });
 
   it('rejects bad definitions and unknown names with typed errors', () => {
-    expect(() => new ProcessManager({ processes: [{ name: 'x' }] })).toThrow(/exactly one of 'module' or 'command'/);
-    expect(() => new ProcessManager({ processes: [worker('a', { instances: -1 })] })).toThrow(/instances/);
-    const dup = () => new ProcessManager({ processes: [worker('a'), worker('a')] });
+    expect(() => createProcessManager({ processes: [{ name: 'x' }] })).toThrow(/exactly one of 'module' or 'command'/);
+    expect(() => createProcessManager({ processes: [worker('a', { instances: -1 })] })).toThrow(/instances/);
+    const dup = () => createProcessManager({ processes: [worker('a'), worker('a')] });
     expect(dup).toThrow(expect.objectContaining({ code: 'ODY_PROCESS_DUPLICATE' }));
-    const m = new ProcessManager();
+    const m = createProcessManager();
     let error: unknown;
     try {
       m.send('ghost', 1);
