@@ -1,7 +1,7 @@
 import { OdyError } from '@ody/core';
 import { describe, expect, it } from 'vitest';
-import { TaskQueueFullError } from '../src/index.js';
-import { fixture, pause, pool, until } from './helpers.js';
+import { TaskQueueFullError } from './index.js';
+import { fixture, pause, pool, until } from './fixtures/helpers.js';
 
 describe('task pool faults', () => {
   it('runs queued tasks by priority, FIFO within a priority', async () => {

@@ -1,7 +1,7 @@
 import { createApplication, OdyError } from '@ody/core';
 import { describe, expect, it } from 'vitest';
-import { TaskPoolToken, taskPlugin } from '../src/index.js';
-import { fixture, pause, pool } from './helpers.js';
+import { TaskPool, taskPlugin } from './index.js';
+import { fixture, pause, pool } from './fixtures/helpers.js';
 
 const isShutdown = (e: unknown) => OdyError.is(e, 'ODY_TASK_SHUTDOWN');
 
@@ -42,7 +42,7 @@ describe('task pool shutdown', () => {
       plugins: [taskPlugin()],
     });
     await app.start();
-    const tasks = app.get(TaskPoolToken);
+    const tasks = app.get(TaskPool);
     expect(await tasks.run('add', { a: 20, b: 22 })).toBe(42);
     // A task with a timeout holds its thread alone, so the next one stays queued.
     const hung = tasks.run('spinForever', null, { timeoutMs: 60_000 }).catch((e: unknown) => e);

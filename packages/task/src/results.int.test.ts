@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { OdyError } from '@ody/core';
-import type { TaskPool } from '../src/index.js';
-import { fixture, pool } from './helpers.js';
+import type { TaskPool } from './index.js';
+import { fixture, pool } from './fixtures/helpers.js';
 
 describe('task results and errors', () => {
   let tasks: TaskPool;
