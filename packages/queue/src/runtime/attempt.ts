@@ -38,11 +38,11 @@ export class RunningJob {
 }
 
 /** The handler's context object: one small instance per attempt, the signal built on first access. */
-export class AttemptContext implements HandlerContext {
+export class AttemptContext<T> implements HandlerContext {
   constructor(
     private readonly running: RunningJob,
-    private readonly events: Emitter<WorkerEvents>,
-    private readonly job: Job,
+    private readonly events: Emitter<WorkerEvents<T>>,
+    private readonly job: Job<T>,
     readonly attempt: number,
   ) {}
 

@@ -18,9 +18,9 @@ export class JobRunner<T> {
   private readonly inline: InlineOps | undefined;
 
   constructor(
-    private readonly queue: Queue,
+    private readonly queue: Queue<T>,
     private readonly handler: Handler<T>,
-    private readonly events: Emitter<WorkerEvents>,
+    private readonly events: Emitter<WorkerEvents<T>>,
     private readonly strategies: Readonly<Record<string, BackoffStrategy>>,
     /** Called once the handler is done and the job's end-state call is issued: frees the slot. */
     private readonly release: (running: RunningJob) => void,

@@ -3,7 +3,7 @@ import { until } from '@ody/queue/testing';
 import { Redis } from 'ioredis';
 import * as vitest from 'vitest';
 import { describeWithRedis } from '../../../test-support/redis-harness.js';
-import { redisDriver } from '../src/index.js';
+import { redisDriver } from './index.js';
 
 // A real (one-node) Redis Cluster: cluster-enabled redis-server owning all 16384 slots. The driver talks
 // to it through ioredis Cluster, so cross-slot scripts or unrouted keys would fail here.

@@ -4,8 +4,8 @@ import { until } from '@ody/queue/testing';
 import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithRedis } from '../../../test-support/redis-harness.js';
-import { redisDriver } from '../src/index.js';
-import { killChild, startWorkerChild, stopChild } from './children.js';
+import { redisDriver } from './index.js';
+import { killChild, startWorkerChild, stopChild } from './fixtures/children.js';
 
 interface Record {
   id: string;

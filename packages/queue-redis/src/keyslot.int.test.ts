@@ -3,8 +3,9 @@ import { until } from '@ody/queue/testing';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
 import { describeWithRedis, useRedis } from '../../../test-support/redis-harness.js';
-import { KEY_NAMES, redisDriver } from '../src/index.js';
-import { keySlot } from './crc16.js';
+import { redisDriver } from './index.js';
+import { KEY_NAMES } from './keys.js';
+import { keySlot } from './fixtures/crc16.js';
 
 describeWithRedis('redis driver keys', (redis) => {
   // A cluster-enabled redis-server only to ask it CLUSTER KEYSLOT (no slots assigned, no data).
@@ -28,7 +29,7 @@ describeWithRedis('redis driver keys', (redis) => {
     try {
       const queue = new Queue('emails', { driver });
       await queue.push('ok', 1);
-      await queue.push('later', 2, { delay: 60_000, priority: 3 });
+      await queue.push('later', 2, { delayMs: 60_000, priority: 3 });
       await queue.push('bad', 3, { attempts: 2, backoff: 1 });
       await queue.push('dup', 4, { jobId: 'fixed-id' });
       let settled = 0;

@@ -1,7 +1,7 @@
 import { Queue } from '@ody/queue';
 import { expect, it, vi } from 'vitest';
 import { describeWithRedis } from '../../../test-support/redis-harness.js';
-import { redisDriver } from '../src/index.js';
+import { redisDriver } from './index.js';
 
 // Regression: failures settled by separate script calls in the same millisecond tied on their
 // failed-store score, and Redis then ordered them by job id, so "newest kept" retention could drop

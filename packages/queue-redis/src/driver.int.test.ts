@@ -2,11 +2,11 @@ import { createServer } from 'node:net';
 import { type Codec, Queue, Worker } from '@ody/queue';
 import { until } from '@ody/queue/testing';
 import { OdyError, createApplication } from '@ody/core';
-import { queuePlugin, Queues } from '@ody/queue';
+import { QueueDriver, queuePlugin, Queues } from '@ody/queue';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
 import { describeWithRedis } from '../../../test-support/redis-harness.js';
-import { QueueRedisError, redisDriver } from '../src/index.js';
+import { QueueRedisError, redisDriver, redisDriverFactory } from './index.js';
 
 const bytesCodec: Codec = {
   name: 'bytes',
@@ -207,9 +207,9 @@ describeWithRedis('redis driver specifics', (redis) => {
     expect(() => redisDriver({ url: redis.url, prefetchHoldMs: 0 })).toThrow(/prefetchHoldMs/);
   });
 
-  it("is the queue plugin's driver with ODY_QUEUE_DRIVER=redis and the queue config's url", async () => {
+  it("is the queue plugin's driver with queuePlugin({ drivers: { redis: redisDriverFactory } }), ODY_QUEUE_DRIVER=redis and the queue config's url", async () => {
     const app = await createApplication({
-      plugins: [queuePlugin()],
+      plugins: [queuePlugin({ drivers: { redis: redisDriverFactory } })],
       config: { queue: { url: redis.url, prefix: `${redis.prefix}app` } },
       env: { ODY_QUEUE_DRIVER: 'redis' },
       envFile: false,
@@ -219,8 +219,25 @@ describeWithRedis('redis driver specifics', (redis) => {
       const queues = app.get(Queues);
       expect(queues.driver.name).toBe('redis');
       const seen = new Promise<unknown>((resolve) => queues.process<{ n: number }>(q('app'), (job) => resolve(job.data)));
-      await queues.get(q('app')).push('hello', { n: 1 });
+      await queues.queue<{ n: number }>(q('app')).push('hello', { n: 1 });
       expect(await seen).toEqual({ n: 1 });
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('is not registered by importing the package: a plain queuePlugin does not know the name redis', async () => {
+    const app = await createApplication({ plugins: [queuePlugin()], config: { app: { logLevel: 'silent' } }, env: { ODY_QUEUE_DRIVER: 'redis' }, envFile: false });
+    const err = await app.start().then(() => undefined, (e: unknown) => e as { cause?: { code?: string } });
+    expect(err?.cause?.code).toBe('ODY_QUEUE_DRIVER_UNKNOWN');
+  });
+
+  it('is a value passed to queuePlugin({ driver: redisDriver({ url }) })', async () => {
+    const driver = redisDriver({ url: redis.url, prefix: `${redis.prefix}value` });
+    const app = await createApplication({ plugins: [queuePlugin({ driver })], config: { app: { logLevel: 'silent' } }, env: {}, envFile: false });
+    await app.start();
+    try {
+      expect(app.get(QueueDriver)).toBe(driver);
     } finally {
       await app.stop();
     }
