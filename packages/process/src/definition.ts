@@ -6,7 +6,7 @@ import { ProcessError } from './errors.js';
 import type { ProcessIpc } from './ipc/types.js';
 
 /** When a process that exited is started again. */
-export type RestartPolicy = 'always' | 'on-failure' | 'never';
+export type ProcessRestartPolicy = 'always' | 'on-failure' | 'never';
 
 /** Delay between restarts: initialMs × factor^(n-1), capped at maxMs; n resets after resetAfterMs of uptime. */
 export interface Backoff {
@@ -39,7 +39,7 @@ export interface ProcessDefinition<I extends ProcessIpc = ProcessIpc> {
   /** How many copies to run; default 1. */
   instances?: number;
   /** Default 'always'. */
-  restart?: RestartPolicy;
+  restart?: ProcessRestartPolicy;
   backoff?: Backoff;
   /** More restarts than this within restartWindowMs puts the instance in state 'errored'; default 10. */
   maxRestarts?: number;

@@ -1,4 +1,4 @@
-import type { Backoff, RestartPolicy } from '../definition.js';
+import type { Backoff, ProcessRestartPolicy } from '../definition.js';
 
 /** What the supervisor remembers between exits of one instance (kept immutable: each decision returns a new one). */
 export interface RestartHistory {
@@ -25,7 +25,7 @@ export interface ExitFacts {
 
 /** The rules of one definition. */
 export interface RestartRules {
-  restart: RestartPolicy;
+  restart: ProcessRestartPolicy;
   backoff: Required<Backoff>;
   maxRestarts: number;
   restartWindowMs: number;

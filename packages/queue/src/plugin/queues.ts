@@ -2,9 +2,9 @@ import type { Logger } from '@ody/core';
 import type { Codec } from '../contract/codec.js';
 import type { QueueDriver } from '../contract/driver.js';
 import type { QueueDefinition } from '../runtime/definition.js';
-import type { Handler } from '../runtime/job.js';
+import type { JobHandler } from '../runtime/job.js';
 import { Queue } from '../runtime/queue.js';
-import { Worker, type WorkerOptions } from '../runtime/worker.js';
+import { Worker, type QueueWorkerOptions } from '../runtime/worker.js';
 
 /** A queue by name, or by its typed definition (defineQueue). */
 export type QueueRef<T> = string | QueueDefinition<T>;
@@ -25,7 +25,7 @@ export interface Queues {
    * Process jobs of a queue with `handler`. Before boot the worker starts at boot; after boot at once.
    * Workers close on app shutdown (in-flight jobs finish up to closeTimeoutMs; the rest is redelivered).
    */
-  process<T = unknown>(ref: QueueRef<T>, handler: Handler<T>, options?: WorkerOptions<T>): void;
+  process<T = unknown>(ref: QueueRef<T>, handler: JobHandler<T>, options?: QueueWorkerOptions<T>): void;
   /** Workers started so far. */
   readonly workerCount: number;
 }
@@ -34,15 +34,15 @@ export interface Queues {
 export interface QueuesDefaults {
   codec?: Codec;
   maxPayloadBytes: number;
-  worker: WorkerOptions;
+  worker: QueueWorkerOptions;
   closeTimeoutMs: number;
   logger?: Logger;
 }
 
 interface PendingWorker {
   name: string;
-  handler: Handler<never>;
-  options: WorkerOptions;
+  handler: JobHandler<never>;
+  options: QueueWorkerOptions;
 }
 
 /** The Queues implementation the plugin binds (internal). */
@@ -69,13 +69,13 @@ export class QueueManager implements Queues {
     return queue as Queue<T>;
   }
 
-  process<T = unknown>(ref: QueueRef<T>, handler: Handler<T>, options: WorkerOptions<T> = {}): void {
+  process<T = unknown>(ref: QueueRef<T>, handler: JobHandler<T>, options: QueueWorkerOptions<T> = {}): void {
     const name = typeof ref === 'string' ? ref : ref.name;
     if (typeof ref !== 'string') this.queue(ref);
     const entry: PendingWorker = {
       name,
-      handler: handler as Handler<never>,
-      options: { ...this.defaults.worker, ...(this.defaults.logger ? { logger: this.defaults.logger } : {}), ...(options as WorkerOptions) },
+      handler: handler as JobHandler<never>,
+      options: { ...this.defaults.worker, ...(this.defaults.logger ? { logger: this.defaults.logger } : {}), ...(options as QueueWorkerOptions) },
     };
     if (this.started) this.startWorker(entry);
     else this.pending.push(entry);
@@ -98,6 +98,6 @@ export class QueueManager implements Queues {
   }
 
   private startWorker(entry: PendingWorker): void {
-    this.workers.push(new Worker(this.queue<never>(entry.name), entry.handler, entry.options as WorkerOptions<never>));
+    this.workers.push(new Worker(this.queue<never>(entry.name), entry.handler, entry.options as QueueWorkerOptions<never>));
   }
 }

@@ -5,14 +5,14 @@ import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { QueueError } from '../errors.js';
 import { RunningJob } from './attempt.js';
 import { Emitter } from './emitter.js';
-import type { Handler, Job } from './job.js';
+import type { JobHandler, Job } from './job.js';
 import { JobRunner } from './job-runner.js';
 import type { Queue } from './queue.js';
 import { checkWorkerOptions } from './worker-options.js';
 
 /** Options of a Worker; `T` is the payload type of its queue. */
-// biome-ignore lint/correctness/noUnusedVariables: T keeps WorkerOptions<T> aligned with Worker<T> for callers
-export interface WorkerOptions<T = unknown> {
+// biome-ignore lint/correctness/noUnusedVariables: T keeps QueueWorkerOptions<T> aligned with Worker<T> for callers
+export interface QueueWorkerOptions<T = unknown> {
   /** Jobs run at once. Default 1. */
   concurrency?: number;
   /** Lease (visibility timeout) in ms, renewed every leaseMs/3 while a job runs. Default 30000. */
@@ -75,7 +75,7 @@ export class Worker<T = unknown> {
   private timers: NodeJS.Timeout[] = [];
   private readonly inline: InlineOps | undefined;
 
-  constructor(queue: Queue<T>, handler: Handler<T>, options: WorkerOptions<T> = {}) {
+  constructor(queue: Queue<T>, handler: JobHandler<T>, options: QueueWorkerOptions<T> = {}) {
     const o = checkWorkerOptions(queue.name, options);
     const logger = options.logger;
     this.events = new Emitter<WorkerEvents<T>>((err, event) => {

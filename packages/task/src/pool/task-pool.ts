@@ -15,7 +15,7 @@ import { PriorityQueue } from './priority-queue.js';
 import { batchCapacity, RunTimes, type TaskPoolStats } from './stats.js';
 import { TaskRecord, TaskState } from './task-record.js';
 import { Thread, type ThreadEvents } from './thread.js';
-import type { PayloadOf, ResultOf, TaskCall, TaskMap, TaskPool } from './types.js';
+import type { TaskPayload, TaskResult, TaskCall, TaskMap, TaskPool } from './types.js';
 
 const MAX_ID = 2 ** 30;
 const MAX_REQUEUES = 2;
@@ -55,7 +55,7 @@ class ThreadPool<T extends TaskMap = TaskMap> implements TaskPool<T>, ThreadEven
    * Run a task by name; resolves with its result.
    * @example const sum = await tasks.run('add', { a: 1, b: 2 }, { priority: 5, timeoutMs: 1000 });
    */
-  run<K extends keyof T & string>(name: K, payload: PayloadOf<T, K>, options?: RunOptions): Promise<ResultOf<T, K>> {
+  run<K extends keyof T & string>(name: K, payload: TaskPayload<T, K>, options?: RunOptions): Promise<TaskResult<T, K>> {
     if (this.state !== 'open') return Promise.reject(shutdownError(name, false));
     let parsed: ParsedRunOptions | undefined;
     if (options !== undefined) {
@@ -77,12 +77,12 @@ class ThreadPool<T extends TaskMap = TaskMap> implements TaskPool<T>, ThreadEven
   }
 
   /** Run many tasks; resolves when every one has settled, with one settled result per task, in order. */
-  runAll<K extends keyof T & string>(calls: readonly TaskCall<T, K>[]): Promise<PromiseSettledResult<ResultOf<T, K>>[]> {
+  runAll<K extends keyof T & string>(calls: readonly TaskCall<T, K>[]): Promise<PromiseSettledResult<TaskResult<T, K>>[]> {
     return Promise.allSettled(calls.map((c) => this.run(c.name, c.payload, c.options)));
   }
 
   /** Run a task after `delayMs`; the delay is cancelled (and the promise rejected) if the pool closes first. */
-  later<K extends keyof T & string>(delayMs: number, name: K, payload: PayloadOf<T, K>, options?: RunOptions): Promise<ResultOf<T, K>> {
+  later<K extends keyof T & string>(delayMs: number, name: K, payload: TaskPayload<T, K>, options?: RunOptions): Promise<TaskResult<T, K>> {
     if (this.state !== 'open') return Promise.reject(shutdownError(name, false));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

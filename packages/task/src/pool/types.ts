@@ -5,13 +5,13 @@ import type { TaskPoolStats } from './stats.js';
 /** Names and handler types of the tasks a pool runs (what the modules' defineTasks declared). */
 export type TaskMap = Record<string, TaskHandler>;
 /** Payload type of task K. */
-export type PayloadOf<T extends TaskMap, K extends keyof T> = Parameters<T[K]>[0];
+export type TaskPayload<T extends TaskMap, K extends keyof T> = Parameters<T[K]>[0];
 /** Result type of task K. */
-export type ResultOf<T extends TaskMap, K extends keyof T> = Awaited<ReturnType<T[K]>>;
+export type TaskResult<T extends TaskMap, K extends keyof T> = Awaited<ReturnType<T[K]>>;
 /** One item of runAll. */
 export interface TaskCall<T extends TaskMap = TaskMap, K extends keyof T & string = keyof T & string> {
   name: K;
-  payload: PayloadOf<T, K>;
+  payload: TaskPayload<T, K>;
   options?: RunOptions;
 }
 
@@ -25,11 +25,11 @@ export interface TaskPool<T extends TaskMap = TaskMap> {
    * Run a task by name; resolves with its result.
    * @example const sum = await tasks.run('add', { a: 1, b: 2 }, { priority: 5, timeoutMs: 1000 });
    */
-  run<K extends keyof T & string>(name: K, payload: PayloadOf<T, K>, options?: RunOptions): Promise<ResultOf<T, K>>;
+  run<K extends keyof T & string>(name: K, payload: TaskPayload<T, K>, options?: RunOptions): Promise<TaskResult<T, K>>;
   /** Run many tasks; resolves when every one has settled, with one settled result per task, in order. */
-  runAll<K extends keyof T & string>(calls: readonly TaskCall<T, K>[]): Promise<PromiseSettledResult<ResultOf<T, K>>[]>;
+  runAll<K extends keyof T & string>(calls: readonly TaskCall<T, K>[]): Promise<PromiseSettledResult<TaskResult<T, K>>[]>;
   /** Run a task after `delayMs`; the delay is cancelled (and the promise rejected) if the pool closes first. */
-  later<K extends keyof T & string>(delayMs: number, name: K, payload: PayloadOf<T, K>, options?: RunOptions): Promise<ResultOf<T, K>>;
+  later<K extends keyof T & string>(delayMs: number, name: K, payload: TaskPayload<T, K>, options?: RunOptions): Promise<TaskResult<T, K>>;
   /** Counters and run times right now. */
   stats(): TaskPoolStats;
   /** Thread ids alive now (for diagnostics and tests). */
