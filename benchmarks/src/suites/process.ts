@@ -13,7 +13,8 @@ async function supervised(rounds: number): Promise<ProcessManager> {
       {
         name: 'bench',
         module: here('child.mjs'),
-        backoff: { initialMs: 0, factor: 1, maxMs: 0, resetAfterMs: 0 },
+        backoff: 0,
+        backoffResetAfterMs: 0,
         maxRestarts: rounds + 10,
         output: { logger: false },
       },

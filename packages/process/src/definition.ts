@@ -1,20 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from '@ody/core';
+import { type Backoff, backoffSchema, z } from '@ody/core';
 import { ProcessError } from './errors.js';
 import type { ProcessIpc } from './ipc/types.js';
 
 /** When a process that exited is started again. */
 export type ProcessRestartPolicy = 'always' | 'on-failure' | 'never';
 
-/** Delay between restarts: initialMs × factor^(n-1), capped at maxMs; n resets after resetAfterMs of uptime. */
-export interface Backoff {
-  initialMs?: number;
-  factor?: number;
-  maxMs?: number;
-  resetAfterMs?: number;
-}
 
 /**
  * A supervised process: a Node module (forked, with IPC) or a command (spawned, no IPC). `I` types its
@@ -40,7 +33,10 @@ export interface ProcessDefinition<I extends ProcessIpc = ProcessIpc> {
   instances?: number;
   /** Default 'always'. */
   restart?: ProcessRestartPolicy;
-  backoff?: Backoff;
+  /** Delay between restarts (core's Backoff, or ms for a fixed delay); default exponential 100 ms × 2, at most 30 s. */
+  backoff?: Backoff | number;
+  /** The backoff starts over once an instance stayed up this long; default 10 s. */
+  backoffResetAfterMs?: number;
   /** More restarts than this within restartWindowMs puts the instance in state 'errored'; default 10. */
   maxRestarts?: number;
   /** Default 60 s. */
@@ -84,7 +80,7 @@ export interface ResolvedDefinition extends Required<Omit<ProcessDefinition, 'ip
   command?: string;
   cwd?: string;
   maxMemoryMb?: number;
-  backoff: Required<Backoff>;
+  backoff: Backoff;
   output: { logger: boolean; file?: string };
 }
 
@@ -101,14 +97,8 @@ export const processDefinitionSchema = z.object({
   execArgv: z.array(z.string()).default([]),
   instances: z.number().int().min(0).default(1),
   restart: z.enum(['always', 'on-failure', 'never']).default('always'),
-  backoff: z
-    .object({
-      initialMs: z.number().min(0).default(100),
-      factor: z.number().min(1).default(2),
-      maxMs: z.number().min(0).default(30_000),
-      resetAfterMs: z.number().min(0).default(10_000),
-    })
-    .default({ initialMs: 100, factor: 2, maxMs: 30_000, resetAfterMs: 10_000 }),
+  backoff: backoffSchema.default({ type: 'exponential', delayMs: 100, factor: 2, maxDelayMs: 30_000 }),
+  backoffResetAfterMs: z.number().int().min(0).default(10_000),
   maxRestarts: z.number().int().min(0).default(10),
   restartWindowMs: z.number().int().positive().default(60_000),
   stopSignal: signal.default('SIGTERM'),

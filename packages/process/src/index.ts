@@ -1,4 +1,4 @@
-export { type Backoff, type ProcessDefinition, processDefinition, processDefinitionSchema, type ProcessRestartPolicy } from './definition.js';
+export { type ProcessDefinition, processDefinition, processDefinitionSchema, type ProcessRestartPolicy } from './definition.js';
 export { errorCodes, ProcessError, type ProcessErrorCode } from './errors.js';
 export type { InOf, OutOf, ProcessIpc, ReplyOf } from './ipc/types.js';
 export type { ManagerRequestHandler, ProcessManagerOptions, ProcessTarget } from './manager/api.js';

@@ -52,7 +52,7 @@ describe('orphan guard for commands', () => {
   it("a command's exit code and signal drive restart policies and the status table", async () => {
     pm = createProcessManager({
       processes: [
-        { name: 'fails', ...node('process.exit(3)'), restart: 'on-failure', maxRestarts: 1, backoff: { initialMs: 10 }, output: { logger: false } },
+        { name: 'fails', ...node('process.exit(3)'), restart: 'on-failure', maxRestarts: 1, backoff: 10, output: { logger: false } },
         { name: 'clean', ...node('process.exit(0)'), restart: 'on-failure', output: { logger: false } },
         { name: 'signalled', ...node("process.kill(process.pid, 'SIGTERM')"), restart: 'never', output: { logger: false } },
       ],

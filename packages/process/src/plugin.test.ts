@@ -1,5 +1,6 @@
 import { createApplication } from '@ody/core';
 import { describe, expect, it } from 'vitest';
+import { alive, until, worker } from './fixtures/helpers.js';
 import { ProcessManager, type ProcessPluginOptions, processPlugin } from './index.js';
 
 const sleeper = { name: 'sleeper', command: 'sleep', args: ['30'], orphanGuard: false, output: { logger: false } };
@@ -27,5 +28,23 @@ describe('processPlugin options precedence: defaults < code < config < env', () 
     expect(await startedAtBoot({ autoStart: false }, {}, {})).toBe(false);
     expect(await startedAtBoot({ autoStart: false }, { autoStart: true }, {})).toBe(true);
     expect(await startedAtBoot({ autoStart: false }, { autoStart: true }, { ODY_PROCESS_AUTO_START: 'false' })).toBe(false);
+  });
+});
+
+describe('processPlugin shutdown', () => {
+  it('SIGKILLs an instance still stopping when the app shutdown budget runs out', async () => {
+    const app = await createApplication({
+      envFile: false,
+      env: {},
+      logger: { pretty: false, destination: { write: () => true } },
+      config: { app: { shutdownTimeoutMs: 300 } },
+      plugins: [processPlugin({ processes: [worker('stubborn', { env: { IGNORE_STOP: '1' }, stopTimeoutMs: 120_000 })] })],
+    });
+    await app.start();
+    const pid = app.get(ProcessManager).status()[0]!.pid!;
+    expect(alive(pid)).toBe(true);
+    await app.stop().catch(() => undefined);
+    // Without the budget signal the child would get its whole 120 s stopTimeoutMs.
+    await until(() => !alive(pid), 'the stubborn child to be killed');
   });
 });

@@ -15,7 +15,8 @@ describe('ProcessManager supervision', () => {
       processes: [
         worker('crasher', {
           env: { CRASH_AFTER_MS: '50' },
-          backoff: { initialMs: 40, factor: 2, maxMs: 1_000, resetAfterMs: 60_000 },
+          backoff: { type: 'exponential', delayMs: 40, factor: 2, maxDelayMs: 1_000 },
+          backoffResetAfterMs: 60_000,
           maxRestarts: 3,
           restartWindowMs: 60_000,
         }),

@@ -51,6 +51,9 @@ export interface ProcessManager {
   status(): ProcessStatus[];
   /** The status table as aligned text. */
   formatStatus(): string;
-  /** Stop everything, close output files, and drop the exit hook. */
-  close(): Promise<void>;
+  /**
+   * Stop everything, close output files, and drop the exit hook. When `signal` aborts (the app's shutdown
+   * budget ran out) instances still stopping are SIGKILLed at once.
+   */
+  close(options?: { signal?: AbortSignal }): Promise<void>;
 }

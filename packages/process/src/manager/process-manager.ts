@@ -1,10 +1,9 @@
-import type { Logger } from '@ody/core';
+import { Emitter, type Logger } from '@ody/core';
 import { type ProcessDefinition, type ResolvedDefinition, resolveDefinition } from '../definition.js';
 import { ProcessError } from '../errors.js';
 import type { InOf, OutOf, ProcessIpc, ReplyOf } from '../ipc/types.js';
 import type { ManagerRequestHandler, ProcessManager, ProcessManagerOptions, ProcessTarget } from './api.js';
-import { Emitter } from './emitter.js';
-import type { InstanceRef, ProcessEventName, ProcessEvents } from './events.js';
+import type { InstanceRef, ProcessEventListeners, ProcessEventName, ProcessEvents } from './events.js';
 import { Instance, type InstanceHost } from './instance.js';
 import { type OutputSink, openSink } from './output.js';
 import { formatStatusTable, type ProcessStatus, statusOf } from './status.js';
@@ -20,7 +19,7 @@ const nameOf = (target: ProcessTarget<ProcessIpc> | '*'): string => (typeof targ
 /** The ProcessManager implementation (internal; build it with createProcessManager). */
 class Supervisor implements ProcessManager {
   private readonly groups = new Map<string, Group>();
-  private readonly emitter = new Emitter<ProcessEvents>(() => this.logger);
+  private readonly emitter: Emitter<ProcessEventListeners>;
   private readonly handlers = new Map<string, ManagerRequestHandler>();
   private readonly logger: Logger | undefined;
   private readonly host: InstanceHost;
@@ -29,8 +28,9 @@ class Supervisor implements ProcessManager {
 
   constructor(options: ProcessManagerOptions = {}) {
     this.logger = options.logger;
+    this.emitter = new Emitter<ProcessEventListeners>({ ...(options.logger ? { logger: options.logger } : {}), source: 'process manager' });
     this.host = {
-      emit: (event, payload) => this.emitter.emit(event, payload),
+      emit: (event, payload) => void this.emitter.emit(event, ...([payload] as Parameters<ProcessEventListeners[typeof event]>)),
       handleRequest: (from, request) => {
         const handler = this.handlers.get(from.name) ?? this.handlers.get('*');
         if (handler === undefined) {
@@ -130,7 +130,7 @@ class Supervisor implements ProcessManager {
   }
 
   on<K extends ProcessEventName>(event: K, listener: (payload: ProcessEvents[K]) => void): () => void {
-    return this.emitter.on(event, listener);
+    return this.emitter.on(event, listener as ProcessEventListeners[K]);
   }
 
   /** One row per instance: name, instance, pid, state, restarts, uptime, memory, last exit. */
@@ -144,10 +144,20 @@ class Supervisor implements ProcessManager {
     return formatStatusTable(this.status());
   }
 
-  /** Stop everything, close output files, and drop the exit hook. */
-  async close(): Promise<void> {
+  async close(options: { signal?: AbortSignal } = {}): Promise<void> {
     this.closed = true;
-    await this.stop();
+    const { signal } = options;
+    // Out of time: SIGKILL whatever is still stopping instead of waiting out each stopTimeoutMs.
+    const killAll = () => {
+      for (const g of this.groups.values()) for (const i of g.instances) i.killNow();
+    };
+    if (signal?.aborted) killAll();
+    else signal?.addEventListener('abort', killAll, { once: true });
+    try {
+      await this.stop();
+    } finally {
+      signal?.removeEventListener('abort', killAll);
+    }
     for (const g of this.groups.values()) g.sink.file?.end();
     if (this.exitHook !== undefined) process.off('exit', this.exitHook);
     this.exitHook = undefined;

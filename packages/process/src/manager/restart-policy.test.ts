@@ -6,7 +6,13 @@ import { decideRestart, NO_RESTARTS, type RestartDecision, type RestartHistory, 
 import { formatStatusTable } from './status.js';
 
 describe('decideRestart', () => {
-  const rules = { restart: 'always' as const, backoff: { initialMs: 100, factor: 2, maxMs: 500, resetAfterMs: 1_000 }, maxRestarts: 100, restartWindowMs: 60_000 };
+  const rules: RestartRules = {
+    restart: 'always',
+    backoff: { type: 'exponential', delayMs: 100, factor: 2, maxDelayMs: 500 },
+    backoffResetAfterMs: 1_000,
+    maxRestarts: 100,
+    restartWindowMs: 60_000,
+  };
   const crash = (uptimeMs: number, now: number) => ({ code: 1, signal: null, uptimeMs, now, stopRequested: false, respawnRequested: false });
 
   /** Feed exits one after another, threading the history. */
@@ -20,7 +26,7 @@ describe('decideRestart', () => {
   }
   const delays = (ds: RestartDecision[]) => ds.map((d) => (d.action === 'restart' ? d.delayMs : d.action));
 
-  it('grows the delay exponentially up to maxMs and resets after a long run', () => {
+  it('grows the delay exponentially up to maxDelayMs and resets after a long run', () => {
     expect(delays(run([10, 10, 10, 10, 10].map((up, i) => crash(up, i))))).toEqual([100, 200, 400, 500, 500]);
     expect(delays(run([crash(10, 0), crash(10, 1), crash(5_000, 10)]))).toEqual([100, 200, 100]);
   });

@@ -1,4 +1,5 @@
-import type { Backoff, ProcessRestartPolicy } from '../definition.js';
+import { type Backoff, computeBackoffMs } from '@ody/core';
+import type { ProcessRestartPolicy } from '../definition.js';
 
 /** What the supervisor remembers between exits of one instance (kept immutable: each decision returns a new one). */
 export interface RestartHistory {
@@ -26,7 +27,9 @@ export interface ExitFacts {
 /** The rules of one definition. */
 export interface RestartRules {
   restart: ProcessRestartPolicy;
-  backoff: Required<Backoff>;
+  backoff: Backoff;
+  /** The streak (and so the delay) starts over after this much uptime. */
+  backoffResetAfterMs: number;
   maxRestarts: number;
   restartWindowMs: number;
 }
@@ -41,7 +44,7 @@ export type RestartDecision =
 
 /**
  * Decide what happens after an instance exited, and the history to keep. Pure: no clock, no timers.
- * Backoff is `initialMs × factor^(n−1)` capped at `maxMs`; `n` resets after `resetAfterMs` of uptime;
+ * The delay is core's Backoff for restart number `n` of the streak; `n` resets after `backoffResetAfterMs` of uptime;
  * more than `maxRestarts` restarts within `restartWindowMs` means 'errored'.
  */
 export function decideRestart(facts: ExitFacts, rules: RestartRules, history: RestartHistory): { decision: RestartDecision; history: RestartHistory } {
@@ -49,13 +52,12 @@ export function decideRestart(facts: ExitFacts, rules: RestartRules, history: Re
   if (facts.respawnRequested) return { decision: { action: 'respawn' }, history };
   const failed = facts.code !== 0 || facts.signal !== null;
   if (rules.restart === 'never' || (rules.restart === 'on-failure' && !failed)) return { decision: { action: 'exited', failed }, history };
-  const streak = facts.uptimeMs >= rules.backoff.resetAfterMs ? 0 : history.streak;
+  const streak = facts.uptimeMs >= rules.backoffResetAfterMs ? 0 : history.streak;
   const recent = history.recent.filter((at) => facts.now - at <= rules.restartWindowMs);
   if (recent.length >= rules.maxRestarts) return { decision: { action: 'errored' }, history: { streak, recent } };
-  const { initialMs, factor, maxMs } = rules.backoff;
   const next = streak + 1;
   return {
-    decision: { action: 'restart', delayMs: Math.min(maxMs, initialMs * factor ** (next - 1)) },
+    decision: { action: 'restart', delayMs: computeBackoffMs(rules.backoff, next) },
     history: { streak: next, recent: [...recent, facts.now] },
   };
 }
