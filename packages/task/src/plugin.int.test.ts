@@ -41,3 +41,24 @@ describe('taskPlugin options precedence: defaults < code < config < env', () => 
     });
   });
 });
+
+describe('taskPlugin shutdown', () => {
+  it('cuts running tasks short when the app shutdown budget runs out, whatever shutdownTimeoutMs says', async () => {
+    const app = await createApplication({
+      envFile: false,
+      env: {},
+      logger: { pretty: false, destination: { write: () => true } },
+      config: { app: { shutdownTimeoutMs: 300 } },
+      plugins: [taskPlugin({ modules: [fixture('tasks.ts')], minThreads: 1, maxThreads: 1, shutdownTimeoutMs: 120_000 })],
+    });
+    await app.start();
+    const pool = app.get(TaskPool);
+    await pool.run('add', { a: 1, b: 1 });
+    const hung = pool.run('hang', null).catch((e: { code?: string }) => e.code);
+    await until(() => pool.stats().running === 1, 'the task to run');
+    // Without the budget signal, stop() would wait the whole 120 s shutdownTimeoutMs.
+    await app.stop().catch(() => undefined);
+    expect(await hung).toBe('ODY_TASK_SHUTDOWN');
+    expect(pool.stats().threads).toBe(0);
+  });
+});

@@ -55,7 +55,7 @@ describe('task results and errors', () => {
     try {
       expect(await one.run('flaky', null)).toBe(3);
       expect(one.stats()).toMatchObject({ completed: 1, failed: 0 });
-      await expect(one.run('fail', { message: 'x' }, { retry: { attempts: 2, initialMs: 5 } })).rejects.toThrow('x');
+      await expect(one.run('fail', { message: 'x' }, { retry: { attempts: 2, backoff: 5 } })).rejects.toThrow('x');
       expect(one.stats().failed).toBe(1);
     } finally {
       await one.close();

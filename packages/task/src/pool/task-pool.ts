@@ -117,12 +117,12 @@ class ThreadPool<T extends TaskMap = TaskMap> implements TaskPool<T>, ThreadEven
    * Stop: queued and delayed tasks reject with ODY_TASK_SHUTDOWN at once; running tasks get `timeoutMs`
    * (default 10 s) to finish, then their threads are terminated and they reject with ODY_TASK_SHUTDOWN.
    */
-  close(options: { timeoutMs?: number } = {}): Promise<void> {
-    this.closing ??= this.runClose(options.timeoutMs ?? 10_000);
+  close(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    this.closing ??= this.runClose(options.timeoutMs ?? 10_000, options.signal);
     return this.closing;
   }
 
-  private async runClose(timeoutMs: number): Promise<void> {
+  private async runClose(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     this.state = 'closing';
     clearInterval(this.reaper);
     for (const rec of this.queue.drain()) this.finish(rec, false, shutdownError(rec.name, false));
@@ -133,13 +133,16 @@ class ThreadPool<T extends TaskMap = TaskMap> implements TaskPool<T>, ThreadEven
     this.delayed.clear();
     for (const rec of this.waiting) this.finish(rec, false, shutdownError(rec.name, false));
     this.waiting.clear();
-    if (this.running() > 0) {
+    if (this.running() > 0 && !signal?.aborted) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.onDrained = () => {
+        const done = () => {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
           resolve();
         };
+        const timer = setTimeout(done, timeoutMs);
+        signal?.addEventListener('abort', done, { once: true });
+        this.onDrained = done;
       });
     }
     this.onDrained = undefined;

@@ -36,7 +36,8 @@ export interface TaskPool<T extends TaskMap = TaskMap> {
   threadIds(): number[];
   /**
    * Stop: queued and delayed tasks reject with ODY_TASK_SHUTDOWN at once; running tasks get `timeoutMs`
-   * (default 10 s) to finish, then their threads are terminated and they reject with ODY_TASK_SHUTDOWN.
+   * (default 10 s) to finish, or until `signal` aborts, then their threads are terminated and they
+   * reject with ODY_TASK_SHUTDOWN.
    */
-  close(options?: { timeoutMs?: number }): Promise<void>;
+  close(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
 }
