@@ -11,6 +11,7 @@ const root = join(import.meta.dirname, '..');
 const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
 
 interface Entry {
+  workspaces?: string[];
   name?: string;
   version?: string;
   link?: boolean;
