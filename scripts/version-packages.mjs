@@ -4,7 +4,8 @@
 // peer range, and on 0.x every minor leaves `^0.x.0`. All @ody packages release together (one fixed
 // group), so an internal peer range is never out of step. This script therefore relaxes internal peer
 // ranges to `*` while changesets plans the bump, then writes `^<new version>` into every internal
-// dependency, peer, optional and dev range, and copies the root LICENSE into every package.
+// dependency, peer, optional and dev range, copies the root LICENSE into every package and updates
+// package-lock.json (workspace versions and ranges) so `npm ci` keeps accepting it.
 // Usage: node scripts/version-packages.mjs [changeset version args, e.g. --snapshot e2e]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,4 +27,10 @@ const packages = publishablePackages(root);
 const version = groupVersion(packages);
 syncInternalRanges(packages, version);
 syncLicense(root, packages);
-console.log(`version: every @ody package at ${version}, internal ranges ^${version}`);
+// The lockfile records each workspace's version and ranges: keep it in step so `npm ci` accepts it.
+const lock = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+if (lock.status !== 0) {
+  console.error('version: npm install --package-lock-only failed; run it by hand before committing');
+  process.exit(lock.status ?? 1);
+}
+console.log(`version: every @ody package at ${version}, internal ranges ^${version}, package-lock.json updated`);
