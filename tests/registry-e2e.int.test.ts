@@ -17,9 +17,14 @@ const root = join(import.meta.dirname, '..');
 const USED = ['@ody/core', '@ody/http', '@ody/websocket', '@ody/cqrs', '@ody/queue'];
 const expected = { http: { hello: 'ada' }, ws: 'released', queued: 'queued', command: { text: 'hello grace' } };
 
-/** The environment of a user's shell: none of the npm_* variables `npm test` sets for this process. */
+/**
+ * The environment of a user's shell: none of the npm_* variables `npm test` sets for this process, and no
+ * publish credentials of whoever runs the tests (NPM_TOKEN, NODE_AUTH_TOKEN), so nothing can leak out.
+ */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE_AUTH_TOKEN'),
+  );
   return { ...env, NO_UPDATE_NOTIFIER: '1', ...extra };
 }
 
@@ -84,6 +89,12 @@ describe.runIf(available || registryRequired())('release to a local registry, in
     released.push(version);
     return version;
   }
+
+  it('without credentials the publish step publishes nothing, not even to the configured registry', async () => {
+    const out = await sh(process.execPath, [join(repo, 'scripts/publish-if-credentials.mjs')], repo, userEnv({ ODY_RELEASE_REGISTRY: registry.url }));
+    expect(out).toContain('nothing published');
+    expect((await fetch(new URL('@ody%2fcore', registry.url))).status).toBe(404);
+  }, 60_000);
 
   it('npm run release versions the copy and publishes every @ody package to the registry', async () => {
     const version = await release('minor');
