@@ -19,6 +19,8 @@ export interface FileEventStoreOptions {
   groupCommit?: boolean;
   /** fdatasync before acknowledging (default true). false gives up durability for speed (tests). */
   fsync?: boolean;
+  /** Split each write into syscalls of at most this many bytes (default: one writev per group). */
+  maxWriteBytes?: number;
   /** Run inside each append, before it is written. */
   projections?: readonly InlineProjection<undefined>[];
 }
@@ -66,6 +68,7 @@ export class FileEventStore implements EventStore {
         segmentBytes: this.options.segmentBytes ?? 64 * 1024 * 1024,
         groupCommit: this.options.groupCommit ?? true,
         fsync: this.options.fsync ?? true,
+        maxWriteBytes: this.options.maxWriteBytes,
       });
       await this.writer.open();
     } catch (err) {

@@ -19,6 +19,8 @@ export interface SegmentWriterOptions {
   groupCommit: boolean;
   /** false: no fsync at all (tests, throwaway data). */
   fsync: boolean;
+  /** Split writes into syscalls of at most this many bytes (default: one writev per batch). */
+  maxWriteBytes?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export class SegmentWriter {
         const batch = this.options.groupCommit ? this.queue.splice(0) : this.queue.splice(0, 1);
         try {
           const bufs = batch.map((p) => p.buf);
-          await this.fh!.writev(bufs);
+          await this.writeAll(bufs);
           if (this.options.fsync) await this.fh!.datasync();
           for (const b of bufs) this.size += b.length;
           if (this.size >= this.options.segmentBytes) await this.roll();
@@ -83,6 +85,16 @@ export class SegmentWriter {
     } finally {
       this.flushing = false;
     }
+  }
+
+  private async writeAll(bufs: Buffer[]): Promise<void> {
+    const max = this.options.maxWriteBytes;
+    if (max === undefined) {
+      await this.fh!.writev(bufs);
+      return;
+    }
+    const all = Buffer.concat(bufs);
+    for (let off = 0; off < all.length; off += max) await this.fh!.write(all, off, Math.min(max, all.length - off));
   }
 
   private async roll(): Promise<void> {
