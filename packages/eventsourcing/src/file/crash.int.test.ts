@@ -60,7 +60,7 @@ describe('file store under SIGKILL', () => {
         const events = await store.read(stream);
         expect(events.length, `${stream} lost acknowledged events`).toBeGreaterThanOrEqual(version);
         // Positions are contiguous and every batch is whole: all or none of an append is there.
-        events.forEach((e, i) => expect(e.streamPosition).toBe(i + 1));
+        expect(events.map((e) => e.streamPosition)).toEqual(events.map((_, i) => i + 1));
         for (let i = 0; i < events.length; ) {
           const { size, i: index } = events[i]!.data as { size: number; i: number };
           expect(index).toBe(0);
@@ -69,7 +69,7 @@ describe('file store under SIGKILL', () => {
         }
       }
       const all = await store.readAll();
-      all.forEach((e, i) => expect(e.globalPosition).toBe(i + 1));
+      expect(all.map((e) => e.globalPosition)).toEqual(all.map((_, i) => i + 1));
       expect(all.length).toBeGreaterThanOrEqual(acks.reduce((n, a) => n + a.size, 0));
     } finally {
       await store.close();

@@ -1,0 +1,2 @@
+export { migrate, migrationSql } from './schema.js';
+export { PostgresEventStore, type PostgresEventStoreOptions, postgresEventStore } from './store.js';
