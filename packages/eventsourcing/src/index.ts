@@ -1,6 +1,24 @@
+export { aggregateCommandHandler, type AggregateHandlerOptions, deciderCommandHandler, type DeciderHandlerOptions, type PublishTargets } from './cqrs/handler.js';
+export { publishToBus, pushToQueue, toBusMessage } from './cqrs/publish.js';
 export { type EventSourcingErrorCode, EventSourcingError, errorCodes, type ExpectedVersion, VersionConflictError } from './errors.js';
-export { MemoryEventStore, type MemoryEventStoreOptions, memoryEventStore } from './memory/store.js';
 export { FileEventStore, type FileEventStoreOptions, fileEventStore } from './file/store.js';
+export { MemoryEventStore, type MemoryEventStoreOptions, memoryEventStore } from './memory/store.js';
+export { AggregateRoot } from './model/aggregate.js';
+export { aggregateModel, deciderModel, type Model } from './model/model.js';
+export { EventTypes, type EventTypeOptions, eventTypes } from './model/registry.js';
+export {
+  aggregateRepository,
+  DeciderRepository,
+  deciderRepository,
+  type Loaded,
+  Repository,
+  type RepositoryOptions,
+  type Saved,
+  type SnapshotPolicy,
+} from './model/repository.js';
+export type { Decider, DomainEvent, LoadedEvent } from './model/types.js';
+export { type AsyncProjection, ProjectionRunner, type ProjectionRunnerOptions, type ProjectionStatus } from './projections/async.js';
+export { type CheckpointStore, type DeadLetter, MemoryCheckpointStore } from './projections/checkpoints.js';
 export { type InlineProjection, inlineProjection } from './projections/inline.js';
 export { iterateAll, iterateStream } from './store/iterate.js';
 export type {

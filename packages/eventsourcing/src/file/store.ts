@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { EventSourcingError } from '../errors.js';
+import { EventSourcingError, VersionConflictError } from '../errors.js';
 import { LogState } from '../memory/state.js';
 import { type InlineProjection, runInline } from '../projections/inline.js';
 import { Listeners, Serial } from '../store/listeners.js';
@@ -93,12 +93,21 @@ export class FileEventStore implements EventStore {
     let recorded: RecordedEvent[];
     let durable: Promise<void>;
     if (projections.length === 0) {
-      recorded = this.state.prepare(stream, events, expected);
+      try {
+        recorded = this.state.prepare(stream, events, expected);
+      } catch (error) {
+        throw await this.settleConflict(stream, error);
+      }
       durable = this.stageAndWrite(recorded);
     } else {
       // Serialised so no other append takes these positions while the projections run.
       [recorded, durable] = await this.serial.run(async () => {
-        const r = this.state.prepare(stream, events, expected);
+        let r: RecordedEvent[];
+        try {
+          r = this.state.prepare(stream, events, expected);
+        } catch (error) {
+          throw await this.settleConflict(stream, error);
+        }
         await runInline(projections, r, undefined);
         return [r, this.stageAndWrite(r)] as const;
       });
@@ -108,12 +117,26 @@ export class FileEventStore implements EventStore {
     return { nextExpectedVersion: recorded.at(-1)?.streamPosition ?? this.state.writeInfo(stream).version, events: recorded, lastPosition: last };
   }
 
+  /**
+   * A conflict against events still in the group commit: wait until they are durable (readable)
+   * before reporting it, so the caller's reload sees the version it conflicted with instead of
+   * spinning on a version it cannot read yet.
+   */
+  private async settleConflict(stream: string, error: unknown): Promise<unknown> {
+    if (VersionConflictError.isConflict(error) && this.state.writeInfo(stream).version !== this.state.info(stream).version) {
+      await this.lastWrite.catch(() => undefined);
+    }
+    return error;
+  }
+
+  private lastWrite: Promise<void> = Promise.resolve();
+
   private stageAndWrite(recorded: RecordedEvent[]): Promise<void> {
     if (recorded.length === 0) return Promise.resolve();
     const buf = encodeRecord({ k: 'a', e: recorded });
     this.state.stage(recorded);
     const position = recorded.at(-1)!.globalPosition;
-    return this.writer.write(buf).then(
+    this.lastWrite = this.writer.write(buf).then(
       () => {
         // Records are written in staging order, so everything up to this position is durable.
         this.state.publish(position);
@@ -123,6 +146,7 @@ export class FileEventStore implements EventStore {
         throw this.failedError(err);
       },
     );
+    return this.lastWrite;
   }
 
   async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {

@@ -1,0 +1,184 @@
+import { type BackoffSpec, backoffDelay } from '@ody/queue';
+import type { EventFilter, EventStore, RecordedEvent } from '../store/types.js';
+import type { CheckpointStore } from './checkpoints.js';
+
+/** An async projection: handles batches of events in global order, after they commit. */
+export interface AsyncProjection {
+  readonly name: string;
+  /** Which events it reads (default: all). */
+  readonly filter?: EventFilter;
+  /** Handle a batch in order. Throwing retries the batch, then isolates the poison event. Must be idempotent (at least once). */
+  handle(events: readonly RecordedEvent[]): void | Promise<void>;
+  /** Clear the projection's target before a rebuild replays from position 0. */
+  reset?(): void | Promise<void>;
+}
+
+/** Options of a projection runner. */
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  checkpoints: CheckpointStore;
+  /** Events per handle() call (default 100). */
+  batchSize?: number;
+  /** Tries per batch and per isolated event before it is dead-lettered (default 3). */
+  attempts?: number;
+  /** Wait between tries (default exponential from 50 ms, max 5 s). */
+  backoff?: BackoffSpec;
+  /** Poll for events appended by other processes this often (default 500 ms); local appends wake it at once. */
+  pollMs?: number;
+  /** Told about each dead-lettered event and each loop error (the runner itself never stops on them). */
+  onError?: (error: unknown, event?: RecordedEvent) => void;
+}
+
+/** Where a projection stands. */
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly state: 'stopped' | 'running';
+  /** Last processed global position. */
+  readonly position: number;
+  /** Newest committed position in the store. */
+  readonly head: number;
+  /** Events between the checkpoint and the head (all types, an upper bound under a filter). */
+  readonly lagEvents: number;
+  /** Age of the oldest unprocessed event (0 when caught up). */
+  readonly lagMs: number;
+  readonly deadLetters: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs an async projection: reads the global log after its checkpoint in batches, hands each batch
+ * to the projection, then saves the checkpoint (at least once). A failing batch is retried with
+ * backoff, then replayed one event at a time so only the poison event goes to the dead letters —
+ * the projection keeps going. Store errors are retried forever with backoff (a supervised loop).
+ * @example
+ * const runner = new ProjectionRunner(ordersView, { store, checkpoints: new MemoryCheckpointStore() });
+ * runner.start(); … await runner.stop();
+ */
+export class ProjectionRunner {
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private unsubscribe?: () => void;
+  private position = 0;
+
+  constructor(
+    readonly projection: AsyncProjection,
+    private readonly options: ProjectionRunnerOptions,
+  ) {}
+
+  /** Start the loop (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.options.store.onAppended(() => this.wake?.());
+    this.loop = this.run();
+  }
+
+  /** Stop after the current batch. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Process everything committed now, then resolve (for tests and scripts; the loop need not run). */
+  async catchUp(): Promise<void> {
+    this.position = await this.options.checkpoints.load(this.projection.name);
+    while (await this.step()) {}
+  }
+
+  /** Stop, clear the target (`reset`), replay from position 0, and resume if it was running. */
+  async rebuild(): Promise<void> {
+    const was = this.running;
+    await this.stop();
+    await this.projection.reset?.();
+    await this.options.checkpoints.save(this.projection.name, 0);
+    await this.catchUp();
+    if (was) this.start();
+  }
+
+  /** Position, lag and dead letters. */
+  async status(): Promise<ProjectionStatus> {
+    const { store, checkpoints } = this.options;
+    const [position, head, dead] = await Promise.all([checkpoints.load(this.projection.name), store.headPosition(), checkpoints.deadLetters(this.projection.name)]);
+    let lagMs = 0;
+    if (head > position) {
+      const [next] = await store.readAll({ fromPosition: position + 1, limit: 1, filter: this.projection.filter });
+      if (next !== undefined) lagMs = Math.max(0, Date.now() - Date.parse(next.recordedAt));
+    }
+    return { name: this.projection.name, state: this.running ? 'running' : 'stopped', position, head, lagEvents: Math.max(0, head - position), lagMs, deadLetters: dead.length };
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        if (failures === 0 || this.position === 0) this.position = await this.options.checkpoints.load(this.projection.name);
+        const progressed = await this.step();
+        failures = 0;
+        if (!progressed) await this.idle();
+      } catch (error) {
+        failures++;
+        this.options.onError?.(error);
+        await sleep(this.delay(failures, error));
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollMs ?? 500);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** One batch: read, handle (retry, isolate poison), checkpoint. False when there was nothing new. */
+  private async step(): Promise<boolean> {
+    const { store, checkpoints } = this.options;
+    const batch = await store.readAll({ fromPosition: this.position + 1, limit: this.options.batchSize ?? 100, filter: this.projection.filter });
+    if (batch.length === 0) return false;
+    if (!(await this.tryHandle(batch))) {
+      for (const event of batch) {
+        if (!(await this.tryHandle([event]))) {
+          const error = this.lastError;
+          await checkpoints.deadLetter(this.projection.name, event, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+          this.options.onError?.(error, event);
+        }
+        await checkpoints.save(this.projection.name, event.globalPosition);
+        this.position = event.globalPosition;
+      }
+      return true;
+    }
+    const last = batch.at(-1)!.globalPosition;
+    await checkpoints.save(this.projection.name, last);
+    this.position = last;
+    return true;
+  }
+
+  private lastError: unknown;
+
+  private async tryHandle(events: readonly RecordedEvent[]): Promise<boolean> {
+    const attempts = this.options.attempts ?? 3;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await this.projection.handle(events);
+        return true;
+      } catch (error) {
+        this.lastError = error;
+        if (attempt < attempts) await sleep(this.delay(attempt, error));
+      }
+    }
+    return false;
+  }
+
+  private delay(attempt: number, error: unknown): number {
+    const spec = this.options.backoff ?? { type: 'exponential', delay: 50, maxDelay: 5000 };
+    return backoffDelay(spec, attempt, { attempt, name: (error as Error)?.name ?? 'Error', message: String((error as Error)?.message ?? error), at: Date.now() });
+  }
+}
