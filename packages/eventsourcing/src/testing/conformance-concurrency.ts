@@ -1,10 +1,12 @@
+import { ProjectionRunner } from '../projections/async.js';
+import { MemoryCheckpointStore } from '../projections/checkpoints.js';
 import type { EventStore, RecordedEvent } from '../store/types.js';
 import { until, type TestApi } from './api.js';
 import type { ConformanceOptions } from './conformance.js';
 
 /**
- * Races on one expected version, and many writers with a reader tailing the global log throughout.
- * The tailing reader detects a skipped event as a hole in a stream's positions: each writer owns one
+ * Races on one expected version, and many writers with an async projection tailing the global log
+ * throughout. The projection detects a skipped event as a hole in a stream's positions: each writer owns one
  * stream and appends to it in order, so every stream must arrive as 1, 2, 3, … in global order.
  */
 export function concurrencyCases(st: () => EventStore, prefix: () => string, api: TestApi, options: ConformanceOptions): void {
@@ -28,40 +30,44 @@ export function concurrencyCases(st: () => EventStore, prefix: () => string, api
     expect(raced[0]).toBe(raced[1]);
   });
 
-  it(`${writers} concurrent writers × ${perWriter} events with a reader tailing the log: nothing skipped, order kept`, async () => {
+  it(`${writers} concurrent writers × ${perWriter} events with an async projection running throughout: nothing skipped, order kept`, async () => {
     const s = prefix();
     const seen: RecordedEvent[] = [];
     const nextByStream = new Map<string, number>();
     let lastGlobal = 0;
-    let stop = false;
     let problem: string | undefined;
-    const reader = (async () => {
-      while (!stop || seen.length < writers * perWriter) {
-        const page = await st().readAll({ fromPosition: lastGlobal + 1, limit: 500, filter: { streamPrefix: `${s}-` } });
-        for (const e of page) {
-          if (e.globalPosition <= lastGlobal) problem ??= `global position went back: ${e.globalPosition} after ${lastGlobal}`;
-          lastGlobal = e.globalPosition;
-          const want = nextByStream.get(e.stream) ?? 1;
-          if (e.streamPosition !== want) problem ??= `${e.stream}: got position ${e.streamPosition}, expected ${want} (an event was skipped)`;
-          nextByStream.set(e.stream, e.streamPosition + 1);
-          seen.push(e);
-        }
-        if (problem !== undefined) return;
-        if (page.length === 0) await new Promise((r) => setTimeout(r, stop ? 5 : 2));
-      }
-    })();
-    await Promise.all(
-      Array.from({ length: writers }, async (_, w) => {
-        let version = 0;
-        for (let i = 0; i < perWriter; i++) {
-          const r = await st().append(`${s}-${w}`, [{ type: 'Tick', data: { w, i } }], { expectedVersion: version === 0 ? 'no-stream' : version });
-          version = r.nextExpectedVersion;
-        }
-      }),
+    const runner = new ProjectionRunner(
+      {
+        name: `conformance-${s}`,
+        filter: { streamPrefix: `${s}-` },
+        handle(events) {
+          for (const e of events) {
+            if (e.globalPosition <= lastGlobal) problem ??= `global position went back: ${e.globalPosition} after ${lastGlobal}`;
+            lastGlobal = e.globalPosition;
+            const want = nextByStream.get(e.stream) ?? 1;
+            if (e.streamPosition !== want) problem ??= `${e.stream}: got position ${e.streamPosition}, expected ${want} (an event was skipped)`;
+            nextByStream.set(e.stream, e.streamPosition + 1);
+            seen.push(e);
+          }
+        },
+      },
+      { store: st(), checkpoints: new MemoryCheckpointStore(), batchSize: 500, pollMs: 10, attempts: 1 },
     );
-    stop = true;
-    await until('the tailing reader saw every appended event', () => seen.length >= writers * perWriter || problem !== undefined, 60_000);
-    await reader;
+    runner.start();
+    try {
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          let version = 0;
+          for (let i = 0; i < perWriter; i++) {
+            const r = await st().append(`${s}-${w}`, [{ type: 'Tick', data: { w, i } }], { expectedVersion: version === 0 ? 'no-stream' : version });
+            version = r.nextExpectedVersion;
+          }
+        }),
+      );
+      await until('the projection saw every appended event', () => seen.length >= writers * perWriter || problem !== undefined, 60_000);
+    } finally {
+      await runner.stop();
+    }
     expect(problem).toBeUndefined();
     expect(seen).toHaveLength(writers * perWriter);
     const again = await st().readAll({ filter: { streamPrefix: `${s}-` } });

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { memoryEventStore } from '../memory/store.js';
+import type { RecordedEvent } from '../store/types.js';
+import { until } from '../testing/api.js';
+import { type AsyncProjection, ProjectionRunner } from './async.js';
+import { MemoryCheckpointStore } from './checkpoints.js';
+
+const fast = { type: 'fixed', delay: 1 } as const;
+
+describe('async projection runner', () => {
+  it('dead-letters a poison event and keeps projecting the rest', async () => {
+    const store = memoryEventStore();
+    const checkpoints = new MemoryCheckpointStore();
+    const handled: number[] = [];
+    const errors: unknown[] = [];
+    const projection: AsyncProjection = {
+      name: 'sums',
+      handle(events) {
+        // All or nothing per batch, as a transactional target would be.
+        if (events.some((e) => (e.data as { n: number }).n === 3)) throw new Error('cannot project 3');
+        handled.push(...events.map((e) => (e.data as { n: number }).n));
+      },
+    };
+    for (let n = 1; n <= 6; n++) await store.append('s', [{ type: 'N', data: { n } }]);
+    const runner = new ProjectionRunner(projection, { store, checkpoints, attempts: 2, backoff: fast, onError: (e) => errors.push(e) });
+    runner.start();
+    await until('caught up', async () => (await checkpoints.load('sums')) === 6);
+    await store.append('s', [{ type: 'N', data: { n: 7 } }]);
+    await until('the projection went on after the poison event', () => handled.includes(7));
+    await runner.stop();
+    expect(handled).toEqual([1, 2, 4, 5, 6, 7]);
+    const dead = await checkpoints.deadLetters('sums');
+    expect(dead.map((d) => d.event.data)).toEqual([{ n: 3 }]);
+    expect(dead[0]!.error).toContain('cannot project 3');
+    expect(errors).toHaveLength(1);
+    expect((await runner.status()).deadLetters).toBe(1);
+  });
+
+  it('retries a failing batch with backoff and succeeds without dead letters', async () => {
+    const store = memoryEventStore();
+    const checkpoints = new MemoryCheckpointStore();
+    let failuresLeft = 2;
+    const got: number[] = [];
+    const runner = new ProjectionRunner(
+      {
+        name: 'flaky',
+        handle(events) {
+          if (failuresLeft-- > 0) throw new Error('database blinked');
+          got.push(...events.map((e) => e.globalPosition));
+        },
+      },
+      { store, checkpoints, attempts: 3, backoff: fast },
+    );
+    await store.append('a', [{ type: 'X', data: {} }, { type: 'X', data: {} }]);
+    await runner.catchUp();
+    expect(got).toEqual([1, 2]);
+    expect(await checkpoints.deadLetters('flaky')).toEqual([]);
+  });
+
+  it('resumes from its checkpoint, filters, batches, reports lag and rebuilds from zero', async () => {
+    const store = memoryEventStore();
+    const checkpoints = new MemoryCheckpointStore();
+    const batches: RecordedEvent[][] = [];
+    let view: string[] = [];
+    const projection: AsyncProjection = {
+      name: 'orders-view',
+      filter: { types: ['OrderPlaced'] },
+      handle(events) {
+        batches.push([...events]);
+        view.push(...events.map((e) => e.stream));
+      },
+      reset() {
+        view = [];
+      },
+    };
+    const runner = new ProjectionRunner(projection, { store, checkpoints, batchSize: 2, pollMs: 10 });
+    for (let i = 0; i < 5; i++) await store.append(`order-${i}`, [{ type: 'OrderPlaced', data: {} }, { type: 'Noise', data: {} }]);
+    const before = await runner.status();
+    expect(before).toMatchObject({ state: 'stopped', position: 0, head: 10, lagEvents: 10 });
+    expect(before.lagMs).toBeGreaterThanOrEqual(0);
+    runner.start();
+    await until('projected', () => view.length === 5);
+    await runner.stop();
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
+    expect(view).toEqual(['order-0', 'order-1', 'order-2', 'order-3', 'order-4']);
+    expect(await checkpoints.load('orders-view')).toBe(9);
+
+    // A new runner resumes after the checkpoint: nothing is handled twice.
+    await store.append('order-5', [{ type: 'OrderPlaced', data: {} }]);
+    const again = new ProjectionRunner(projection, { store, checkpoints, batchSize: 2 });
+    await again.catchUp();
+    expect(view).toEqual(['order-0', 'order-1', 'order-2', 'order-3', 'order-4', 'order-5']);
+    expect(await again.status()).toMatchObject({ position: 11, head: 11, lagEvents: 0, lagMs: 0 });
+
+    view.push('garbage');
+    await again.rebuild();
+    expect(view).toEqual(['order-0', 'order-1', 'order-2', 'order-3', 'order-4', 'order-5']);
+  });
+});
