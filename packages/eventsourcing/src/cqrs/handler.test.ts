@@ -9,7 +9,7 @@ import { aggregateRepository, deciderRepository } from '../model/repository.js';
 import { aggregateCommandHandler, deciderCommandHandler } from './handler.js';
 
 class OrderPlaced extends Event {
-  static override readonly type = 'OrderPlaced';
+  static readonly type = 'OrderPlaced';
   declare readonly sku: string;
   declare readonly qty: number;
   describe() {
@@ -35,8 +35,11 @@ describe('command handler: load → decide → append → publish', () => {
     eventBus.register(ItemAdded, (e) => {
       seen.push(`added ${e.sku}`);
     });
-    commandBus.register('PlaceOrder', deciderCommandHandler({ repository: orders, id: (c: OrderCommand) => c.orderId, eventBus, queue }));
-    commandBus.register('AddItem', deciderCommandHandler({ repository: orders, id: (c: OrderCommand) => c.orderId, eventBus, queue, result: (s) => s.state.lines }));
+    const place = deciderCommandHandler({ repository: orders, id: (c: OrderCommand) => c.orderId, eventBus, queue });
+    const add = deciderCommandHandler({ repository: orders, id: (c: OrderCommand) => c.orderId, eventBus, queue, result: (s) => s.state.lines });
+    // String-keyed registrations hand the handler an untyped message; the domain command type is ours.
+    commandBus.register('PlaceOrder', (m) => place(m as OrderCommand));
+    commandBus.register('AddItem', (m) => add(m as OrderCommand));
 
     const result = await runInContext({ correlationId: 'corr-42' }, () => commandBus.execute({ type: 'PlaceOrder', orderId: '7', sku: 'a', qty: 2 }));
     expect(result).toEqual({ id: '7', version: 1 });
@@ -62,10 +65,9 @@ describe('command handler: load → decide → append → publish', () => {
     eventBus.register('Incremented', (e) => {
       published.push((e as unknown as { by: number }).by);
     });
-    commandBus.register(
-      'Increment',
-      aggregateCommandHandler({ repository: counters, id: (c: { id: string; by: number }) => c.id, act: (counter, c) => counter.increment(c.by), eventBus, result: (s) => s.state.total }),
-    );
+    type Increment = { type: 'Increment'; id: string; by: number };
+    const increment = aggregateCommandHandler({ repository: counters, id: (c: Increment) => c.id, act: (counter, c) => counter.increment(c.by), eventBus, result: (s) => s.state.total });
+    commandBus.register('Increment', (m) => increment(m as Increment));
     expect(await commandBus.execute({ type: 'Increment', id: 'x', by: 3 })).toBe(3);
     expect(await commandBus.execute({ type: 'Increment', id: 'x', by: 4 })).toBe(7);
     await expect(commandBus.execute({ type: 'Increment', id: 'x', by: -1 })).rejects.toThrow('increment must be positive');
