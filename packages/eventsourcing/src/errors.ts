@@ -12,6 +12,7 @@ export const errorCodes = {
   ODY_EVENTSOURCING_INVALID_EVENT: 'Event data failed its registered schema (after upcasting).',
   ODY_EVENTSOURCING_UPCAST_MISSING: 'No upcaster leads from a stored schema version to the registered one.',
   ODY_EVENTSOURCING_RETRIES_EXHAUSTED: 'A repository command kept conflicting after its configured retries.',
+  ODY_EVENTSOURCING_CHECKPOINT_MOVED: 'A projection checkpoint was advanced by another runner; the batch was rolled back and is re-read.',
   ODY_EVENTSOURCING_PROJECTION_FAILED: 'An inline projection threw, so the append was not committed.',
   ODY_EVENTSOURCING_GIVEN_FAILED: 'A given/when/then specification did not hold.',
 } as const;

@@ -1,6 +1,7 @@
 export { aggregateCommandHandler, type AggregateHandlerOptions, deciderCommandHandler, type DeciderHandlerOptions, type PublishTargets } from './cqrs/handler.js';
 export { publishToBus, pushToQueue, toBusMessage } from './cqrs/publish.js';
 export { type EventSourcingErrorCode, EventSourcingError, errorCodes, type ExpectedVersion, VersionConflictError } from './errors.js';
+export { FileCheckpointStore } from './file/checkpoints.js';
 export { FileEventStore, type FileEventStoreOptions, fileEventStore } from './file/store.js';
 export { MemoryEventStore, type MemoryEventStoreOptions, memoryEventStore } from './memory/store.js';
 export { AggregateRoot } from './model/aggregate.js';
@@ -18,7 +19,7 @@ export {
 } from './model/repository.js';
 export type { Decider, DomainEvent, LoadedEvent } from './model/types.js';
 export { type AsyncProjection, ProjectionRunner, type ProjectionRunnerOptions, type ProjectionStatus } from './projections/async.js';
-export { type CheckpointStore, type DeadLetter, MemoryCheckpointStore } from './projections/checkpoints.js';
+export { type CheckpointStore, checkpointMoved, type DeadLetter, MemoryCheckpointStore } from './projections/checkpoints.js';
 export { type InlineProjection, inlineProjection } from './projections/inline.js';
 export { iterateAll, iterateStream } from './store/iterate.js';
 export type {

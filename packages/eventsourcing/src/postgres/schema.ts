@@ -51,6 +51,7 @@ create table if not exists ${s}.checkpoints (
 create table if not exists ${s}.dead_letters (
   projection text not null,
   global_position bigint not null,
+  event jsonb not null,
   error text not null,
   failed_at timestamptz not null default now(),
   primary key (projection, global_position)

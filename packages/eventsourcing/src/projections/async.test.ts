@@ -97,3 +97,35 @@ describe('async projection runner', () => {
     expect(view).toEqual(['order-0', 'order-1', 'order-2', 'order-3', 'order-4', 'order-5']);
   });
 });
+
+describe('file checkpoint store', () => {
+  it('keeps the position and dead letters across runner restarts', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { FileCheckpointStore } = await import('../file/checkpoints.js');
+    const dir = mkdtempSync(join(tmpdir(), 'ody-es-cp-'));
+    try {
+      const store = memoryEventStore();
+      for (let n = 1; n <= 4; n++) await store.append('s', [{ type: 'N', data: { n } }]);
+      const got: number[] = [];
+      const projection: AsyncProjection = {
+        name: 'file-view',
+        handle(events) {
+          if (events.some((e) => (e.data as { n: number }).n === 2)) throw new Error('poison 2');
+          got.push(...events.map((e) => (e.data as { n: number }).n));
+        },
+      };
+      await new ProjectionRunner(projection, { store, checkpoints: new FileCheckpointStore(dir), attempts: 1 }).catchUp();
+      await store.append('s', [{ type: 'N', data: { n: 5 } }]);
+      const reopened = new FileCheckpointStore(dir);
+      expect(await reopened.load('file-view')).toBe(4);
+      await new ProjectionRunner(projection, { store, checkpoints: reopened, attempts: 1 }).catchUp();
+      expect(got).toEqual([1, 3, 4, 5]);
+      expect((await reopened.deadLetters('file-view')).map((d) => d.event.data)).toEqual([{ n: 2 }]);
+      await expect(reopened.commit('file-view', 3, 9, async () => {})).rejects.toMatchObject({ code: 'ODY_EVENTSOURCING_CHECKPOINT_MOVED' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,22 +1,27 @@
+import { OdyError } from '@ody/core';
 import { type BackoffSpec, backoffDelay } from '@ody/queue';
 import type { EventFilter, EventStore, RecordedEvent } from '../store/types.js';
 import type { CheckpointStore } from './checkpoints.js';
 
-/** An async projection: handles batches of events in global order, after they commit. */
-export interface AsyncProjection {
+/**
+ * An async projection: handles batches of events in global order, after they commit. `tx` is what the
+ * checkpoint store commits with (the pg client for PostgresCheckpointStore: write through it and the
+ * batch and checkpoint commit together, exactly once; undefined elsewhere: at least once).
+ */
+export interface AsyncProjection<Tx = unknown> {
   readonly name: string;
   /** Which events it reads (default: all). */
   readonly filter?: EventFilter;
-  /** Handle a batch in order. Throwing retries the batch, then isolates the poison event. Must be idempotent (at least once). */
-  handle(events: readonly RecordedEvent[]): void | Promise<void>;
+  /** Handle a batch in order. Throwing retries the batch, then isolates the poison event. */
+  handle(events: readonly RecordedEvent[], tx: Tx): void | Promise<void>;
   /** Clear the projection's target before a rebuild replays from position 0. */
   reset?(): void | Promise<void>;
 }
 
 /** Options of a projection runner. */
-export interface ProjectionRunnerOptions {
+export interface ProjectionRunnerOptions<Tx = unknown> {
   store: EventStore;
-  checkpoints: CheckpointStore;
+  checkpoints: CheckpointStore<Tx>;
   /** Events per handle() call (default 100). */
   batchSize?: number;
   /** Tries per batch and per isolated event before it is dead-lettered (default 3). */
@@ -55,7 +60,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * const runner = new ProjectionRunner(ordersView, { store, checkpoints: new MemoryCheckpointStore() });
  * runner.start(); … await runner.stop();
  */
-export class ProjectionRunner {
+export class ProjectionRunner<Tx = unknown> {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -63,8 +68,8 @@ export class ProjectionRunner {
   private position = 0;
 
   constructor(
-    readonly projection: AsyncProjection,
-    private readonly options: ProjectionRunnerOptions,
+    readonly projection: AsyncProjection<Tx>,
+    private readonly options: ProjectionRunnerOptions<Tx>,
   ) {}
 
   /** Start the loop (idempotent). */
@@ -113,14 +118,17 @@ export class ProjectionRunner {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let reload = true;
     while (this.running) {
       try {
-        if (failures === 0 || this.position === 0) this.position = await this.options.checkpoints.load(this.projection.name);
+        if (reload) this.position = await this.options.checkpoints.load(this.projection.name);
+        reload = false;
         const progressed = await this.step();
         failures = 0;
         if (!progressed) await this.idle();
       } catch (error) {
         failures++;
+        reload = true;
         this.options.onError?.(error);
         await sleep(this.delay(failures, error));
       }
@@ -143,21 +151,16 @@ export class ProjectionRunner {
     const { store, checkpoints } = this.options;
     const batch = await store.readAll({ fromPosition: this.position + 1, limit: this.options.batchSize ?? 100, filter: this.projection.filter });
     if (batch.length === 0) return false;
-    if (!(await this.tryHandle(batch))) {
-      for (const event of batch) {
-        if (!(await this.tryHandle([event]))) {
-          const error = this.lastError;
-          await checkpoints.deadLetter(this.projection.name, event, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-          this.options.onError?.(error, event);
-        }
-        await checkpoints.save(this.projection.name, event.globalPosition);
-        this.position = event.globalPosition;
-      }
-      return true;
+    if (await this.tryHandle(batch)) return true;
+    for (const event of batch) {
+      if (await this.tryHandle([event])) continue;
+      const error = this.lastError;
+      if (OdyError.is(error, 'ODY_EVENTSOURCING_CHECKPOINT_MOVED')) throw error;
+      await checkpoints.deadLetter(this.projection.name, event, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      await checkpoints.commit(this.projection.name, this.position, event.globalPosition, async () => {});
+      this.position = event.globalPosition;
+      this.options.onError?.(error, event);
     }
-    const last = batch.at(-1)!.globalPosition;
-    await checkpoints.save(this.projection.name, last);
-    this.position = last;
     return true;
   }
 
@@ -166,11 +169,17 @@ export class ProjectionRunner {
   private async tryHandle(events: readonly RecordedEvent[]): Promise<boolean> {
     const attempts = this.options.attempts ?? 3;
     for (let attempt = 1; attempt <= attempts; attempt++) {
+      const to = events.at(-1)!.globalPosition;
       try {
-        await this.projection.handle(events);
+        await this.options.checkpoints.commit(this.projection.name, this.position, to, async (tx) => {
+          await this.projection.handle(events, tx);
+        });
+        this.position = to;
         return true;
       } catch (error) {
         this.lastError = error;
+        // Another runner moved the checkpoint: re-read from where it is, do not retry this batch.
+        if (OdyError.is(error, 'ODY_EVENTSOURCING_CHECKPOINT_MOVED')) throw error;
         if (attempt < attempts) await sleep(this.delay(attempt, error));
       }
     }

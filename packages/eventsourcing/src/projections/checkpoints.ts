@@ -1,4 +1,12 @@
+import { EventSourcingError } from '../errors.js';
 import type { RecordedEvent } from '../store/types.js';
+
+/** The error a checkpoint commit throws when another runner moved the checkpoint first. */
+export function checkpointMoved(projection: string, from: number): EventSourcingError {
+  return new EventSourcingError('ODY_EVENTSOURCING_CHECKPOINT_MOVED', `Projection '${projection}' is no longer at position ${from}: another runner advanced it. This batch was not committed.`, {
+    details: { projection, from },
+  });
+}
 
 /** An event a projection gave up on, kept for inspection and replay. */
 export interface DeadLetter {
@@ -9,10 +17,16 @@ export interface DeadLetter {
 }
 
 /** Where async projections keep their position and their dead letters. */
-export interface CheckpointStore {
+export interface CheckpointStore<Tx = unknown> {
   /** Last processed global position (0 when never run). */
   load(projection: string): Promise<number>;
   save(projection: string, position: number): Promise<void>;
+  /**
+   * Run the projection's write and move the checkpoint from `from` to `to` as one unit where the store
+   * allows it (one PostgreSQL transaction: effects exactly once). Throws, and keeps nothing, when the
+   * checkpoint is no longer at `from` (another runner moved it).
+   */
+  commit(projection: string, from: number, to: number, work: (tx: Tx) => Promise<void>): Promise<void>;
   deadLetter(projection: string, event: RecordedEvent, error: string): Promise<void>;
   deadLetters(projection: string): Promise<DeadLetter[]>;
 }
@@ -28,6 +42,12 @@ export class MemoryCheckpointStore implements CheckpointStore {
 
   async save(projection: string, position: number): Promise<void> {
     this.positions.set(projection, position);
+  }
+
+  async commit(projection: string, from: number, to: number, work: (tx: undefined) => Promise<void>): Promise<void> {
+    await work(undefined);
+    if ((this.positions.get(projection) ?? 0) !== from) throw checkpointMoved(projection, from);
+    this.positions.set(projection, to);
   }
 
   async deadLetter(projection: string, event: RecordedEvent, error: string): Promise<void> {

@@ -1,0 +1,90 @@
+import type pg from 'pg';
+import { expect, it } from 'vitest';
+import { describeWithPostgres } from '../../../../test-support/postgres-harness.js';
+import { Counter, orderDecider, orderTypes } from '../../test/domain.js';
+import { eventTypes } from '../model/registry.js';
+import { aggregateRepository, deciderRepository } from '../model/repository.js';
+import { type AsyncProjection, ProjectionRunner } from '../projections/async.js';
+import { until } from '../testing/api.js';
+import { PostgresCheckpointStore, postgresEventStore } from './index.js';
+
+describeWithPostgres('postgres: repositories and projections', (db) => {
+  it('retries conflicts, snapshots, and snapshot + tail = full replay', async () => {
+    const store = await postgresEventStore({ connectionString: db.url, schema: db.schema() });
+    try {
+      const counters = aggregateRepository(() => new Counter(), { store, types: eventTypes().register('Incremented'), retry: { attempts: 100 } });
+      await Promise.all(Array.from({ length: 20 }, (_, i) => counters.handle('c', (c) => c.increment(i + 1))));
+      expect((await counters.load('c')).state.total).toBe(210);
+
+      const types = orderTypes();
+      const snapped = deciderRepository(orderDecider, { store, types, snapshots: { every: 10 } });
+      await snapped.execute('o', { type: 'PlaceOrder', orderId: 'o', sku: 's', qty: 1 });
+      for (let i = 1; i < 25; i++) await snapped.execute('o', { type: 'AddItem', orderId: 'o', sku: `s${i % 3}`, qty: i });
+      const a = await snapped.load('o');
+      const b = await deciderRepository(orderDecider, { store, types }).load('o');
+      expect(a.fromSnapshot).toBe(true);
+      expect((await store.loadSnapshot('o'))?.version).toBe(20);
+      expect(a.state).toEqual(b.state);
+      expect(a.version).toBe(25);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('commits a read model and its checkpoint in one transaction: two competing runners project each event once', async () => {
+    const schema = db.schema();
+    const store = await postgresEventStore({ connectionString: db.url, schema });
+    try {
+      await store.pool.query(`create table "${schema}".seen (global_position bigint primary key, stream text not null)`);
+      const view: AsyncProjection<pg.PoolClient> = {
+        name: 'seen',
+        async handle(events, tx) {
+          for (const e of events) await tx.query(`insert into "${schema}".seen values ($1, $2)`, [e.globalPosition, e.stream]);
+        },
+      };
+      const checkpoints = new PostgresCheckpointStore(store.pool, { schema });
+      const runners = [0, 1].map(() => new ProjectionRunner(view, { store, checkpoints, batchSize: 7, pollMs: 5, backoff: { type: 'fixed', delay: 1 } }));
+      for (const r of runners) r.start();
+      await Promise.all(Array.from({ length: 10 }, async (_, w) => {
+        for (let i = 0; i < 20; i++) await store.append(`w-${w}`, [{ type: 'T', data: { i } }]);
+      }));
+      await until('both runners caught up', async () => (await checkpoints.load('seen')) === 200);
+      await Promise.all(runners.map((r) => r.stop()));
+      // A duplicate insert would have failed the primary key and been retried, never committed twice.
+      const { rows } = await store.pool.query(`select count(*)::int as n, count(distinct global_position)::int as d from "${schema}".seen`);
+      expect(rows[0]).toEqual({ n: 200, d: 200 });
+      expect(await checkpoints.deadLetters('seen')).toEqual([]);
+      expect(await runners[0]!.status()).toMatchObject({ position: 200, head: 200, lagEvents: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('dead-letters a poison event into the dead_letters table and rolls back its partial writes', async () => {
+    const schema = db.schema();
+    const store = await postgresEventStore({ connectionString: db.url, schema });
+    try {
+      await store.pool.query(`create table "${schema}".seen (global_position bigint primary key)`);
+      const view: AsyncProjection<pg.PoolClient> = {
+        name: 'poisoned',
+        async handle(events, tx) {
+          for (const e of events) {
+            await tx.query(`insert into "${schema}".seen values ($1)`, [e.globalPosition]);
+            if ((e.data as { bad?: boolean }).bad) throw new Error('bad event');
+          }
+        },
+      };
+      const checkpoints = new PostgresCheckpointStore(store.pool, { schema });
+      await store.append('s', [{ type: 'T', data: {} }, { type: 'T', data: { bad: true } }, { type: 'T', data: {} }]);
+      await new ProjectionRunner(view, { store, checkpoints, attempts: 2, backoff: { type: 'fixed', delay: 1 } }).catchUp();
+      const { rows } = await store.pool.query(`select global_position::int as p from "${schema}".seen order by 1`);
+      expect(rows.map((r) => r.p)).toEqual([1, 3]);
+      const dead = await checkpoints.deadLetters('poisoned');
+      expect(dead.map((d) => d.event.globalPosition)).toEqual([2]);
+      expect(dead[0]!.error).toContain('bad event');
+      expect(await checkpoints.load('poisoned')).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+});
