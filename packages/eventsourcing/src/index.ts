@@ -27,7 +27,6 @@ export type {
   AppendResult,
   EventFilter,
   EventMetadata,
-  EventStore,
   NewEvent,
   ReadAllOptions,
   ReadOptions,
@@ -35,3 +34,5 @@ export type {
   Snapshot,
   StreamInfo,
 } from './store/types.js';
+export { type EventStoreConfig, eventStoreConfigSchema, eventStorePlugin, type EventStorePluginOptions } from './plugin/plugin.js';
+export { EventStore, Projections } from './tokens.js';
