@@ -19,6 +19,8 @@ export interface PostgresEventStoreOptions {
   schema?: string;
   /** Run `migrate` on open (default true). */
   migrate?: boolean;
+  /** Told about errors of idle pool connections (a restarted server, a killed backend); the pool replaces them. */
+  onError?: (error: Error) => void;
   /** Run in the append's transaction with its client: a throw rolls the append back. */
   projections?: readonly InlineProjection<pg.PoolClient>[];
 }
@@ -79,6 +81,8 @@ export class PostgresEventStore implements EventStore {
     this.s = quoteSchema(options.schema ?? 'eventstore');
     this.ownsPool = options.pool === undefined;
     this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    // An idle connection dropped by the server must not crash the process (pg emits 'error' on the pool).
+    if (this.ownsPool) this.pool.on('error', (err) => options.onError?.(err));
   }
 
   /** Open the store (and migrate its schema unless `migrate: false`). */
