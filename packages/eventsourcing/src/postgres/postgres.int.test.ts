@@ -3,6 +3,7 @@ import * as vitest from 'vitest';
 import { expect, it } from 'vitest';
 import { describeWithPostgres } from '../../../../test-support/postgres-harness.js';
 import { inlineProjection } from '../projections/inline.js';
+import { until } from '../testing/api.js';
 import { eventStoreConformance } from '../testing/index.js';
 import { postgresEventStore } from './index.js';
 
@@ -72,6 +73,25 @@ describeWithPostgres('postgres event store', (db) => {
       expect((await store.readAll()).map((e) => e.stream)).toEqual(['slow', 'fast']);
     } finally {
       await slow.end();
+      await store.close();
+    }
+  });
+
+  it('survives the server killing its idle connections (no crash; the next append reconnects)', async () => {
+    const schema = db.schema();
+    const errors: Error[] = [];
+    const store = await postgresEventStore({ connectionString: db.url, schema, onError: (e) => errors.push(e) });
+    try {
+      await Promise.all([store.append('a', [{ type: 'A', data: {} }]), store.append('b', [{ type: 'A', data: {} }])]);
+      expect(store.pool.idleCount).toBeGreaterThan(0);
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = '' and pid <> pg_backend_pid() and query like '%${schema}%'`);
+      await admin.end();
+      await until('the pool saw its connections die', () => errors.length > 0);
+      await store.append('a', [{ type: 'A', data: {} }], { expectedVersion: 1 });
+      expect(await store.streamVersion('a')).toBe(2);
+    } finally {
       await store.close();
     }
   });
