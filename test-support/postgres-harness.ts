@@ -89,29 +89,52 @@ function waitForPort(host: string, port: number, timeoutMs: number): Promise<voi
   });
 }
 
+/** Resolves once `select 1` answers (the port opens before the server accepts sessions). */
+async function waitForQuery(url: string, timeoutMs: number): Promise<void> {
+  const { default: pg } = await import('pg');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      await client.end();
+      return;
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw new Error(`[postgres] ${url} did not accept queries within ${timeoutMs} ms: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** initdb into a temp dir and start `postgres` on a free port (as user `postgres`/`nobody` when root). */
 export async function spawnPostgres(bin: string): Promise<SpawnedPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'ody-pg-'));
   const data = join(dir, 'data');
   const port = await freePort();
-  const asRoot = process.getuid?.() === 0;
-  const user = asRoot ? (spawnSync('id', ['-u', 'postgres']).status === 0 ? 'postgres' : 'nobody') : undefined;
-  if (user !== undefined) {
-    const uid = Number(execFileSync('id', ['-u', user]).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', user]).toString().trim());
-    chownSync(dir, uid, gid);
+  // initdb and postgres refuse to run as root: run them as `postgres` (or `nobody`) by uid/gid, so the
+  // child is postgres itself and a signal to it reaches the server.
+  let ids: { uid: number; gid: number } | undefined;
+  if (process.getuid?.() === 0) {
+    const user = spawnSync('id', ['-u', 'postgres']).status === 0 ? 'postgres' : 'nobody';
+    ids = { uid: Number(execFileSync('id', ['-u', user]).toString().trim()), gid: Number(execFileSync('id', ['-g', user]).toString().trim()) };
+    chownSync(dir, ids.uid, ids.gid);
     chmodSync(dir, 0o700);
   }
-  const run = (cmd: string, args: string[]) => (user === undefined ? [cmd, args] : ['runuser', ['-u', user, '--', cmd, ...args]]) as [string, string[]];
-  const [initCmd, initArgs] = run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  execFileSync(initCmd, initArgs, { stdio: 'ignore' });
-  const [cmd, args] = run(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']);
-  const child: ChildProcess = spawn(cmd, args, { stdio: 'ignore' });
+  execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { stdio: 'ignore', cwd: dir, ...ids });
+  const child: ChildProcess = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {
+    stdio: 'ignore',
+    cwd: dir,
+    ...ids,
+  });
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
   await waitForPort('127.0.0.1', port, 30_000);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  await waitForQuery(url, 30_000);
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
     async stop() {
       process.off('exit', kill);
       if (child.exitCode === null && child.signalCode === null) {
