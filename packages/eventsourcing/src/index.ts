@@ -36,3 +36,5 @@ export type {
 } from './store/types.js';
 export { type EventStoreConfig, eventStoreConfigSchema, eventStorePlugin, type EventStorePluginOptions } from './plugin/plugin.js';
 export { EventStore, Projections } from './tokens.js';
+export { queueTimeouts, SagaRuntime, type SagaRuntimeOptions } from './sagas/runtime.js';
+export type { Saga, SagaMessage, SagaReaction, SagaStep, SagaTimeout, ScheduledTimeout } from './sagas/types.js';
