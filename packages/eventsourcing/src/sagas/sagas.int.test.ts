@@ -88,7 +88,7 @@ describe('sagas', () => {
       const runtime = new SagaRuntime([shipping as never], { store, dispatch: async () => {}, schedule: async () => {} });
       for (let i = 0; i < 20; i++) {
         const steps = await runtime.steps('shipping', `o${i}`);
-        expect(steps.map((s) => s.commands.map((c) => (c.command as { type: string }).type)).flat(), `o${i}`).toEqual(['ReserveStock', 'Ship']);
+        expect(steps.flatMap((s) => s.commands.map((c) => (c.command as { type: string }).type)), `o${i}`).toEqual(['ReserveStock', 'Ship']);
       }
       const commands = await store.readAll({ filter: { streamPrefix: 'cmd-' } });
       expect(commands).toHaveLength(40);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Counter, OrderRuleBroken, orderDecider } from '../../test/domain.js';
 import type { AsyncProjection } from '../projections/async.js';
-import { deciderSpec, aggregateSpec, projectionSpec } from './spec.js';
+import { aggregateSpec, deciderSpec, projectionSpec, sagaSpec } from './spec.js';
 
 const placed = { type: 'OrderPlaced', data: { sku: 'a', qty: 1 } } as const;
 
@@ -51,5 +51,22 @@ describe('given/when/then specs', () => {
     ];
     await projectionSpec(projection, () => totals).given(given).thenProjection({ a: 6, b: 3 });
     await expect(projectionSpec(projection, () => totals).given(given).thenProjection({ a: 6 })).rejects.toMatchObject({ code: 'ODY_EVENTSOURCING_GIVEN_FAILED' });
+  });
+});
+
+describe('saga specs', () => {
+  it('given events, when an event or a timeout, then commands and timeouts', async () => {
+    const { shipping } = await import('../../test/saga-domain.js');
+    const placed = { type: 'OrderPlaced', data: { orderId: 'o1' } };
+    await sagaSpec(shipping)
+      .given([])
+      .when(placed)
+      .thenCommands([{ type: 'ReserveStock', orderId: 'o1' }])
+      .then((t) => t.thenTimeouts([{ name: 'payment', afterMs: 50, data: { orderId: 'o1' } }]));
+    await sagaSpec(shipping).given([placed]).when({ type: 'PaymentReceived', data: { orderId: 'o1' } }).thenCommands([{ type: 'Ship', orderId: 'o1' }]);
+    await sagaSpec(shipping).given([placed]).when({ timeout: 'payment', data: { orderId: 'o1' } }).thenCommands([{ type: 'CancelOrder', orderId: 'o1' }]);
+    await expect(sagaSpec(shipping).given([placed]).when({ type: 'PaymentReceived', data: { orderId: 'o1' } }).thenCommands([])).rejects.toMatchObject({
+      code: 'ODY_EVENTSOURCING_GIVEN_FAILED',
+    });
   });
 });

@@ -8,6 +8,8 @@ import { aggregateRepository, deciderRepository, type Repository } from '../mode
 import type { Decider, DomainEvent } from '../model/types.js';
 import { MemoryCheckpointStore } from '../projections/checkpoints.js';
 import { type AsyncProjection, ProjectionRunner } from '../projections/async.js';
+import { SagaRuntime } from '../sagas/runtime.js';
+import type { Saga, SagaTimeout } from '../sagas/types.js';
 import type { EventStore } from '../store/types.js';
 
 /** Where a spec runs: a memory store by default, or any store you pass (its types registry too). */
@@ -145,6 +147,73 @@ export function projectionSpec<T>(projection: AsyncProjection, read: () => T | P
         const actual = await read();
         if (options.store === undefined) await store.close();
         if (!isDeepStrictEqual(actual, expected)) fail(`Expected projection ${JSON.stringify(expected)}\n  but got ${JSON.stringify(actual)}`, { expected, actual });
+      },
+    }),
+  };
+}
+
+/** The outcome half of a saga spec. */
+export interface SagaThen {
+  /** The message made the saga send exactly these commands (in order). */
+  thenCommands(expected: readonly object[]): Promise<SagaThen>;
+  /** The message made the saga schedule exactly these timeouts (name, afterMs, data). */
+  thenTimeouts(expected: readonly SagaTimeout[]): Promise<SagaThen>;
+}
+
+/**
+ * given(events).when(event).thenCommands([...]).thenTimeouts([...]) for a saga, through the real
+ * SagaRuntime on a memory store (or yours). `when` takes an event `{ type, data }` or a fired timeout
+ * `{ timeout: name, data }`.
+ */
+export function sagaSpec<S>(saga: Saga<S>, options: { store?: EventStore } = {}) {
+  type Given = DomainEvent & { stream?: string };
+  return {
+    given: (events: readonly Given[]) => ({
+      when: (message: Given | { timeout: string; data?: unknown }) => {
+        const run = (async () => {
+          const store = options.store ?? memoryEventStore();
+          let commands: object[] = [];
+          let timeouts: SagaTimeout[] = [];
+          const runtime = new SagaRuntime([saga as Saga<unknown>], {
+            store,
+            dispatch: async (c) => {
+              commands.push(c);
+            },
+            schedule: async (t) => {
+              timeouts.push({ name: t.name, afterMs: t.afterMs, ...(t.data === undefined ? {} : { data: t.data }) });
+            },
+          });
+          let key: string | undefined;
+          const appendAndHandle = async (e: Given) => {
+            const r = await store.append(e.stream ?? 'spec', [{ type: e.type, data: e.data }]);
+            if (saga.types.includes(e.type)) key = saga.correlate(r.events[0]!) ?? key;
+            await runtime.handleEvent(r.events[0]!);
+          };
+          for (const e of events) await appendAndHandle(e);
+          commands = [];
+          timeouts = [];
+          if ('timeout' in message) {
+            if (key === undefined) fail('The saga correlates none of the given events, so no instance can receive the timeout.');
+            await runtime.fireTimeout({ id: `spec-timeout-${randomBytes(4).toString('hex')}`, saga: saga.name, key, name: message.timeout, afterMs: 0, data: message.data });
+          } else await appendAndHandle(message);
+          if (options.store === undefined) await store.close();
+          return { commands, timeouts };
+        })();
+        const then: SagaThen = {
+          async thenCommands(expected) {
+            const { commands } = await run;
+            if (!isDeepStrictEqual(commands, expected)) fail(`Expected commands ${JSON.stringify(expected)}\n  but got ${JSON.stringify(commands)}`, { expected, actual: commands });
+            return then;
+          },
+          async thenTimeouts(expected) {
+            const { timeouts } = await run;
+            if (!isDeepStrictEqual(timeouts, expected)) fail(`Expected timeouts ${JSON.stringify(expected)}\n  but got ${JSON.stringify(timeouts)}`, { expected, actual: timeouts });
+            return then;
+          },
+        };
+        // A failure is reported by the then* call that awaits it, never as an unhandled rejection.
+        run.catch(() => undefined);
+        return then;
       },
     }),
   };
