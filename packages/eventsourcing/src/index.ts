@@ -22,6 +22,7 @@ export { type AsyncProjection, ProjectionRunner, type ProjectionRunnerOptions, t
 export { type CheckpointStore, checkpointMoved, type DeadLetter, MemoryCheckpointStore } from './projections/checkpoints.js';
 export { type InlineProjection, inlineProjection } from './projections/inline.js';
 export { iterateAll, iterateStream } from './store/iterate.js';
+export { type SubscribeOptions, subscribe } from './store/subscribe.js';
 export type {
   AppendOptions,
   AppendResult,

@@ -3,7 +3,8 @@ import { runInContext } from '@ody/core';
 import { VersionConflictError } from '../errors.js';
 import { iterateAll, iterateStream } from '../store/iterate.js';
 import type { EventStore, NewEvent } from '../store/types.js';
-import type { TestApi } from './api.js';
+import { subscribe } from '../store/subscribe.js';
+import { type TestApi, until } from './api.js';
 import { concurrencyCases } from './conformance-concurrency.js';
 
 /** Builds a fresh, empty store for one test. */
@@ -171,6 +172,23 @@ export function eventStoreConformance(name: string, factory: StoreFactory, api: 
       await st().saveSnapshot({ stream: s, version: 9, schemaVersion: 1, state: { total: 9 } });
       await st().saveSnapshot({ stream: s, version: 7, schemaVersion: 1, state: { total: 7 } });
       expect(await st().loadSnapshot(s)).toEqual({ stream: s, version: 9, schemaVersion: 1, state: { total: 9 } });
+    });
+
+    it('subscribes from a checkpoint: catches up, then delivers live appends in order', async () => {
+      await st().append(`${s}-a`, [ev('A', { n: 1 }), ev('A', { n: 2 })]);
+      const [first] = await st().readAll({ filter: { streamPrefix: s } });
+      const controller = new AbortController();
+      const got: number[] = [];
+      const done = (async () => {
+        for await (const e of subscribe(st(), { from: first!.globalPosition, filter: { streamPrefix: s, types: ['A'] }, pollMs: 20, signal: controller.signal })) {
+          got.push((e.data as { n: number }).n);
+          if (got.length === 2) controller.abort();
+        }
+      })();
+      await until('caught up', () => got.length === 1);
+      await st().append(`${s}-b`, [ev('B', { n: 9 }), ev('A', { n: 3 })]);
+      await done;
+      expect(got).toEqual([2, 3]);
     });
 
     it('wakes listeners after an append commits', async () => {
