@@ -40,6 +40,26 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
   rows.push({ name: 'file projection lag', metric: 'ms p50', value: lag.p50 }, { name: 'file projection lag', metric: 'ms p99', value: lag.p99 });
   await f.done();
 
+  // Redis store: same workload as the file rows, against a spawned redis-server (or REDIS_URL).
+  try {
+    const { startRedis } = await import('../../../test-support/redis-server.js');
+    const redis = await startRedis({});
+    try {
+      const { redisEventStore } = await import('@ody/eventsourcing/redis');
+      const samples: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const store = redisEventStore({ url: redis.url, prefix: `${redis.prefix}-bench-${r}` });
+        samples.push(await appendRate(store, 50, q ? 200 : 1000));
+        await store.close();
+      }
+      rows.push({ name: 'redis', metric: 'events/s c50', value: median(samples) });
+    } finally {
+      await redis.stop();
+    }
+  } catch (err) {
+    notes.push(`Redis row skipped: ${(err as Error).message}`);
+  }
+
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const db = await benchDatabase(base);
   if (db === undefined) {
