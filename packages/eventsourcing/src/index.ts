@@ -18,7 +18,7 @@ export {
   type SnapshotPolicy,
 } from './model/repository.js';
 export type { Decider, DomainEvent, LoadedEvent } from './model/types.js';
-export { type AsyncProjection, ProjectionRunner, type ProjectionRunnerOptions, type ProjectionStatus } from './projections/async.js';
+export { type AsyncProjection, type ProjectionContext, ProjectionRunner, type ProjectionRunnerOptions, type ProjectionStatus } from './projections/async.js';
 export { type CheckpointStore, checkpointMoved, type DeadLetter, MemoryCheckpointStore } from './projections/checkpoints.js';
 export { type InlineProjection, inlineProjection } from './projections/inline.js';
 export { iterateAll, iterateStream } from './store/iterate.js';

@@ -129,3 +129,52 @@ describe('file checkpoint store', () => {
     }
   });
 });
+
+describe('blue/green rebuild', () => {
+  it('builds the next generation beside the live one, then swaps; later runners keep writing to it', async () => {
+    const store = memoryEventStore();
+    const checkpoints = new MemoryCheckpointStore();
+    const tables = new Map<number, string[]>([[0, []]]);
+    let live = 0;
+    let format = (s: string) => s;
+    const liveDuringShadow: number[] = [];
+    const projection: AsyncProjection = {
+      name: 'names',
+      handle(events, _tx, { generation }) {
+        if (generation !== live) liveDuringShadow.push(live);
+        tables.get(generation)!.push(...events.map((e) => format((e.data as { name: string }).name)));
+      },
+      generations: {
+        prepare(g) {
+          tables.set(g, []);
+        },
+        swap(g) {
+          tables.delete(live);
+          live = g;
+        },
+      },
+    };
+    for (const name of ['ada', 'bob']) await store.append(`p-${name}`, [{ type: 'Named', data: { name } }]);
+    const runner = new ProjectionRunner(projection, { store, checkpoints, pollMs: 10 });
+    runner.start();
+    await until('live projected', () => tables.get(0)!.length === 2);
+
+    format = (s) => s.toUpperCase(); // new projection code: rebuild to apply it to history
+    await runner.rebuild();
+    expect(liveDuringShadow.length).toBeGreaterThan(0);
+    expect(liveDuringShadow.every((g) => g === 0)).toBe(true); // generation 0 stayed live while 1 was built
+    expect(live).toBe(1);
+    expect([...tables.keys()]).toEqual([1]);
+    expect(tables.get(1)).toEqual(['ADA', 'BOB']);
+
+    await store.append('p-cy', [{ type: 'Named', data: { name: 'cy' } }]);
+    await until('the live runner writes to generation 1', () => tables.get(1)!.length === 3);
+    await runner.stop();
+    expect(tables.get(1)).toEqual(['ADA', 'BOB', 'CY']);
+    expect(await runner.status()).toMatchObject({ position: 3, head: 3 });
+    // A new runner (a restart) finds generation 1 in the checkpoint store.
+    await store.append('p-di', [{ type: 'Named', data: { name: 'di' } }]);
+    await new ProjectionRunner(projection, { store, checkpoints }).catchUp();
+    expect(tables.get(1)).toEqual(['ADA', 'BOB', 'CY', 'DI']);
+  });
+});

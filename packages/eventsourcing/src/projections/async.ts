@@ -12,10 +12,27 @@ export interface AsyncProjection<Tx = unknown> {
   readonly name: string;
   /** Which events it reads (default: all). */
   readonly filter?: EventFilter;
-  /** Handle a batch in order. Throwing retries the batch, then isolates the poison event. */
-  handle(events: readonly RecordedEvent[], tx: Tx): void | Promise<void>;
-  /** Clear the projection's target before a rebuild replays from position 0. */
+  /** Handle a batch in order into `context.generation`'s target. Throwing retries the batch, then isolates the poison event. */
+  handle(events: readonly RecordedEvent[], tx: Tx, context: ProjectionContext): void | Promise<void>;
+  /** In-place rebuilds: clear the target before replaying from position 0. */
   reset?(): void | Promise<void>;
+  /**
+   * Blue/green rebuilds: `rebuild()` prepares generation n+1 beside the live one, replays every event
+   * into it while the live generation keeps serving and projecting, then stops the live runner,
+   * projects the tail, and swaps. You start on generation 0.
+   */
+  readonly generations?: {
+    /** Create an empty target for this generation (a fresh table, a new map). */
+    prepare(generation: number): void | Promise<void>;
+    /** Make this generation the one readers see (and drop the previous one). */
+    swap(generation: number): void | Promise<void>;
+  };
+}
+
+/** What a projection is told besides its events. */
+export interface ProjectionContext {
+  /** The generation to write to (0 unless blue/green rebuilds happened). */
+  readonly generation: number;
 }
 
 /** Options of a projection runner. */
@@ -91,17 +108,51 @@ export class ProjectionRunner<Tx = unknown> {
   /** Process everything committed now, then resolve (for tests and scripts; the loop need not run). */
   async catchUp(): Promise<void> {
     this.position = await this.options.checkpoints.load(this.projection.name);
+    await this.loadGeneration();
     while (await this.step()) {}
   }
 
-  /** Stop, clear the target (`reset`), replay from position 0, and resume if it was running. */
+  /**
+   * Replay from position 0. With `generations`: blue/green into a fresh target, swapped in when caught
+   * up (the live one serves until then). Without: stop, `reset()`, replay in place, resume.
+   */
   async rebuild(): Promise<void> {
+    const { checkpoints } = this.options;
+    const generations = this.projection.generations;
+    if (generations === undefined) {
+      const was = this.running;
+      await this.stop();
+      await this.projection.reset?.();
+      await checkpoints.save(this.projection.name, 0);
+      await this.catchUp();
+      if (was) this.start();
+      return;
+    }
+    const next = (await this.loadGeneration()) + 1;
+    await generations.prepare(next);
+    const shadowName = `${this.projection.name}.g${next}`;
+    await checkpoints.save(shadowName, 0);
+    const shadow = new ProjectionRunner<Tx>(
+      { name: shadowName, filter: this.projection.filter, handle: (events, tx) => this.projection.handle(events, tx, { generation: next }) },
+      this.options,
+    );
+    await shadow.catchUp();
     const was = this.running;
     await this.stop();
-    await this.projection.reset?.();
-    await this.options.checkpoints.save(this.projection.name, 0);
-    await this.catchUp();
+    await shadow.catchUp();
+    await generations.swap(next);
+    await checkpoints.save(this.projection.name, await checkpoints.load(shadowName));
+    await checkpoints.save(`${this.projection.name}.generation`, next);
+    this.generation = next;
     if (was) this.start();
+  }
+
+  private generation = 0;
+
+  private async loadGeneration(): Promise<number> {
+    if (this.projection.generations === undefined) return 0;
+    this.generation = await this.options.checkpoints.load(`${this.projection.name}.generation`);
+    return this.generation;
   }
 
   /** Position, lag and dead letters. */
@@ -121,7 +172,10 @@ export class ProjectionRunner<Tx = unknown> {
     let reload = true;
     while (this.running) {
       try {
-        if (reload) this.position = await this.options.checkpoints.load(this.projection.name);
+        if (reload) {
+          this.position = await this.options.checkpoints.load(this.projection.name);
+          await this.loadGeneration();
+        }
         reload = false;
         const progressed = await this.step();
         failures = 0;
@@ -172,7 +226,7 @@ export class ProjectionRunner<Tx = unknown> {
       const to = events.at(-1)!.globalPosition;
       try {
         await this.options.checkpoints.commit(this.projection.name, this.position, to, async (tx) => {
-          await this.projection.handle(events, tx);
+          await this.projection.handle(events, tx, { generation: this.generation });
         });
         this.position = to;
         return true;
