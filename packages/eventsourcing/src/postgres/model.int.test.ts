@@ -6,7 +6,11 @@ import { eventTypes } from '../model/registry.js';
 import { aggregateRepository, deciderRepository } from '../model/repository.js';
 import { type AsyncProjection, ProjectionRunner } from '../projections/async.js';
 import { until } from '../testing/api.js';
-import { PostgresCheckpointStore, postgresEventStore } from './index.js';
+import { createApplication } from '@ody/core';
+import { eventStorePlugin } from '../plugin/plugin.js';
+import type { CheckpointStore } from '../projections/checkpoints.js';
+import { EventStore, Projections } from '../tokens.js';
+import { PostgresCheckpointStore, type PostgresEventStore, postgresEventStore } from './index.js';
 
 describeWithPostgres('postgres: repositories and projections', (db) => {
   it('retries conflicts, snapshots, and snapshot + tail = full replay', async () => {
@@ -85,6 +89,47 @@ describeWithPostgres('postgres: repositories and projections', (db) => {
       expect(await checkpoints.load('poisoned')).toBe(3);
     } finally {
       await store.close();
+    }
+  });
+
+  it('eventStorePlugin with driver postgres (ODY_EVENTSTORE_DRIVER=postgres) runs projections on PostgreSQL checkpoints', async () => {
+    const schema = db.schema();
+    const seen: number[] = [];
+    const view: AsyncProjection<pg.PoolClient> = {
+      name: 'plugin-view',
+      async handle(events, tx) {
+        await tx.query('select 1');
+        seen.push(...events.map((e) => e.globalPosition));
+      },
+    };
+    const previous = process.env.ODY_EVENTSTORE_DRIVER;
+    process.env.ODY_EVENTSTORE_DRIVER = 'postgres';
+    try {
+      const app = await createApplication({
+        plugins: [
+          eventStorePlugin({
+            projections: [view as AsyncProjection],
+            postgres: (c) => postgresEventStore({ connectionString: c.url, schema: c.schema }),
+            checkpoints: (store, c) => new PostgresCheckpointStore((store as PostgresEventStore).pool, { schema: c.schema }) as CheckpointStore,
+          }),
+        ],
+        config: { eventstore: { url: db.url, schema, pollMs: 20 } },
+      });
+      await app.start();
+      try {
+        const store = app.get(EventStore);
+        expect(store.name).toBe('postgres');
+        await store.append('x', [{ type: 'A', data: {} }, { type: 'B', data: {} }]);
+        const runner = app.get(Projections).get('plugin-view')!;
+        await until('projected and checkpointed through the plugin', async () => (await runner.status()).position === 2);
+        expect(seen).toEqual([1, 2]);
+        expect(await runner.status()).toMatchObject({ position: 2, head: 2, lagEvents: 0 });
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      if (previous === undefined) delete process.env.ODY_EVENTSTORE_DRIVER;
+      else process.env.ODY_EVENTSTORE_DRIVER = previous;
     }
   });
 });
