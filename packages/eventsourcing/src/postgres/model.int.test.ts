@@ -132,4 +132,31 @@ describeWithPostgres('postgres: repositories and projections', (db) => {
       else process.env.ODY_EVENTSTORE_DRIVER = previous;
     }
   });
+
+  it('with notify, a projection in another process (another store instance) wakes on commit instead of polling', async () => {
+    const schema = db.schema();
+    const writer = await postgresEventStore({ connectionString: db.url, schema, notify: true });
+    const reader = await postgresEventStore({ connectionString: db.url, schema, notify: true });
+    const seen: string[] = [];
+    const runner = new ProjectionRunner(
+      { name: 'woken', handle: (events) => void seen.push(...events.map((e) => e.stream)) },
+      // A poll interval far beyond the wait below: only a notification can wake the runner.
+      { store: reader, checkpoints: new PostgresCheckpointStore(reader.pool, { schema }), pollMs: 3_600_000 },
+    );
+    try {
+      runner.start();
+      await until('the runner is idle on an empty log', async () => (await runner.status()).head === 0);
+      // The LISTEN connection may not be up for the first append; a later append's NOTIFY still wakes
+      // the runner, which then reads from its checkpoint (so s-0 comes first either way).
+      for (let i = 0; i < 3 && seen.length === 0; i++) {
+        await writer.append(`s-${i}`, [{ type: 'A', data: {} }]);
+        await until('woken by NOTIFY', () => seen.length > 0, 10_000).catch(() => undefined);
+      }
+      expect(seen[0]).toBe('s-0');
+    } finally {
+      await runner.stop();
+      await reader.close();
+      await writer.close();
+    }
+  });
 });

@@ -21,6 +21,12 @@ export interface PostgresEventStoreOptions {
   migrate?: boolean;
   /** Told about errors of idle pool connections (a restarted server, a killed backend); the pool replaces them. */
   onError?: (error: Error) => void;
+  /**
+   * Wake `onAppended` listeners (async projections, subscriptions) in every process at once: appends
+   * send a NOTIFY on commit and the store LISTENs on a dedicated connection while someone listens.
+   * Default false: other processes' appends are then seen by polling.
+   */
+  notify?: boolean;
   /** Run in the append's transaction with its client: a throw rolls the append back. */
   projections?: readonly InlineProjection<pg.PoolClient>[];
 }
@@ -106,8 +112,9 @@ export class PostgresEventStore implements EventStore {
     const expected = options.expectedVersion ?? 'any';
     checkExpected(expected);
     const prepared = events.map((e) => ({ id: e.id ?? newId(), type: e.type, v: e.schemaVersion ?? 1, data: e.data, meta: metadataOf(e) }));
-    const sql = `select stream_version, first_position, recorded_at from ${this.s}.append_events($1, $2, $3::jsonb)`;
-    const params = [stream, String(expected), JSON.stringify(prepared)];
+    const notify = this.options.notify === true;
+    const sql = `select stream_version, first_position, recorded_at${notify ? ', pg_notify($4, first_position::text)' : ''} from ${this.s}.append_events($1, $2, $3::jsonb)`;
+    const params = [stream, String(expected), JSON.stringify(prepared), ...(notify ? [this.channel] : [])];
     const projections = this.options.projections ?? [];
     let row: { stream_version: string; first_position: string; recorded_at: Date };
     let recorded: RecordedEvent[];
@@ -238,7 +245,38 @@ export class PostgresEventStore implements EventStore {
   }
 
   onAppended(listener: () => void): () => void {
-    return this.listeners.add(listener);
+    const off = this.listeners.add(listener);
+    if (this.options.notify === true && this.listening === undefined) this.listening = this.listen();
+    return off;
+  }
+
+  /** NOTIFY channel of this store's schema. */
+  private get channel(): string {
+    return `ody_es_${this.s.slice(1, -1)}`.slice(0, 63);
+  }
+
+  private listening?: Promise<pg.Client | undefined>;
+
+  /** One LISTEN connection per store; a dropped connection is reopened while the store is open. */
+  private async listen(): Promise<pg.Client | undefined> {
+    while (!this.closed) {
+      const client = new pg.Client(this.pool.options);
+      try {
+        client.on('notification', () => this.listeners.fire());
+        client.on('error', (err) => this.options.onError?.(err));
+        await client.connect();
+        await client.query(`listen "${this.channel}"`);
+        client.once('end', () => {
+          if (!this.closed) this.listening = this.listen();
+        });
+        return client;
+      } catch (err) {
+        this.options.onError?.(err as Error);
+        await client.end().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    return undefined;
   }
 
   /** The schema name, quoted for SQL (for projections writing their own tables beside the events). */
@@ -250,6 +288,8 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    const listener = await this.listening;
+    await listener?.end().catch(() => undefined);
     if (this.ownsPool) await this.pool.end();
   }
 
