@@ -32,9 +32,10 @@ describe('eventStorePlugin', () => {
     const again = await start();
     await again.start();
     await again.get(EventStore).append('b', [{ type: 'X', data: {} }]);
-    await until('projected after restart', () => seen.length === 2);
+    const runner = again.get(Projections).get('streams')!;
+    await until('projected and checkpointed after restart', async () => (await runner.status()).position === 2);
     expect(seen).toEqual(['a', 'b']);
-    expect(await again.get(Projections).get('streams')!.status()).toMatchObject({ position: 2, head: 2, deadLetters: 0 });
+    expect(await runner.status()).toMatchObject({ position: 2, head: 2, deadLetters: 0 });
     await again.stop();
   });
 
