@@ -56,7 +56,7 @@ export function registryRequired(): boolean {
 }
 
 function configYaml(dir: string, scopes: string[], uplink: string | false): string {
-  const local = scopes.map((scope) => `  '${scope}/*':\n    access: $all\n    publish: $authenticated\n    unpublish: $authenticated\n`).join('');
+  const local = scopes.map((scope) => `  '${scope.startsWith('@') ? `${scope}/*` : scope}':\n    access: $all\n    publish: $authenticated\n    unpublish: $authenticated\n`).join('');
   return [
     `storage: ${JSON.stringify(join(dir, 'storage'))}`,
     'auth:',

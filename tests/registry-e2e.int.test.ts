@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findVerdaccio, type NpmRegistry, registryRequired, startNpmRegistry } from '../test-support/npm-registry.js';
+import { freePort } from '../test-support/ports.js';
 
 // The release as a user meets it: `npm run release` publishes a temp copy of this repo to a real local
 // registry (verdaccio), then apps in folders outside the repo install @ody/* from it with plain npm,
@@ -45,6 +46,24 @@ function versionsIn(app: string): Record<string, string> {
   );
 }
 
+/** `npm start` of a built app on `port`, resolved once its log says `ready`; `exited` is its exit code. */
+async function startApp(app: string, port: number, ready: RegExp) {
+  const child = spawn('node', ['dist/main.js'], { cwd: app, env: userEnv({ ODY_HTTP_PORT: String(port), ODY_HTTP_HOST: '127.0.0.1', CLOCK_MS: '200' }) });
+  let log = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log += chunk;
+      if (ready.test(log)) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then((code) => reject(new Error(`${app} exited ${code} before it was ready:
+${log}`)));
+  });
+  return { kill: (signal: NodeJS.Signals) => child.kill(signal), exited };
+}
+
 const available = findVerdaccio() !== undefined;
 if (!available && !registryRequired()) console.warn('[npm-registry] skipped: registry e2e — verdaccio is not installed (npm ci installs it)');
 
@@ -56,7 +75,8 @@ describe.runIf(available || registryRequired())('release to a local registry, in
   const released: string[] = [];
 
   beforeAll(async () => {
-    registry = await startNpmRegistry();
+    // create-ody-app is unscoped: served from here too, never from the public registry.
+    registry = await startNpmRegistry({ localScopes: ['@ody', 'create-ody-app'] });
     work = mkdtempSync(join(tmpdir(), 'ody-release-e2e-'));
     repo = join(work, 'repo');
     const listed = (await sh('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root)).split('\0').filter(Boolean);
@@ -138,6 +158,37 @@ describe.runIf(available || registryRequired())('release to a local registry, in
     const out = await sh(process.execPath, [join(app, 'main.cjs')], app, userEnv(), 60_000);
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual(expected);
   }, 240_000);
+
+  // create-t3-app's CI matrix: every template scaffolded by the published create-ody-app into a folder
+  // outside the repo, installed from the registry with npm, built, tested, started and asked once.
+  const templates: Array<{ name: string; probe: (port: number) => Promise<void> }> = [
+    { name: 'api', probe: async (port) => expect((await fetch(`http://127.0.0.1:${port}/notes`)).status).toBe(200) },
+    { name: 'realtime', probe: async (port) => expect(await (await fetch(`http://127.0.0.1:${port}/index.html`)).text()).toContain('Live announcements') },
+    { name: 'cqrs', probe: async (port) => expect((await fetch(`http://127.0.0.1:${port}/orders/none`)).status).toBe(404) },
+    { name: 'worker', probe: async () => {} },
+  ];
+  for (const template of templates) {
+    it(`npm create ody-app --template ${template.name}: installs, builds, passes its tests and starts`, async () => {
+      const parent = join(work, 'scaffold');
+      mkdirSync(parent, { recursive: true });
+      writeFileSync(join(parent, '.npmrc'), registry.npmrc());
+      const env = userEnv({ npm_config_userconfig: join(parent, '.npmrc') });
+      await sh('npm', ['create', `ody-app@${released[0]}`, '--', template.name, '--template', template.name, '--no-git'], parent, env, 300_000);
+      const app = join(parent, template.name);
+      writeFileSync(join(app, '.npmrc'), registry.npmrc());
+      expect(Object.values(versionsIn(app)).every((v) => v === released[0]), JSON.stringify(versionsIn(app))).toBe(true);
+      await sh('npm', ['run', 'build'], app, env);
+      await sh('npm', ['test'], app, env, 240_000);
+      const port = await freePort();
+      const started = await startApp(app, port, template.name === 'worker' ? /worker ready/ : /ready/);
+      try {
+        await template.probe(port);
+      } finally {
+        started.kill('SIGTERM');
+      }
+      expect(await started.exited).toBe(0);
+    }, 600_000);
+  }
 
   it('a patch release moves every @ody package of the app together on npm update', async () => {
     const app = join(work, 'esm-app');
