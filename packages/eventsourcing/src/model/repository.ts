@@ -1,4 +1,4 @@
-import { type BackoffSpec, backoffDelay } from '@ody/queue';
+import { type Backoff, computeBackoffMs } from '@ody/core';
 import { EventSourcingError, VersionConflictError } from '../errors.js';
 import { iterateStream } from '../store/iterate.js';
 import type { EventStore, RecordedEvent } from '../store/types.js';
@@ -8,7 +8,7 @@ import type { EventTypes } from './registry.js';
 import type { Decider, DomainEvent } from './types.js';
 
 /** Default wait between conflict retries: short, growing, jittered so racers spread out. */
-const DEFAULT_BACKOFF: BackoffSpec = { type: 'exponential', delay: 2, maxDelay: 200, jitter: 0.5 };
+const DEFAULT_BACKOFF: Backoff = { type: 'exponential', delayMs: 2, maxDelayMs: 200, jitter: 0.5 };
 
 /** When to snapshot: every N events, or when a predicate says so. */
 export interface SnapshotPolicy<S> {
@@ -29,7 +29,7 @@ export interface RepositoryOptions<S> {
   streamName?: (id: string) => string;
   snapshots?: SnapshotPolicy<S>;
   /** Re-load and re-decide on a version conflict: `attempts` tries in all (default 3), waiting `backoff` between (default exponential from 2 ms, jittered, max 200 ms). */
-  retry?: { attempts?: number; backoff?: BackoffSpec };
+  retry?: { attempts?: number; backoff?: Backoff };
 }
 
 /** What load() returns. */
@@ -117,7 +117,7 @@ export class Repository<S, E extends DomainEvent> {
           );
         }
         const backoff = this.options.retry?.backoff ?? DEFAULT_BACKOFF;
-        const waitMs = backoffDelay(backoff, attempt, { attempt, name: error.name, message: error.message, at: Date.now() });
+        const waitMs = computeBackoffMs(backoff, attempt);
         // Always yield a macrotask, so the writer that won (and its I/O) can finish.
         await new Promise((r) => setTimeout(r, waitMs));
       }

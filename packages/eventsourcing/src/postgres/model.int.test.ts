@@ -47,7 +47,7 @@ describeWithPostgres('postgres: repositories and projections', (db) => {
         },
       };
       const checkpoints = new PostgresCheckpointStore(store.pool, { schema });
-      const runners = [0, 1].map(() => new ProjectionRunner(view, { store, checkpoints, batchSize: 7, pollMs: 5, backoff: { type: 'fixed', delay: 1 } }));
+      const runners = [0, 1].map(() => new ProjectionRunner(view, { store, checkpoints, batchSize: 7, pollMs: 5, backoff: { type: 'fixed', delayMs: 1 } }));
       for (const r of runners) r.start();
       await Promise.all(Array.from({ length: 10 }, async (_, w) => {
         for (let i = 0; i < 20; i++) await store.append(`w-${w}`, [{ type: 'T', data: { i } }]);
@@ -80,7 +80,7 @@ describeWithPostgres('postgres: repositories and projections', (db) => {
       };
       const checkpoints = new PostgresCheckpointStore(store.pool, { schema });
       await store.append('s', [{ type: 'T', data: {} }, { type: 'T', data: { bad: true } }, { type: 'T', data: {} }]);
-      await new ProjectionRunner(view, { store, checkpoints, attempts: 2, backoff: { type: 'fixed', delay: 1 } }).catchUp();
+      await new ProjectionRunner(view, { store, checkpoints, attempts: 2, backoff: { type: 'fixed', delayMs: 1 } }).catchUp();
       const { rows } = await store.pool.query(`select global_position::int as p from "${schema}".seen order by 1`);
       expect(rows.map((r) => r.p)).toEqual([1, 3]);
       const dead = await checkpoints.deadLetters('poisoned');

@@ -5,7 +5,7 @@ import { until } from '../testing/api.js';
 import { type AsyncProjection, ProjectionRunner } from './async.js';
 import { MemoryCheckpointStore } from './checkpoints.js';
 
-const fast = { type: 'fixed', delay: 1 } as const;
+const fast = { type: 'fixed', delayMs: 1 } as const;
 
 describe('async projection runner', () => {
   it('dead-letters a poison event and keeps projecting the rest', async () => {

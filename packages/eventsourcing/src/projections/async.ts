@@ -1,5 +1,4 @@
-import { OdyError } from '@ody/core';
-import { type BackoffSpec, backoffDelay } from '@ody/queue';
+import { type Backoff, computeBackoffMs, OdyError } from '@ody/core';
 import type { EventFilter, EventStore, RecordedEvent } from '../store/types.js';
 import type { CheckpointStore } from './checkpoints.js';
 
@@ -44,7 +43,7 @@ export interface ProjectionRunnerOptions<Tx = unknown> {
   /** Tries per batch and per isolated event before it is dead-lettered (default 3). */
   attempts?: number;
   /** Wait between tries (default exponential from 50 ms, max 5 s). */
-  backoff?: BackoffSpec;
+  backoff?: Backoff;
   /** Poll for events appended by other processes this often (default 500 ms); local appends wake it at once. */
   pollMs?: number;
   /** Told about each dead-lettered event and each loop error (the runner itself never stops on them). */
@@ -241,7 +240,7 @@ export class ProjectionRunner<Tx = unknown> {
   }
 
   private delay(attempt: number, error: unknown): number {
-    const spec = this.options.backoff ?? { type: 'exponential', delay: 50, maxDelay: 5000 };
-    return backoffDelay(spec, attempt, { attempt, name: (error as Error)?.name ?? 'Error', message: String((error as Error)?.message ?? error), at: Date.now() });
+    const spec: Backoff = this.options.backoff ?? { type: 'exponential', delayMs: 50, maxDelayMs: 5000 };
+    return computeBackoffMs(spec, attempt);
   }
 }

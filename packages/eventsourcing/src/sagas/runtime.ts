@@ -117,7 +117,7 @@ export class SagaRuntime {
 export function queueTimeouts(queue: Queue) {
   return {
     schedule: async (t: ScheduledTimeout): Promise<void> => {
-      await queue.push('saga-timeout', t, { delay: t.afterMs, jobId: t.id });
+      await queue.push('saga-timeout', t, { delayMs: t.afterMs, jobId: t.id });
     },
     handler:
       (runtime: SagaRuntime) =>
