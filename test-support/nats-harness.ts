@@ -8,25 +8,10 @@
  * `ODY_REQUIRE_NATS=1`, where it fails. `{ private: true }` (the suite kills or restarts the
  * server) always spawns its own instance.
  */
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { findNatsServer, type NatsHandle, type NatsSource, natsRequired, natsSource, startNats } from './nats-server.js';
+import { deleteStreamsWithPrefix, findNatsServer, type NatsHandle, type NatsSource, natsRequired, natsSource, startNats } from './nats-server.js';
 
 export * from './nats-server.js';
-
-/** Delete every stream (and KV bucket) whose name starts with `<prefix>_` or `KV_<prefix>_`. */
-export async function deleteStreams(url: string, prefix: string): Promise<void> {
-  const nc = await connect({ servers: url, maxReconnectAttempts: 3 });
-  try {
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names()) {
-      if (name.startsWith(`${prefix}_`) || name.startsWith(`KV_${prefix}_`)) await jsm.streams.delete(name);
-    }
-  } finally {
-    await nc.close();
-  }
-}
 
 /** The shared source, decided once per test file (top-level await: the port probe is async). */
 const shared = await natsSource();
@@ -69,7 +54,7 @@ export function describeWithNats(name: string, fn: (nats: NatsHandle) => void, o
     }, 30_000);
     afterAll(async () => {
       if (handle === undefined) return;
-      if (handle.server === undefined) await deleteStreams(handle.url, handle.prefix).catch(() => {});
+      if (handle.server === undefined) await deleteStreamsWithPrefix(handle.url, handle.prefix).catch(() => {});
       await handle.stop();
       handle = undefined;
     }, 30_000);

@@ -193,3 +193,18 @@ export async function startNats(opts: { private?: boolean } = {}): Promise<NatsH
   const server = await SpawnedNats.start(source.binary);
   return { url: server.url, prefix, server, stop: () => server.stop() };
 }
+
+/** Delete every stream (and KV bucket) named `<prefix>_…` or `KV_<prefix>_…` on the server at `url`. */
+export async function deleteStreamsWithPrefix(url: string, prefix: string): Promise<void> {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers: url, maxReconnectAttempts: 3 });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`${prefix}_`) || name.startsWith(`KV_${prefix}_`)) await jsm.streams.delete(name);
+    }
+  } finally {
+    await nc.close();
+  }
+}
