@@ -200,19 +200,20 @@ export class NatsQueueDriver implements QueueDriver {
     const link = await this.link;
     try {
       const completed = await t.tally.total();
-      const info = await link.jsm.streams.info(t.names.stream, { subjects_filter: `${t.names.base}.>` });
-      let stored = 0;
-      let delayed = 0;
-      for (const [subject, n] of Object.entries(info.state.subjects ?? {})) {
-        if (subject === t.names.delayed) delayed += n;
-        else stored += n;
-      }
+      // From the consumers, not the stream: after a server crash nats-server 2.9 can keep messages
+      // whose acks it had already recorded (the removal was not synced); no consumer delivers them again.
+      let waiting = 0;
       let active = 0;
+      let delayed = 0;
       for await (const ci of link.jsm.consumers.list(t.names.stream)) {
-        if (ci.name !== DELAYED_CONSUMER) active += ci.num_ack_pending;
+        if (ci.name === DELAYED_CONSUMER) delayed += ci.num_pending + ci.num_ack_pending;
+        else {
+          waiting += ci.num_pending;
+          active += ci.num_ack_pending;
+        }
       }
       const failed = (await link.jsm.streams.info(t.names.failedStream)).state.messages;
-      return { waiting: Math.max(0, stored - active), delayed, active, completed, failed };
+      return { waiting, delayed, active, completed, failed };
     } catch (err) {
       throw serverError(err, `count the jobs of queue '${queue}'`);
     }
