@@ -9,7 +9,17 @@ import { ackConfirmed, closedError, type Link, openLink, publishConfirmed } from
 import { DELAYED_CONSUMER, idToken, levelToken } from './names.js';
 import { type NatsDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { Delivery } from './pull.js';
+import { QueueNatsError } from './errors.js';
 import { QueueState, serverError } from './state.js';
+
+/** See NatsQueueDriver.capabilities(). */
+export interface NatsCapabilities {
+  serverVersion: string;
+  /** The server supports scheduled messages (2.12+). */
+  scheduledDelivery: boolean;
+  /** How delayed jobs and backoffs wait: a delayed subject whose messages are nak'ed until due. */
+  delayMode: 'nak-delay';
+}
 
 /** A delivery this driver handed out and still holds. */
 interface Held {
@@ -49,6 +59,19 @@ export class NatsQueueDriver implements QueueDriver {
     return this.events.on(event, listener);
   }
 
+  /**
+   * What the connected server offers and which delay mechanism the driver uses. Message scheduling
+   * (nats-server ≥ 2.12) is detected but not used yet: delays always go through nak(delay), which works
+   * on every JetStream server (see README "Delays").
+   */
+  async capabilities(): Promise<NatsCapabilities> {
+    this.open();
+    const link = await this.connected(Date.now() + this.o.pushTimeoutMs);
+    const version = link.nc.info?.version ?? '0.0.0';
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    return { serverVersion: version, scheduledDelivery: major > 2 || (major === 2 && minor >= 12), delayMode: 'nak-delay' };
+  }
+
   /** The stream and subject names of a queue (for inspection and tests). */
   async names(queue: string): Promise<QueueState['names']> {
     return (await this.state(queue)).names;
@@ -57,7 +80,7 @@ export class NatsQueueDriver implements QueueDriver {
   async push(queue: string, jobs: readonly NewJob[]): Promise<PushResult[]> {
     this.open();
     const deadline = Date.now() + this.o.pushTimeoutMs;
-    const link = await this.connected(deadline);
+    const link = await this.connected(deadline, true);
     const t = await this.state(queue);
     const tokens = new Set<string>();
     const results = await Promise.all(jobs.map((job) => this.pushOne(link, t, job, deadline, tokens)));
@@ -400,16 +423,21 @@ export class NatsQueueDriver implements QueueDriver {
     return p;
   }
 
-  private async connected(deadline: number): Promise<Link> {
+  /** The link, or (past `deadline`) ODY_QUEUE_NATS_PUSH_TIMEOUT for a push, ODY_QUEUE_NATS_CONNECTION otherwise. */
+  private async connected(deadline: number, forPush = false): Promise<Link> {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
         this.link,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(serverError(new Error(`not connected to ${this.o.servers.join(', ')} within ${this.o.pushTimeoutMs} ms`), 'connect')),
-            Math.max(0, deadline - Date.now()),
-          );
+          timer = setTimeout(() => {
+            const where = this.o.servers.join(', ');
+            reject(
+              forPush
+                ? new QueueNatsError('ODY_QUEUE_NATS_PUSH_TIMEOUT', `Push not stored: not connected to NATS at ${where} within ${this.o.pushTimeoutMs} ms. Is nats-server running?`, { details: { servers: this.o.servers } })
+                : new QueueNatsError('ODY_QUEUE_NATS_CONNECTION', `Not connected to NATS at ${where} within ${this.o.pushTimeoutMs} ms; the driver keeps trying.`, { details: { servers: this.o.servers } }),
+            );
+          }, Math.max(0, deadline - Date.now()));
         }),
       ]);
     } finally {

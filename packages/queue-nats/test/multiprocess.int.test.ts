@@ -121,4 +121,22 @@ describeWithNats('nats driver across a nats-server SIGKILL and restart', (nats) 
       await driver.close();
     }
   }, 180_000);
+
+  it('a push while the server is gone waits pushTimeoutMs, then fails with ODY_QUEUE_NATS_PUSH_TIMEOUT; the next one after the restart succeeds', async () => {
+    const server = nats.server!;
+    const driver = natsDriver({ servers: nats.url, prefix: `${nats.prefix}t`, pushTimeoutMs: 800 });
+    driver.on('error', () => {});
+    try {
+      const queue = new Queue('timeout', { driver });
+      await queue.push('j', 1);
+      await server.stop({ keepDir: true });
+      const err = await queue.push('j', 2).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'ODY_QUEUE_NATS_PUSH_TIMEOUT' });
+      await server.start();
+      await until('pushes succeed again', async () => (await queue.push('j', 3).then(() => true, () => false)), 20_000);
+      expect((await queue.counts()).waiting).toBeGreaterThanOrEqual(2);
+    } finally {
+      await driver.close();
+    }
+  }, 60_000);
 }, { private: true });
