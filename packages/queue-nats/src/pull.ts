@@ -19,17 +19,31 @@ export function parseAck(reply: string): { deliveryCount: number; streamSeq: num
   return { deliveryCount, streamSeq };
 }
 
+interface Current {
+  got: Delivery[];
+  batch: number;
+  done: () => void;
+}
+
+interface Inbox {
+  subject: string;
+  current: Current | undefined;
+  sub: Subscription | undefined;
+}
+
 /**
  * No-wait pull requests on durable consumers. The official client's `fetch()` waits at least a second
  * when nothing is there; a claim must answer at once and wait on the driver's wake-ups instead, so the
- * driver sends `CONSUMER.MSG.NEXT` with `no_wait` itself, each request on its own inbox subscription
- * (JetStream delivers with the stored subject, so only the subscription tells requests apart).
+ * driver sends `CONSUMER.MSG.NEXT` with `no_wait` itself, one inbox subscription per consumer
+ * (JetStream delivers with the stored subject, so only the subscription tells requests apart; pulls on
+ * one consumer are serialised, so a consumer's inbox serves one request at a time).
  */
 export class Puller {
   private readonly base = createInbox();
   private readonly open = new Set<() => void>();
   private next = 0;
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly inboxes = new Map<string, Inbox>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -54,36 +68,61 @@ export class Puller {
   }
 
   private request(stream: string, consumer: string, batch: number): Promise<Delivery[]> {
-    const inbox = `${this.base}.${++this.next}`;
+    const inbox = this.inboxOf(`${stream}.${consumer}`);
     return new Promise((resolve) => {
       const got: Delivery[] = [];
-      let sub: Subscription | undefined;
       const done = () => {
         clearTimeout(timer);
         this.open.delete(done);
-        sub?.unsubscribe();
+        if (inbox.current === entry) inbox.current = undefined;
         resolve(got);
       };
+      const entry: Current = { got, batch, done };
       const timer = setTimeout(done, this.timeoutMs);
       this.open.add(done);
+      inbox.current = entry;
       try {
-        sub = this.nc.subscribe(inbox, {
-          callback: (err, msg) => {
-            if (err || !msg.reply) return done(); // a status (404 no messages, 408, 409): the request is over
-            const info = parseAck(msg.reply);
-            if (info === undefined) return;
-            got.push({ msg, ...info });
-            if (got.length >= batch) done();
-          },
-        });
-        this.nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`, JSON.stringify({ batch, no_wait: true }), { reply: inbox });
+        this.nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`, JSON.stringify({ batch, no_wait: true }), { reply: inbox.subject });
       } catch {
         done();
       }
     });
   }
 
+  /**
+   * One inbox subscription per consumer, reused by its (serialised) pulls; a message that arrives
+   * when no pull is current (after a client-side timeout) is put back with a nak.
+   */
+  private inboxOf(key: string): Inbox {
+    let inbox = this.inboxes.get(key);
+    if (inbox === undefined) {
+      const created: Inbox = { subject: `${this.base}.${++this.next}`, current: undefined, sub: undefined };
+      created.sub = this.nc.subscribe(created.subject, {
+        callback: (err, msg) => {
+          const entry = created.current;
+          if (err || !msg.reply) {
+            entry?.done(); // a status (404 no messages, 408, 409): the request is over
+            return;
+          }
+          const info = parseAck(msg.reply);
+          if (info === undefined) return;
+          if (entry === undefined) {
+            msg.respond('-NAK');
+            return;
+          }
+          entry.got.push({ msg, ...info });
+          if (entry.got.length >= entry.batch) entry.done();
+        },
+      });
+      inbox = created;
+      this.inboxes.set(key, inbox);
+    }
+    return inbox;
+  }
+
   close(): void {
     for (const done of [...this.open]) done();
+    for (const inbox of this.inboxes.values()) inbox.sub?.unsubscribe();
+    this.inboxes.clear();
   }
 }

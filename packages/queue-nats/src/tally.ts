@@ -18,12 +18,16 @@ export class CompletedTally {
 
   add(n = 1): void {
     this.pending += n;
-    if (this.flushing === undefined) this.flushing = this.loop();
+    if (this.flushing === undefined) this.flushing = this.loop(FLUSH_EVERY_MS);
   }
 
   /** Resolves when every count added so far is stored. */
   async flush(): Promise<void> {
-    while (this.flushing !== undefined) await this.flushing;
+    this.hurry?.();
+    while (this.flushing !== undefined) {
+      this.hurry?.();
+      await this.flushing;
+    }
   }
 
   /** The stored total (flushes first). */
@@ -33,7 +37,16 @@ export class CompletedTally {
     return e === null || e.operation !== 'PUT' ? 0 : Number(e.string()) || 0;
   }
 
-  private async loop(): Promise<void> {
+  private async loop(delayMs: number): Promise<void> {
+    // Completions arriving within delayMs share one KV update; flush() (counts) cuts the wait short.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delayMs);
+      this.hurry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.hurry = undefined;
     try {
       for (let tries = 0; this.pending > 0 && tries < 1000; tries++) {
         const n = this.pending;
@@ -72,4 +85,8 @@ export class CompletedTally {
   }
 
   private cached = 0;
+  private hurry: (() => void) | undefined;
 }
+
+/** How long completions gather before one counter update. */
+const FLUSH_EVERY_MS = 100;
