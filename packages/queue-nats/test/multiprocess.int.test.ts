@@ -47,7 +47,7 @@ afterEach(async () => {
 
 describeWithNats('nats driver with worker processes', (nats) => {
   it('SIGKILL rounds: every job runs and leaves the stream, none is acked twice or runs after its ack, attempts stay exact', async () => {
-    const prefix = `${nats.prefix}k`;
+    const prefix = nats.prefix;
     const name = 'kill';
     await createLog(nats.url, prefix);
     const driver = natsDriver({ servers: nats.url, prefix });
