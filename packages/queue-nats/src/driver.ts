@@ -47,11 +47,14 @@ export class NatsQueueDriver implements QueueDriver {
   private readonly held = new Map<string, Held>();
   private nonce = 0;
   private closed = false;
+  private linked: Link | undefined;
 
   constructor(options: NatsDriverOptions = {}) {
     this.o = resolveOptions(options);
     this.link = openLink(this.o, this.events, () => this.closed);
-    this.link.catch(() => {});
+    this.link.then((l) => {
+      this.linked = l;
+    }, () => {});
   }
 
   /** Listen to connection events ('error', 'reconnecting', 'ready'); returns an unsubscribe function. */
@@ -425,6 +428,7 @@ export class NatsQueueDriver implements QueueDriver {
 
   /** The link, or (past `deadline`) ODY_QUEUE_NATS_PUSH_TIMEOUT for a push, ODY_QUEUE_NATS_CONNECTION otherwise. */
   private async connected(deadline: number, forPush = false): Promise<Link> {
+    if (this.linked !== undefined) return this.linked;
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([

@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import { AckPolicy, DeliverPolicy, type JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { nanos, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { headers, nanos, type NatsConnection, nuid, type Subscription } from '@nats-io/transport-node';
 import { QueueNatsError } from './errors.js';
 import { DELAYED_CONSUMER, levelConsumer, levelOf, type QueueNames, queueNames } from './names.js';
 import type { ResolvedOptions } from './options.js';
@@ -34,6 +34,11 @@ export class QueueState {
   private wakeSub: Subscription | undefined;
   private stopWatch: (() => void) | undefined;
   private lastRefresh = 0;
+  private readonly outgoing = new Set<string>();
+  private flushScheduled = false;
+  /** Marks this driver's own wake-ups so its subscription skips them (it woke its waiters already). */
+  private readonly origin = headers();
+  private readonly originId = nuid.next();
 
   constructor(
     readonly queue: string,
@@ -59,9 +64,10 @@ export class QueueState {
       duplicate_window: nanos(this.o.duplicateWindowMs), num_replicas: this.o.replicas,
     });
     await declareConsumer(this.jsm, n.stream, DELAYED_CONSUMER, n.delayed, this.o.ackWaitMs);
+    this.origin.set('Ody-Origin', this.originId);
     this.wakeSub = this.nc.subscribe(n.wake, {
       callback: (err, msg) => {
-        if (err) return;
+        if (err || msg.headers?.get('Ody-Origin') === this.originId) return;
         this.onWake(msg.string());
       },
     });
@@ -124,10 +130,21 @@ export class QueueState {
   announce(tokens: Iterable<string>): void {
     const list = [...tokens];
     if (list.length === 0) return;
-    try {
-      this.nc.publish(this.names.wake, list.join(','));
-    } catch {
-      // connection closed: the others' poll finds the jobs
+    // Local waiters wake now; other processes get one wake-up message per event-loop turn, however
+    // many pushes happened in it.
+    for (const t of list) this.outgoing.add(t);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        const payload = [...this.outgoing].join(',');
+        this.outgoing.clear();
+        try {
+          this.nc.publish(this.names.wake, payload, { headers: this.origin });
+        } catch {
+          // connection closed: the others' poll finds the jobs
+        }
+      });
     }
     this.onWake(list.join(','));
   }
