@@ -23,7 +23,7 @@ export async function openLink(o: ResolvedOptions, events: ConnectionEmitter, is
     if (isClosed()) throw closedError();
     try {
       nc = await connect({
-        servers: o.servers, name: 'ody-queue-nats', maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 5_000, maxPingOut: 2,
+        servers: o.servers, name: 'ody-queue-nats', maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 5_000, maxPingOut: 2, noEcho: true,
         ...o.connection,
       });
     } catch (err) {

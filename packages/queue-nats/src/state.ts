@@ -36,7 +36,7 @@ export class QueueState {
   private lastRefresh = 0;
   private readonly outgoing = new Set<string>();
   private flushScheduled = false;
-  /** Marks this driver's own wake-ups so its subscription skips them (it woke its waiters already). */
+  /** Marks this driver's own wake-ups so its subscription skips them (it woke its waiters already; noEcho may be overridden). */
   private readonly origin = headers();
   private readonly originId = nuid.next();
 
