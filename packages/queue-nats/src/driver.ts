@@ -4,12 +4,11 @@ import type {
 } from '@ody/queue';
 import { ConnectionEmitter, type ConnectionEvents } from './connection.js';
 import { claimedHeader, newHeader, payloadBytes, readHeader, toClaimed, toHeaders } from './envelope.js';
-import { failedSubject, getFailed, listFailed, purgeFailed } from './failed.js';
-import { ackConfirmed, closedError, type Link, openLink, publishConfirmed } from './link.js';
-import { DELAYED_CONSUMER, idToken, levelToken } from './names.js';
+import { failedSubject, getFailed, listFailed, markerKey, purgeFailed, retryFailed } from './failed.js';
+import { ackConfirmed, awaitLink, closedError, type Link, openLink, publishConfirmed } from './link.js';
+import { DELAYED_CONSUMER, levelToken } from './names.js';
 import { type NatsDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { Delivery } from './pull.js';
-import { QueueNatsError } from './errors.js';
 import { QueueState, serverError } from './state.js';
 
 /** See NatsQueueDriver.capabilities(). */
@@ -86,7 +85,12 @@ export class NatsQueueDriver implements QueueDriver {
     const link = await this.connected(deadline, true);
     const t = await this.state(queue);
     const tokens = new Set<string>();
-    const results = await Promise.all(jobs.map((job) => this.pushOne(link, t, job, deadline, tokens)));
+    const results: PushResult[] = [];
+    // At most PUSH_WINDOW publishes in flight per call (a pushBulk of a million jobs stays bounded).
+    for (let start = 0; start < jobs.length; start += PUSH_WINDOW) {
+      const window = jobs.slice(start, start + PUSH_WINDOW);
+      results.push(...(await Promise.all(window.map((job) => this.pushOne(link, t, job, deadline, tokens)))));
+    }
     t.announce(tokens);
     return results;
   }
@@ -258,25 +262,9 @@ export class NatsQueueDriver implements QueueDriver {
   async retryFailed(queue: string, ids?: readonly string[]): Promise<number> {
     this.open();
     const link = await this.link;
-    const t = await this.state(queue);
-    const found = ids === undefined
-      ? await listFailed(link, t, { limit: Number.MAX_SAFE_INTEGER })
-      : (await Promise.all(ids.map((id) => getFailed(link, t, id)))).filter((f) => f !== undefined);
-    const tokens = new Set<string>();
-    for (const { seq, record } of found) {
-      const job: NewJob = {
-        id: record.id, dedupe: record.dedupe, name: record.name, data: record.data ?? '', priority: record.priority, runAt: Date.now(),
-        attempts: record.attempts, backoff: record.backoff, timeout: record.timeout, createdAt: record.createdAt,
-      };
-      if (record.meta !== undefined) job.meta = record.meta;
-      if (job.dedupe) await t.kv.create(markerKey(t, job.id), '1').catch(() => {});
-      const subject = `${t.names.base}.r.${levelToken(job.priority)}`;
-      await publishConfirmed(link, this.o, subject, payloadBytes(job.data), `${job.id}:failed:${seq}`, toHeaders(newHeader(job)), Date.now() + this.o.pushTimeoutMs, () => this.closed);
-      tokens.add(levelToken(job.priority));
-      await purgeFailed(link, t, [record.id]);
-    }
-    t.announce(tokens);
-    return found.length;
+    return retryFailed(link, await this.state(queue), ids, (subject, data, msgID, header) =>
+      publishConfirmed(link, this.o, subject, data, msgID, header, Date.now() + this.o.pushTimeoutMs, () => this.closed),
+    );
   }
 
   async purgeFailed(queue: string, ids?: readonly string[]): Promise<number> {
@@ -426,36 +414,13 @@ export class NatsQueueDriver implements QueueDriver {
     return p;
   }
 
-  /** The link, or (past `deadline`) ODY_QUEUE_NATS_PUSH_TIMEOUT for a push, ODY_QUEUE_NATS_CONNECTION otherwise. */
   private async connected(deadline: number, forPush = false): Promise<Link> {
-    if (this.linked !== undefined) return this.linked;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        this.link,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            const where = this.o.servers.join(', ');
-            reject(
-              forPush
-                ? new QueueNatsError('ODY_QUEUE_NATS_PUSH_TIMEOUT', `Push not stored: not connected to NATS at ${where} within ${this.o.pushTimeoutMs} ms. Is nats-server running?`, { details: { servers: this.o.servers } })
-                : new QueueNatsError('ODY_QUEUE_NATS_CONNECTION', `Not connected to NATS at ${where} within ${this.o.pushTimeoutMs} ms; the driver keeps trying.`, { details: { servers: this.o.servers } }),
-            );
-          }, Math.max(0, deadline - Date.now()));
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.linked ?? awaitLink(this.link, this.o, deadline, forPush);
   }
 
   private open(): void {
     if (this.closed) throw closedError();
   }
-}
-
-function markerKey(t: QueueState, id: string): string {
-  return `${t.names.kvBase}.id.${idToken(id)}`;
 }
 
 function stalledError(job: ClaimedJob, stalls: number, maxStalls: number): JobError {
@@ -469,3 +434,6 @@ function stalledError(job: ClaimedJob, stalls: number, maxStalls: number): JobEr
 export function natsDriver(options: NatsDriverOptions = {}): NatsQueueDriver {
   return new NatsQueueDriver(options);
 }
+
+/** Jobs of one push call published concurrently. */
+const PUSH_WINDOW = 1000;

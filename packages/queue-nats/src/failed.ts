@@ -1,7 +1,8 @@
-import type { FailedJobRecord, ListOptions } from '@ody/queue';
-import { toFailedRecord } from './envelope.js';
+import type { MsgHdrs } from '@nats-io/transport-node';
+import type { FailedJobRecord, ListOptions, NewJob } from '@ody/queue';
+import { newHeader, payloadBytes, toFailedRecord, toHeaders } from './envelope.js';
 import type { Link } from './link.js';
-import { idToken } from './names.js';
+import { idToken, levelToken } from './names.js';
 import { serverError, type QueueState } from './state.js';
 
 /** A failed record with its stream sequence. */
@@ -62,4 +63,34 @@ export async function purgeFailed(link: Link, t: QueueState, ids?: readonly stri
   } catch (err) {
     throw serverError(err, 'purge the failed store');
   }
+}
+
+/** The KV key of a live job id's dedupe marker. */
+export function markerKey(t: QueueState, id: string): string {
+  return `${t.names.kvBase}.id.${idToken(id)}`;
+}
+
+/** Publish a job (PubAck awaited, retried within the driver's bound). */
+export type Publish = (subject: string, data: Uint8Array, msgID: string, headers: MsgHdrs) => Promise<unknown>;
+
+/** Move failed jobs (all when ids is undefined) back to their ready level with attempts and stalls reset. */
+export async function retryFailed(link: Link, t: QueueState, ids: readonly string[] | undefined, publish: Publish): Promise<number> {
+  const found = ids === undefined
+    ? await listFailed(link, t, { limit: Number.MAX_SAFE_INTEGER })
+    : (await Promise.all(ids.map((id) => getFailed(link, t, id)))).filter((f) => f !== undefined);
+  const tokens = new Set<string>();
+  for (const { seq, record } of found) {
+    const job: NewJob = {
+      id: record.id, dedupe: record.dedupe, name: record.name, data: record.data ?? '', priority: record.priority, runAt: Date.now(),
+      attempts: record.attempts, backoff: record.backoff, timeout: record.timeout, createdAt: record.createdAt,
+    };
+    if (record.meta !== undefined) job.meta = record.meta;
+    if (job.dedupe) await t.kv.create(markerKey(t, job.id), '1').catch(() => {});
+    await t.level(job.priority);
+    await publish(`${t.names.base}.r.${levelToken(job.priority)}`, payloadBytes(job.data), `${job.id}:failed:${seq}`, toHeaders(newHeader(job)));
+    tokens.add(levelToken(job.priority));
+    await purgeFailed(link, t, [record.id]);
+  }
+  t.announce(tokens);
+  return found.length;
 }

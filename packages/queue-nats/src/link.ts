@@ -112,3 +112,25 @@ export async function ackConfirmed(link: Link, o: ResolvedOptions, reply: string
     }
   }
 }
+
+/** The link once connected; past `deadline` ODY_QUEUE_NATS_PUSH_TIMEOUT for a push, ODY_QUEUE_NATS_CONNECTION otherwise. */
+export async function awaitLink(link: Promise<Link>, o: ResolvedOptions, deadline: number, forPush: boolean): Promise<Link> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      link,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const where = o.servers.join(', ');
+          reject(
+            forPush
+              ? new QueueNatsError('ODY_QUEUE_NATS_PUSH_TIMEOUT', `Push not stored: not connected to NATS at ${where} within ${o.pushTimeoutMs} ms. Is nats-server running?`, { details: { servers: o.servers } })
+              : new QueueNatsError('ODY_QUEUE_NATS_CONNECTION', `Not connected to NATS at ${where} within ${o.pushTimeoutMs} ms; the driver keeps trying.`, { details: { servers: o.servers } }),
+          );
+        }, Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
