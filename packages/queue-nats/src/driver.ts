@@ -114,6 +114,7 @@ export class NatsQueueDriver implements QueueDriver {
       const woken = await t.wait(Math.min(wait, this.o.pollMs), o.signal);
       if (!woken && !t.paused && !this.closed) {
         t.delayedHint = true;
+        t.drained.clear();
         await t.refreshLevels().catch(() => {});
       }
     }
@@ -323,8 +324,12 @@ export class NatsQueueDriver implements QueueDriver {
     const out: ClaimedJob[] = [];
     for (const priority of t.order) {
       if (out.length >= max) break;
+      if (t.isDrained(priority)) continue;
       const level = await t.level(priority, leaseMs);
-      const got = await link.puller.pull(t.names.stream, level.consumer, max - out.length);
+      const want = max - out.length;
+      const got = await link.puller.pull(t.names.stream, level.consumer, want);
+      if (got.length < want) t.drained.set(priority, Date.now());
+      else t.drained.delete(priority);
       for (const d of got) {
         const job = await this.admit(link, t, d, leaseMs);
         if (job !== undefined) out.push(job);

@@ -28,6 +28,12 @@ export class QueueState {
   delayedHint = true;
   /** Epoch ms of the earliest delayed job this driver put back with nak(delay); 0 = none known. */
   nextDue = 0;
+  /**
+   * Levels whose last pull came back short (→ when): claims skip them until a wake-up names the level
+   * (a push, retry or recovery anywhere) or pollMs passed. Saves an empty pull per job, which costs
+   * nats-server real work on a filtered work-queue consumer.
+   */
+  readonly drained = new Map<number, number>();
   /** Set by the last recover() call: claims fail deliveries that stalled more often. */
   maxStalls: number | undefined;
   private readonly waiters = new Set<() => void>();
@@ -167,6 +173,12 @@ export class QueueState {
     });
   }
 
+  /** True while `priority` is known to be empty (see drained). */
+  isDrained(priority: number): boolean {
+    const at = this.drained.get(priority);
+    return at !== undefined && Date.now() - at < this.o.pollMs;
+  }
+
   wakeAll(): void {
     for (const w of [...this.waiters]) w();
   }
@@ -174,9 +186,12 @@ export class QueueState {
   private onWake(payload: string): void {
     for (const token of payload.split(',')) {
       if (token === 'd') this.delayedHint = true;
-      else if (token !== '' && token !== 'r') {
+      else if (token === 'r') this.drained.clear();
+      else if (token !== '') {
         const p = levelOf(token);
-        if (!Number.isNaN(p) && !this.levels.has(p)) void this.level(p).catch(() => {});
+        if (Number.isNaN(p)) continue;
+        this.drained.delete(p);
+        if (!this.levels.has(p)) void this.level(p).catch(() => {});
       }
     }
     this.wakeAll();
