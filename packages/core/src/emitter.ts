@@ -1,3 +1,5 @@
+import { CoreError } from './errors.js';
+
 /** Listener signatures by event name: `{ close: (code: number) => void; error: (err: Error) => void }`. */
 // biome-ignore lint/suspicious/noExplicitAny: listener parameters are declared by each event map
 export type EventMap = { [event: string]: (...args: any[]) => unknown };
@@ -101,7 +103,11 @@ export class Emitter<E extends EventMap> {
   }
 
   #add(event: keyof E, listener: E[keyof E], once: boolean): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`Listener for '${String(event)}' must be a function.`);
+    if (typeof listener !== 'function') {
+      throw new CoreError('ODY_EMITTER_LISTENER_INVALID', `Listener for '${String(event)}' must be a function, got ${typeof listener}.`, {
+        details: { event: String(event) },
+      });
+    }
     const entry: Entry = { listener: listener as Entry['listener'], once };
     const list = this.#listeners.get(event);
     if (list === undefined) this.#listeners.set(event, [entry]);
