@@ -145,6 +145,6 @@ describe('Emitter', () => {
     worker.fail(new Error('unheard'));
     expect(lines).toHaveLength(1);
     worker.removeAllListeners();
-    expect(() => worker.on('tick', 5 as never)).toThrow(TypeError);
+    expect(() => worker.on('tick', 5 as never)).toThrow(expect.objectContaining({ code: 'ODY_EMITTER_LISTENER_INVALID' }));
   });
 });

@@ -1,3 +1,5 @@
+import { CoreError } from './errors.js';
+
 /** Listener signatures by event name: `{ close: (code: number) => void; error: (err: Error) => void }`. */
 // biome-ignore lint/suspicious/noExplicitAny: listener parameters are declared by each event map
 export type EventMap = { [event: string]: (...args: any[]) => unknown };
@@ -34,36 +36,37 @@ type Entry = { listener: (...args: unknown[]) => unknown; once: boolean };
  * events.emit('close', 1000); off();
  */
 export class Emitter<E extends EventMap> {
-  private readonly listeners = new Map<keyof E, Entry[]>();
-  private emitterLogger: EmitterLogger;
-  private readonly source: string | undefined;
+  // ES private fields, so classes extending Emitter can use any member names of their own.
+  readonly #listeners = new Map<keyof E, Entry[]>();
+  #logger: EmitterLogger;
+  readonly #source: string | undefined;
 
   constructor(options: EmitterOptions = {}) {
-    this.emitterLogger = options.logger ?? consoleLogger;
-    this.source = options.source;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#source = options.source;
   }
 
   /** Replace the logger that reports throwing listeners (e.g. once a plugin context gives one). */
   setEmitterLogger(logger: EmitterLogger): void {
-    this.emitterLogger = logger;
+    this.#logger = logger;
   }
 
   /** Listen to `event`; returns a function that removes this listener. */
   on<K extends keyof E>(event: K, listener: E[K]): () => void {
-    return this.add(event, listener, false);
+    return this.#add(event, listener, false);
   }
 
   /** Listen to the next `event` only; returns a function that removes the listener before it fires. */
   once<K extends keyof E>(event: K, listener: E[K]): () => void {
-    return this.add(event, listener, true);
+    return this.#add(event, listener, true);
   }
 
   /** Remove a listener added with on() or once() (the first matching registration). */
   off<K extends keyof E>(event: K, listener: E[K]): void {
-    const list = this.listeners.get(event);
+    const list = this.#listeners.get(event);
     if (list === undefined) return;
     const index = list.findIndex((entry) => entry.listener === listener);
-    if (index >= 0) this.removeAt(event, list, index);
+    if (index >= 0) this.#removeAt(event, list, index);
   }
 
   /**
@@ -71,18 +74,18 @@ export class Emitter<E extends EventMap> {
    * Returns whether at least one listener was called.
    */
   emit<K extends keyof E>(event: K, ...args: Parameters<E[K]>): boolean {
-    const list = this.listeners.get(event);
+    const list = this.#listeners.get(event);
     if (list === undefined || list.length === 0) {
-      if (event === 'error') this.report(event, args[0], `'error' emitted with no listener`);
+      if (event === 'error') this.#report(event, args[0], `'error' emitted with no listener`);
       return false;
     }
     for (const entry of [...list]) {
       if (entry.once) this.off(event, entry.listener as E[K]);
       try {
         const result = entry.listener(...args);
-        if (isThenable(result)) result.then(undefined, (err: unknown) => this.report(event, err, 'event listener rejected'));
+        if (isThenable(result)) result.then(undefined, (err: unknown) => this.#report(event, err, 'event listener rejected'));
       } catch (err) {
-        this.report(event, err, 'event listener threw');
+        this.#report(event, err, 'event listener threw');
       }
     }
     return true;
@@ -90,38 +93,42 @@ export class Emitter<E extends EventMap> {
 
   /** Number of listeners of `event`. */
   listenerCount(event: keyof E): number {
-    return this.listeners.get(event)?.length ?? 0;
+    return this.#listeners.get(event)?.length ?? 0;
   }
 
   /** Remove every listener of `event`, or of every event. */
   removeAllListeners(event?: keyof E): void {
-    if (event === undefined) this.listeners.clear();
-    else this.listeners.delete(event);
+    if (event === undefined) this.#listeners.clear();
+    else this.#listeners.delete(event);
   }
 
-  private add(event: keyof E, listener: E[keyof E], once: boolean): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`Listener for '${String(event)}' must be a function.`);
+  #add(event: keyof E, listener: E[keyof E], once: boolean): () => void {
+    if (typeof listener !== 'function') {
+      throw new CoreError('ODY_EMITTER_LISTENER_INVALID', `Listener for '${String(event)}' must be a function, got ${typeof listener}.`, {
+        details: { event: String(event) },
+      });
+    }
     const entry: Entry = { listener: listener as Entry['listener'], once };
-    const list = this.listeners.get(event);
-    if (list === undefined) this.listeners.set(event, [entry]);
+    const list = this.#listeners.get(event);
+    if (list === undefined) this.#listeners.set(event, [entry]);
     else list.push(entry);
     return () => {
-      const current = this.listeners.get(event);
+      const current = this.#listeners.get(event);
       const index = current?.indexOf(entry) ?? -1;
-      if (current !== undefined && index >= 0) this.removeAt(event, current, index);
+      if (current !== undefined && index >= 0) this.#removeAt(event, current, index);
     };
   }
 
-  private removeAt(event: keyof E, list: Entry[], index: number): void {
+  #removeAt(event: keyof E, list: Entry[], index: number): void {
     list.splice(index, 1);
-    if (list.length === 0) this.listeners.delete(event);
+    if (list.length === 0) this.#listeners.delete(event);
   }
 
-  private report(event: keyof E, err: unknown, msg: string): void {
+  #report(event: keyof E, err: unknown, msg: string): void {
     try {
       const fields: Record<string, unknown> = { event: String(event), err };
-      if (this.source !== undefined) fields.source = this.source;
-      this.emitterLogger.error(fields, msg);
+      if (this.#source !== undefined) fields.source = this.#source;
+      this.#logger.error(fields, msg);
     } catch {
       // A logger that throws must not make emit() throw either.
     }

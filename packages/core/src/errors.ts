@@ -18,6 +18,8 @@ const errors = defineErrors('core', {
   ODY_BOOT_FAILED: { message: 'A plugin failed in register or boot; the application was rolled back.' },
   ODY_SHUTDOWN_FAILED: { message: 'One or more plugins failed or ran past the shutdown budget while shutting down.' },
   ODY_TIMEOUT: { message: 'A bounded step did not finish in time.' },
+  ODY_ERRORS_TABLE_INVALID: { message: 'A defineErrors table has a code not shaped ODY_<PKG>_<WHAT> or a row without a message.' },
+  ODY_EMITTER_LISTENER_INVALID: { message: 'A value that is not a function was given to an emitter as a listener.' },
 });
 
 /** Codes thrown by @ody/core, with what each one means (docs/errors.md is generated from this). */

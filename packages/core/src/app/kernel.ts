@@ -8,7 +8,7 @@ const KERNEL_OWNER = '(application)';
 
 /** The inversify container plus ownership of every binding. */
 export class Kernel {
-  readonly container = new Container({ skipBaseClassChecks: true });
+  readonly container = new Container();
   private readonly owners = new Map<symbol, string>();
   /**
    * Every binding made through a Binder is a constant or a singleton, so its first resolution is its
@@ -40,7 +40,8 @@ export class Kernel {
   }
 
   resolve<T>(cls: Newable<T>): T {
-    return this.container.resolve<T>(cls);
+    // inversify 7+ has no resolve(): autobind builds the class with its @inject dependencies.
+    return this.container.get<T>(cls, { autobind: true });
   }
 
   binder<T>(key: Token<T>, owner: string = KERNEL_OWNER, replace = false): Binder<T> {

@@ -63,3 +63,23 @@ describe('options precedence: defaults < code options < config < env', () => {
     expect(resolvePluginOptions({ name: 'pool', schema }).port).toBe(3000);
   });
 });
+
+describe('test-support/options.ts (the per-plugin precedence check other packages call)', () => {
+  it('passes for a plugin that follows the rule', async () => {
+    const { expectOptionPrecedence } = await import('../../../../test-support/options.js');
+    const fallback = await expectOptionPrecedence({
+      plugin: (o) => poolPlugin(o as Parameters<typeof poolPlugin>[0]),
+      key: 'idleTimeoutMs',
+      values: { code: 10, config: 20, env: 30 },
+    });
+    expect(fallback).toBe(1000);
+  });
+
+  it('fails for a plugin that ignores its code options (the taskPlugin({ idleTimeoutMs }) bug)', async () => {
+    const { expectOptionPrecedence } = await import('../../../../test-support/options.js');
+    const ignoresOptions = (_options: unknown) => definePlugin({ name: 'pool', configSchema: schema });
+    await expect(
+      expectOptionPrecedence({ plugin: ignoresOptions, key: 'idleTimeoutMs', values: { code: 10, config: 20, env: 30 } }),
+    ).rejects.toThrow(/code options over the default/);
+  });
+});

@@ -73,8 +73,9 @@ export function envNameFor(path: string[]): string {
 /** Resolve one section (defaults < options < config < env) and collect its issues. */
 function resolveSection(name: string, spec: SectionSpec, given: unknown, env: Record<string, string | undefined>, issues: ConfigIssue[]) {
   const layered = mergeLayers(spec.options, given);
-  issues.push(...unknownKeyIssues(spec.schema, layered, [name], envNameFor, spec.passthrough));
   const input = applyEnv(spec.schema, layered, envNameFor([name]), env);
+  // Checked after env so keys inside a whole-object env value (ODY_HTTP_LIMITS='{…}') are checked too.
+  issues.push(...unknownKeyIssues(spec.schema, input, [name], envNameFor, spec.passthrough));
   const result = spec.schema.safeParse(input ?? {});
   if (result.success) return result.data;
   for (const issue of result.error.issues) {

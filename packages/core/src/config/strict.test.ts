@@ -48,6 +48,11 @@ describe('strict config', () => {
     ]);
   });
 
+  it('keys inside a whole-object env value are checked too', async () => {
+    const err = await failure({ plugins: [httpLike], env: { ODY_HTTP_LIMITS: '{"maxBodyBytes":1,"maxBody":2}' } });
+    expect(issuesOf(err).map((i) => i.path)).toEqual(['http.limits.maxBody']);
+  });
+
   it('one ODY_CONFIG_INVALID lists unknown keys, unknown env names and bad values together', async () => {
     const err = await failure({
       plugins: [httpLike],

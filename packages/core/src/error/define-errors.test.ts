@@ -57,7 +57,10 @@ describe('defineErrors', () => {
   });
 
   it('rejects badly named codes and rows without a message', () => {
+    const code = expect.objectContaining({ code: 'ODY_ERRORS_TABLE_INVALID' });
     expect(() => defineErrors('shop', { SOLD_OUT: { message: 'x' } })).toThrow(/ODY_<PKG>_<WHAT>/);
+    expect(() => defineErrors('shop', { SOLD_OUT: { message: 'x' } })).toThrow(code);
     expect(() => defineErrors('shop', { ODY_SHOP_X: { message: '' } })).toThrow(/needs a message/);
+    expect(() => defineErrors('shop', { ODY_SHOP_X: { message: '' } })).toThrow(code);
   });
 });

@@ -78,9 +78,14 @@ function pascal(pkg: string): string {
 export function defineErrors<const T extends ErrorTable>(pkg: string, table: T): DefinedErrors<keyof T & string> {
   type C = keyof T & string;
   const rows: ErrorDocRow[] = Object.entries(table).map(([code, spec]) => {
-    if (!/^ODY_[A-Z0-9_]+$/.test(code)) throw new TypeError(`defineErrors('${pkg}'): code '${code}' must look like ODY_<PKG>_<WHAT>.`);
+    // OdyError directly: CoreError is itself built by defineErrors (errors.ts documents the code).
+    if (!/^ODY_[A-Z0-9_]+$/.test(code)) {
+      throw new OdyError('ODY_ERRORS_TABLE_INVALID', `defineErrors('${pkg}'): code '${code}' must look like ODY_<PKG>_<WHAT>.`, {
+        details: { package: pkg, code },
+      });
+    }
     if (typeof spec?.message !== 'string' || spec.message === '') {
-      throw new TypeError(`defineErrors('${pkg}'): code '${code}' needs a message.`);
+      throw new OdyError('ODY_ERRORS_TABLE_INVALID', `defineErrors('${pkg}'): code '${code}' needs a message.`, { details: { package: pkg, code } });
     }
     return Object.freeze({ package: pkg, code, status: spec.status, message: spec.message });
   });
