@@ -71,6 +71,8 @@ export class ConfirmPublisher {
       try {
         const ch = await within(this.open(), left);
         await within(ch.basicPublish(envelope, body), deadline - Date.now());
+        // rabbitmq-client emits basic.return in a setImmediate queued before the confirm resolved us.
+        if (envelope.mandatory) await new Promise((resolve) => setImmediate(resolve));
         if (envelope.mandatory && envelope.messageId !== undefined && this.returned.delete(envelope.messageId)) {
           throw new QueueAmqpError(
             'ODY_QUEUE_AMQP_UNROUTABLE',
