@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection } from 'node:net';
 import { promisify } from 'node:util';
 import { freePort } from './redis-server.js';
 
@@ -43,6 +44,21 @@ export function findRabbitCtl(server?: string): string | undefined {
 export function amqpAnswersSync(host: string, port: number, timeoutMs = 1500): boolean {
   const script = `const s=require('net').connect(${port},${JSON.stringify(host)});s.setTimeout(${timeoutMs},()=>process.exit(1));s.on('error',()=>process.exit(1));s.on('connect',()=>s.write(Buffer.from('AMQP\\x00\\x00\\x09\\x01','latin1')));s.on('data',(d)=>process.exit(d[0]===1?0:1));`;
   return spawnSync(process.execPath, ['-e', script], { timeout: timeoutMs + 1000 }).status === 0;
+}
+
+/** True when an AMQP 0-9-1 broker answers the protocol header on host:port. */
+export function amqpAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host, port });
+    const done = (ok: boolean): void => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('error', () => done(false));
+    s.once('connect', () => s.write(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1')));
+    s.once('data', (d) => done(d[0] === 1));
+  });
 }
 
 /** True when the suite must not skip for a missing server (CI=true or ODY_REQUIRE_RABBITMQ=1). */
@@ -112,7 +128,7 @@ export class SpawnedRabbit {
     this.child = child;
     process.once('exit', () => this.killGroup());
     const deadline = Date.now() + timeoutMs;
-    while (!amqpAnswersSync('127.0.0.1', this.port, 500)) {
+    while (!(await amqpAnswers('127.0.0.1', this.port, 500))) {
       if (child.exitCode !== null) throw new Error(`[rabbitmq] rabbitmq-server exited with ${child.exitCode}; logs in ${this.dir}/log`);
       if (Date.now() > deadline) {
         this.killGroup();
@@ -138,7 +154,7 @@ export class SpawnedRabbit {
     this.killGroup();
     if (child && child.exitCode === null) await new Promise((r) => child.once('exit', r));
     const deadline = Date.now() + 15_000;
-    while (amqpAnswersSync('127.0.0.1', this.port, 300) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((await amqpAnswers('127.0.0.1', this.port, 300)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 
   /** Run rabbitmqctl against this node. */
