@@ -30,11 +30,51 @@ export class ConfirmPublisher {
   private channel: Promise<Channel> | undefined;
   private readonly returned = new Set<string>();
   private closed = false;
+  /** The open confirm channel, for the fast path. */
+  private ready: Channel | undefined;
+  private readonly pending = new Set<{ deadline: number; reject: (err: Error) => void }>();
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly conn: Connection,
     private readonly timeoutMs: number,
   ) {}
+
+  /**
+   * Bound a confirm wait by `deadline` without a timer per message: one sweep timer rejects the overdue
+   * ones (a broker that never confirms, a connection that hangs without closing).
+   */
+  private bounded(confirm: Promise<void>, deadline: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const entry = { deadline, reject };
+      this.pending.add(entry);
+      this.sweeper ??= setInterval(() => this.sweep(), Math.min(250, this.timeoutMs)).unref();
+      confirm.then(
+        () => {
+          this.pending.delete(entry);
+          resolve();
+        },
+        (err) => {
+          this.pending.delete(entry);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const e of this.pending) {
+      if (e.deadline <= now) {
+        this.pending.delete(e);
+        e.reject(new Error('no confirm before the deadline'));
+      }
+    }
+    if (this.pending.size === 0 && this.sweeper !== undefined) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
 
   private open(): Promise<Channel> {
     const current = this.channel;
@@ -51,6 +91,7 @@ export class ConfirmPublisher {
         if (msg.messageId !== undefined) this.returned.add(msg.messageId);
       });
       await ch.confirmSelect();
+      this.ready = ch;
       return ch;
     })();
     this.channel = next;
@@ -69,8 +110,8 @@ export class ConfirmPublisher {
       const left = deadline - Date.now();
       if (left <= 0) break;
       try {
-        const ch = await within(this.open(), left);
-        await within(ch.basicPublish(envelope, body), deadline - Date.now());
+        const ch = this.ready?.active ? this.ready : await within(this.open(), left);
+        await this.bounded(ch.basicPublish(envelope, body), deadline);
         // rabbitmq-client emits basic.return in a setImmediate queued before the confirm resolved us.
         if (envelope.mandatory) await new Promise((resolve) => setImmediate(resolve));
         if (envelope.mandatory && envelope.messageId !== undefined && this.returned.delete(envelope.messageId)) {
@@ -96,6 +137,7 @@ export class ConfirmPublisher {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
     const ch = await this.channel?.catch(() => undefined);
     await ch?.close().catch(() => undefined);
   }
