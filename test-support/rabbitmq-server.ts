@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_proces
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { createConnection } from 'node:net';
 import { promisify } from 'node:util';
 import { freePort } from './redis-server.js';
@@ -34,9 +34,13 @@ export function findRabbitServer(): string | undefined {
   return BIN_DIRS.map((d) => join(d, 'rabbitmq-server')).find(executable);
 }
 
-/** rabbitmqctl next to a server script, else on the usual paths. */
+/**
+ * rabbitmqctl next to a server script (a broker we started, with our own cookie), else the system's
+ * (PATH first: distro wrappers switch to the broker's user and cookie).
+ */
 export function findRabbitCtl(server?: string): string | undefined {
-  const dirs = server ? [join(server, '..'), ...BIN_DIRS] : BIN_DIRS;
+  const path = (process.env.PATH ?? '').split(delimiter).filter((d) => d.length > 0);
+  const dirs = server ? [join(server, '..')] : [...path, '/usr/sbin', '/usr/local/sbin', ...BIN_DIRS];
   return dirs.map((d) => join(d, 'rabbitmqctl')).find(executable);
 }
 
