@@ -321,6 +321,8 @@ export class AmqpQueueDriver implements QueueDriver {
     await scanFailed(this.connection, names.failed, async (job) => {
       if (wanted !== undefined && !wanted.has(job.id)) return 'keep';
       const { reason: _r, failedAt: _f, ...rest } = job.state;
+      // The job is live again: take its jobId back (best effort: a newer push of the id may hold it).
+      if (rest.dedupe) await this.reserve(queue, job.id);
       await this.publishTo(names.main, job.id, job.name, job.data, { ...rest, attemptsMade: 0, stalls: 0, errors: [], runAt: Date.now() });
       moved++;
       return 'take';

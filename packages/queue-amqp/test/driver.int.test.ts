@@ -84,3 +84,38 @@ describeWithRabbit('amqp driver specifics', (rabbit) => {
     await expect(new Queue('closed', { driver: d }).push('j', 1)).rejects.toMatchObject({ code: 'ODY_QUEUE_AMQP_CLOSED' });
   });
 });
+
+describeWithRabbit('amqp driver: redelivered messages', (rabbit) => {
+  /** Take one message of the work queue with a raw consumer, then drop its connection (the broker requeues it, redelivered). */
+  async function holdAndDrop(queue: string): Promise<void> {
+    const raw = new Connection(rabbit.url);
+    const ch = await raw.acquire();
+    await until('raw consumer got the job', async () => (await ch.basicGet({ queue: `${rabbit.prefix}.${queue}` })) !== undefined, 5_000);
+    raw.unsafeDestroy(); // like a SIGKILLed holder: no ack, no clean close
+  }
+
+  it('a job whose holder died runs again with stalls + 1, and fails as stalled past maxStalls', async () => {
+    const d = amqpDriver({ url: rabbit.url, prefix: rabbit.prefix });
+    open.push(d);
+    const again = new Queue('redeliver-ok', { driver: d });
+    await again.push('j', 'a');
+    await holdAndDrop('redeliver-ok');
+    const seen = new Promise<unknown>((resolve) => {
+      const w = new Worker(again, (job) => resolve({ attempt: job.attempt, stalls: job.stalls }), { maxStalls: 1 });
+      open.push(w as Worker<never>);
+    });
+    expect(await seen).toEqual({ attempt: 1, stalls: 1 });
+
+    const doomed = new Queue('redeliver-fail', { driver: d });
+    const { id } = await doomed.push('j', 'b');
+    await holdAndDrop('redeliver-fail');
+    let ran = false;
+    const w = new Worker(doomed, () => {
+      ran = true;
+    }, { maxStalls: 0 });
+    open.push(w as Worker<never>);
+    await until('failed as stalled', async () => (await doomed.failed.get(id)) !== undefined);
+    expect(await doomed.failed.get(id)).toMatchObject({ reason: 'stalled', stalls: 1 });
+    expect(ran).toBe(false);
+  });
+});
