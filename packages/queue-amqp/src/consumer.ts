@@ -283,6 +283,14 @@ export class QueueConsumer {
     if (back.length > 0) await this.host.handBack(back);
   }
 
+  /**
+   * Return a delivery to the broker (nack, requeue) after a failed settle, so it is not stuck unacked on a
+   * live channel; it comes back redelivered and counts a stall.
+   */
+  static requeue(d: Delivery): void {
+    if (d.ch.active) d.ch.basicNack({ deliveryTag: d.tag, requeue: true });
+  }
+
   /** Ack a delivery on its channel; false when the channel is gone (the broker requeued it). */
   static ack(d: Delivery): boolean {
     if (!d.ch.active) return false;

@@ -77,8 +77,10 @@ export class AmqpQueueDriver implements QueueDriver {
         },
         handBack: async (ds) => {
           for (const d of ds) {
-            await this.publishTo(names.main, d.job.id, d.job.name, d.job.data, d.job.state);
-            QueueConsumer.ack(d);
+            await this.settled(d, async () => {
+              await this.publishTo(names.main, d.job.id, d.job.name, d.job.data, d.job.state);
+              QueueConsumer.ack(d);
+            }).catch((err) => this.emitError(err));
           }
         },
         onError: (err) => this.emitError(err),
@@ -87,6 +89,16 @@ export class AmqpQueueDriver implements QueueDriver {
       this.consumers.set(queue, c);
     }
     return c;
+  }
+
+  /** Run a settle step of a delivery whose lease was released; if it throws, requeue the delivery, then rethrow. */
+  private async settled<T>(d: Delivery, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      QueueConsumer.requeue(d);
+      throw err;
+    }
   }
 
   /** Publish a job message straight to queue `target` (default exchange), with confirm. */
@@ -193,8 +205,10 @@ export class AmqpQueueDriver implements QueueDriver {
     const d = this.settle(queue, job);
     if (d === undefined) return false;
     const state: JobState = { ...d.job.state, attemptsMade: error.attempt, errors: [...d.job.state.errors, error], runAt };
-    await this.schedule(queue, { id: d.job.id, name: d.job.name, data: d.job.data, state }, runAt - Date.now());
-    return QueueConsumer.ack(d);
+    return this.settled(d, async () => {
+      await this.schedule(queue, { id: d.job.id, name: d.job.name, data: d.job.data, state }, runAt - Date.now());
+      return QueueConsumer.ack(d);
+    });
   }
 
   /** Publish the failed record of a job to the dead-letter exchange (→ the failed queue). */
@@ -208,14 +222,20 @@ export class AmqpQueueDriver implements QueueDriver {
     const d = this.settle(queue, job);
     if (d === undefined) return false;
     const state: JobState = { ...d.job.state, attemptsMade: error.attempt, errors: [...d.job.state.errors, error], reason, failedAt: Date.now() };
-    await this.toFailed(queue, d.job, state);
-    const acked = QueueConsumer.ack(d);
+    const acked = await this.settled(d, async () => {
+      await this.toFailed(queue, d.job, state);
+      return QueueConsumer.ack(d);
+    });
     await this.unreserve(queue, d.job);
     return acked;
   }
 
   /** A delivery whose holder lost it: back to the queue with stalls + 1, or failed ('stalled') past maxStalls. */
-  private async stall(queue: string, d: Delivery): Promise<'stalled' | 'failed'> {
+  private stall(queue: string, d: Delivery): Promise<'stalled' | 'failed'> {
+    return this.settled(d, () => this.stallNow(queue, d));
+  }
+
+  private async stallNow(queue: string, d: Delivery): Promise<'stalled' | 'failed'> {
     const s = d.job.state;
     const stalls = s.stalls + 1;
     if (stalls > (this.maxStalls.get(queue) ?? 1)) {
