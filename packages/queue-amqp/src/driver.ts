@@ -2,7 +2,7 @@ import type {
   ClaimedJob, ClaimOptions, FailedJobRecord, FailReason, JobCounts, JobError, ListOptions, NewJob, PushResult,
   QueueDriver, RecoverResult,
 } from '@ody/queue';
-import { AMQPChannelError, Connection } from 'rabbitmq-client';
+import { AMQPChannelError, type Channel, Connection } from 'rabbitmq-client';
 import { type ConsumerHost, type Delivery, QueueConsumer } from './consumer.js';
 import { body, type JobState, newState, properties, type StoredJob, toFailedRecord } from './envelope.js';
 import { QueueAmqpError } from './errors.js';
@@ -31,6 +31,8 @@ export class AmqpQueueDriver implements QueueDriver {
   private readonly maxStalls = new Map<string, number>();
   private readonly completed = new Map<string, number>();
   private dedupeChain: Promise<unknown> = Promise.resolve();
+  private dedupeCh: Channel | undefined;
+  private warned = false;
   private closing: Promise<void> | undefined;
   private readonly errorListeners = new Set<(err: unknown) => void>();
 
@@ -49,6 +51,10 @@ export class AmqpQueueDriver implements QueueDriver {
   }
 
   private emitError(err: unknown): void {
+    if (this.errorListeners.size === 0 && !this.warned) {
+      this.warned = true; // once per driver: a flapping broker must not flood the log
+      console.warn(`[@ody/queue-amqp] ${(err as Error)?.message ?? String(err)} (the driver reconnects; add driver.onError() to handle these)`);
+    }
     for (const l of this.errorListeners) {
       try {
         l(err);
@@ -120,15 +126,14 @@ export class AmqpQueueDriver implements QueueDriver {
     const marker = queueNames(this.o.prefix, queue).dedupe(jobId);
     const expires = this.o.dedupeWindowMs + Math.floor(Math.random() * 2 ** 20);
     const run = async (): Promise<boolean> => {
-      const ch = await this.connection.acquire();
+      // One channel for reservations, reopened after a 406 closed it (so a refusal never hits other calls).
+      if (!this.dedupeCh?.active) this.dedupeCh = await this.connection.acquire();
       try {
-        await ch.queueDeclare({ queue: marker, durable: true, arguments: { 'x-expires': expires } });
+        await this.dedupeCh.queueDeclare({ queue: marker, durable: true, arguments: { 'x-expires': expires } });
         return true;
       } catch (err) {
         if (err instanceof AMQPChannelError && err.code === 'PRECONDITION_FAILED') return false;
         throw err;
-      } finally {
-        if (ch.active) await ch.close().catch(() => undefined);
       }
     };
     const next = this.dedupeChain.then(run, run);
@@ -368,6 +373,7 @@ export class AmqpQueueDriver implements QueueDriver {
     this.closing ??= (async () => {
       await Promise.all([...this.consumers.values()].map((c) => c.close().catch((err) => this.emitError(err))));
       await this.publisher.close();
+      await this.dedupeCh?.close().catch(() => undefined);
       await this.connection.close().catch(() => undefined);
     })();
     return this.closing;

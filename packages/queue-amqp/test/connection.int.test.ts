@@ -40,15 +40,15 @@ describeWithRabbit('amqp driver across a broken connection', (rabbit) => {
       if (i === 60 || i === 140) {
         const before = proxy.accepted;
         proxy.cut();
-        await until('both drivers reconnected', () => proxy.accepted >= before + 2, 15_000);
+        await until('both drivers reconnected', () => proxy.accepted >= before + 2, 30_000);
       }
       if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
     }
     await Promise.all(pushes);
     expect(confirmed).toHaveLength(total);
-    await until('every pushed job ran', () => done.size === total, 30_000);
+    await until('every pushed job ran', () => done.size === total, 60_000);
     expect(await pushQueue.counts()).toMatchObject({ failed: 0 });
-  }, 90_000);
+  }, 150_000);
 
   it('a push fails with ODY_QUEUE_AMQP_PUSH_FAILED after pushTimeoutMs while the broker is unreachable, and works again after', async () => {
     const proxy = await proxied();
