@@ -29,12 +29,13 @@ const qname = (p: string) => {
   return q;
 };
 
-function odyPeer(url: string): Peer {
+function odyPeer(url: string, maxPriority?: number): Peer {
+  const options = maxPriority === undefined ? { url, prefix } : { url, prefix, maxPriority };
   return {
     async pushProcess(total, concurrency) {
-      const producer = amqpDriver({ url, prefix });
-      const consumer = amqpDriver({ url, prefix });
-      const name = qname('ody');
+      const producer = amqpDriver(options);
+      const consumer = amqpDriver(options);
+      const name = qname(maxPriority === 0 ? 'odyp0' : 'ody');
       const queue = new OdyQueue(name, { driver: producer });
       await queue.counts(); // declare before timing, as the raw peer does
       let completed = 0;
@@ -57,8 +58,8 @@ function odyPeer(url: string): Peer {
       return rate;
     },
     async pushLatency(samples) {
-      const driver = amqpDriver({ url, prefix });
-      const queue = new OdyQueue(qname('ody'), { driver });
+      const driver = amqpDriver(options);
+      const queue = new OdyQueue(qname(maxPriority === 0 ? 'odyp0' : 'ody'), { driver });
       await queue.counts();
       const out: number[] = [];
       for (let i = 0; i < samples; i++) {
@@ -140,15 +141,25 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
   const rounds = q ? 3 : 7;
   const sizes = { c1: q ? 2_000 : 10_000, c100: q ? 10_000 : 50_000, lat: q ? 300 : 2_000 };
   const ody = odyPeer(url);
+  const plain = odyPeer(url, 0);
   const raw = rawPeer(url);
   const rows: Row[] = [];
   const ratios: Record<string, number> = {};
   try {
     for (const [label, c, total] of [['c1', 1, sizes.c1], ['c100', 100, sizes.c100]] as const) {
-      const s = await alternate(rounds, { amqp: () => ody.pushProcess(total, c), raw: () => raw.pushProcess(total, c) });
+      const s = await alternate(rounds, {
+        amqp: () => ody.pushProcess(total, c),
+        raw: () => raw.pushProcess(total, c),
+        plain: () => plain.pushProcess(total, c),
+      });
       const perRound = s.amqp.map((v, i) => v / s.raw[i]!);
-      rows.push({ name: 'amqp', metric: `push+process/s ${label}`, value: median(s.amqp) }, { name: 'rabbitmq-raw', metric: `push+process/s ${label}`, value: median(s.raw) });
+      rows.push(
+        { name: 'amqp', metric: `push+process/s ${label}`, value: median(s.amqp) },
+        { name: 'amqp maxPriority 0', metric: `push+process/s ${label}`, value: median(s.plain) },
+        { name: 'rabbitmq-raw', metric: `push+process/s ${label}`, value: median(s.raw) },
+      );
       ratios[`amqp-${label}/rabbitmq-raw-${label}`] = Number(median(perRound).toFixed(2));
+      ratios[`amqp-noprio-${label}/rabbitmq-raw-${label}`] = Number(median(s.plain.map((v, i) => v / s.raw[i]!)).toFixed(2));
       rows.push({ name: 'amqp', metric: `ratio spread ${label} (max-min)`, value: Number((Math.max(...perRound) - Math.min(...perRound)).toFixed(2)) });
       await cleanup(url);
     }
@@ -165,6 +176,7 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
     notes: [
       `RabbitMQ ${source.mode === 'spawn' ? 'private rabbitmq-server' : source.mode === 'url' ? 'AMQP_URL' : '127.0.0.1:5672'}; persistent messages in durable classic queues; every push confirmed by the broker before it counts.`,
       `push+process: the producer keeps ${WINDOW} confirmed pushes in flight (Ody: pushBulk of ${WINDOW}; raw: ${WINDOW} basicPublish awaited together) while one consumer acks each message (Ody: Worker with a trivial handler at that concurrency; raw: basicConsume with prefetch = concurrency). Ratios are the median of per-round ratios; rounds alternate peers.`,
+      '"amqp" is the default driver (priority queues, x-max-priority 10); "amqp maxPriority 0" declares plain queues like the raw peer. RabbitMQ spends more per message on a priority queue.',
       'Ody does more per job than the raw client: it carries the job state header, validates and encodes the payload, and runs the worker runtime (leases, events).',
     ],
   };
