@@ -129,6 +129,7 @@ async function cleanup(url: string): Promise<void> {
   for (const q of used.splice(0)) {
     for (const name of [`${prefix}.${q}`, `${prefix}.${q}.failed`]) await conn.queueDelete({ queue: name }).catch(() => undefined);
   }
+  await conn.exchangeDelete({ exchange: `${prefix}.failed` }).catch(() => undefined);
   await conn.close();
 }
 
