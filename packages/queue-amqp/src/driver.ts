@@ -10,6 +10,7 @@ import { scanFailed } from './failed-store.js';
 import { amqpPriority, delayBucket, failedExchange, queueNames } from './names.js';
 import { type AmqpDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { ConfirmPublisher } from './publisher.js';
+import { whileConnecting } from './retry.js';
 import { Topology } from './topology.js';
 
 function notFound(err: unknown): boolean {
@@ -136,7 +137,8 @@ export class AmqpQueueDriver implements QueueDriver {
         throw err;
       }
     };
-    const next = this.dedupeChain.then(run, run);
+    const attempt = () => whileConnecting(`reserving jobId '${jobId}'`, this.o.pushTimeoutMs, run);
+    const next = this.dedupeChain.then(attempt, attempt);
     this.dedupeChain = next.catch(() => undefined);
     return next;
   }

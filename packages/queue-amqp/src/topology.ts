@@ -2,6 +2,7 @@ import type { Connection } from 'rabbitmq-client';
 import { QueueAmqpError } from './errors.js';
 import { failedExchange, type QueueNames, queueNames } from './names.js';
 import type { ResolvedOptions } from './options.js';
+import { isConnectionLoss, whileConnecting } from './retry.js';
 
 /** Keep a delay queue for this long after its last use (it only ever holds messages for its TTL). */
 const DELAY_QUEUE_IDLE_MS = 10 * 60_000;
@@ -56,7 +57,11 @@ export class Topology {
     this.delays.clear();
   }
 
-  private async declare(queue: string): Promise<QueueNames> {
+  private declare(queue: string): Promise<QueueNames> {
+    return whileConnecting(`declaring queue '${queue}'`, this.o.pushTimeoutMs, () => this.declareOnce(queue));
+  }
+
+  private async declareOnce(queue: string): Promise<QueueNames> {
     const names = queueNames(this.o.prefix, queue);
     const dlx = failedExchange(this.o.prefix);
     try {
@@ -71,7 +76,7 @@ export class Topology {
         }
       }
     } catch (cause) {
-      throw topologyError(`the topology of queue '${queue}'`, cause);
+      throw isConnectionLoss(cause) ? cause : topologyError(`the topology of queue '${queue}'`, cause);
     }
     return names;
   }
@@ -95,11 +100,14 @@ export class Topology {
     this.delays.set(queue, used);
     const at = used.get(ttlMs);
     if (at === undefined || Date.now() - at > DELAY_QUEUE_IDLE_MS / 2) {
-      try {
-        await this.conn.queueDeclare({ queue: names.delay(ttlMs), durable: true, arguments: this.delayArguments(names, ttlMs) });
-      } catch (cause) {
-        throw topologyError(`delay queue '${names.delay(ttlMs)}'`, cause);
-      }
+      const args = { queue: names.delay(ttlMs), durable: true, arguments: this.delayArguments(names, ttlMs) };
+      await whileConnecting(`declaring delay queue '${args.queue}'`, this.o.pushTimeoutMs, async () => {
+        try {
+          await this.conn.queueDeclare(args);
+        } catch (cause) {
+          throw isConnectionLoss(cause) ? cause : topologyError(`delay queue '${args.queue}'`, cause);
+        }
+      });
       used.set(ttlMs, Date.now());
     }
     return names.delay(ttlMs);
