@@ -42,7 +42,7 @@ export function killChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL
 }
 
 /** One parsed line of a worker log. */
-export type LogLine = { kind: 'run'; id: string; attempt: number; stalls: number; tag: string } | { kind: 'ack'; id: string; tag: string };
+export type LogLine = { kind: 'run' | 'done'; id: string; attempt: number; stalls: number; tag: string } | { kind: 'ack'; id: string; tag: string };
 
 /** Lines the workers wrote so far. */
 export function readLog(file: string): LogLine[] {
@@ -52,11 +52,24 @@ export function readLog(file: string): LogLine[] {
     .filter((l) => l.length > 0)
     .map((l): LogLine => {
       const [kind, id, a, b, c] = l.split(' ') as [string, string, string, string, string];
-      return kind === 'run' ? { kind: 'run', id, attempt: Number(a), stalls: Number(b), tag: c } : { kind: 'ack', id, tag: a };
+      return kind === 'ack' ? { kind: 'ack', id, tag: a } : { kind: kind as 'run' | 'done', id, attempt: Number(a), stalls: Number(b), tag: c };
     });
 }
 
-/** Distinct job ids with an ack line. */
-export function ackedIds(file: string): Set<string> {
-  return new Set(readLog(file).filter((l) => l.kind === 'ack').map((l) => l.id));
+/** Distinct job ids with a line of this kind. */
+export function idsWith(file: string, kind: LogLine['kind']): Set<string> {
+  return new Set(readLog(file).filter((l) => l.kind === kind).map((l) => l.id));
+}
+
+/** Graceful stop (SIGTERM → worker.close + driver.close); SIGKILL after 10 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
