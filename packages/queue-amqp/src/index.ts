@@ -1,0 +1,5 @@
+export { AmqpQueueDriver, amqpDriver } from './driver.js';
+export { errorCodes, QueueAmqpError, type QueueAmqpErrorCode } from './errors.js';
+export { delayBucket, failedExchange, type QueueNames, queueNames } from './names.js';
+export type { AmqpDriverOptions } from './options.js';
+export { registerAmqpDriver } from './register.js';

@@ -1,0 +1,93 @@
+import type { ConnectionOptions } from 'rabbitmq-client';
+import { QueueAmqpError } from './errors.js';
+
+/** Options of the RabbitMQ queue driver. */
+export interface AmqpDriverOptions {
+  /** amqp:// or amqps:// URL (vhost in the path). Default `AMQP_URL`, else amqp://guest:guest@127.0.0.1:5672. */
+  url?: string;
+  /** Extra rabbitmq-client connection options (heartbeat, TLS, hosts, retryLow/High …). */
+  connection?: Omit<ConnectionOptions, 'url'>;
+  /** Name prefix of every queue and exchange the driver declares (`<prefix>.<queue>`, …). Default 'ody'. */
+  prefix?: string;
+  /**
+   * Publish new jobs through this topic exchange (declared durable) instead of straight to the queue, with
+   * the routing key from `routingKey`. Each queue is bound with `bindings[queue]` (default `['<queue>.#']`).
+   * Retries, delays and stall redeliveries always go straight to the queue that held the job.
+   */
+  exchange?: string;
+  /** Routing key of a new job in exchange mode. Default `<queue>.<job name>`. */
+  routingKey?: (queue: string, jobName: string) => string;
+  /** Binding keys per queue in exchange mode. A queue not listed gets `['<queue>.#']`. */
+  bindings?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Job priorities in [-maxPriority, maxPriority] stay distinct; ones beyond are clamped to the ends
+   * (queues get `x-max-priority` = 2·maxPriority). 0..127, default 5. 0 disables priority queues.
+   */
+  maxPriority?: number;
+  /** How long a push waits for a broker confirm (including reconnects) before ODY_QUEUE_AMQP_PUSH_FAILED. Default 30000. */
+  pushTimeoutMs?: number;
+  /** How long a jobId stays reserved after its push (the dedupe marker's x-expires). Default 86400000 (24 h). */
+  dedupeWindowMs?: number;
+  /** How often a consuming driver re-reads the shared pause flag. Default 1000. */
+  pausePollMs?: number;
+  /** Received jobs that no claim took within this many ms go back to the queue. Default 2000. */
+  holdMs?: number;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedOptions {
+  url: string;
+  connection: Omit<ConnectionOptions, 'url'>;
+  prefix: string;
+  exchange: string | undefined;
+  routingKey: (queue: string, jobName: string) => string;
+  bindings: Readonly<Record<string, readonly string[]>>;
+  maxPriority: number;
+  pushTimeoutMs: number;
+  dedupeWindowMs: number;
+  pausePollMs: number;
+  holdMs: number;
+}
+
+function int(name: string, value: unknown, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new QueueAmqpError('ODY_QUEUE_AMQP_OPTIONS_INVALID', `AMQP driver option ${name} must be an integer in [${min}, ${max}], got ${String(value)}.`, {
+      details: { option: name, value },
+    });
+  }
+  return value;
+}
+
+function name(option: string, value: unknown, fallback: string | undefined): string | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^[\w.:-]{1,100}$/.test(value)) {
+    throw new QueueAmqpError('ODY_QUEUE_AMQP_OPTIONS_INVALID', `AMQP driver option ${option} must be 1-100 letters, digits or '_.:-', got '${String(value)}'.`, {
+      details: { option, value },
+    });
+  }
+  return value;
+}
+
+/** Validate options and fill defaults; throws ODY_QUEUE_AMQP_OPTIONS_INVALID naming the bad option. */
+export function resolveOptions(o: AmqpDriverOptions = {}): ResolvedOptions {
+  const url = o.url ?? process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  if (typeof url !== 'string' || !/^amqps?:\/\//.test(url)) {
+    throw new QueueAmqpError('ODY_QUEUE_AMQP_OPTIONS_INVALID', `AMQP driver option url must start with amqp:// or amqps://, got '${String(url)}'.`, {
+      details: { option: 'url' },
+    });
+  }
+  return {
+    url,
+    connection: o.connection ?? {},
+    prefix: name('prefix', o.prefix, 'ody')!,
+    exchange: name('exchange', o.exchange, undefined),
+    routingKey: o.routingKey ?? ((queue, jobName) => `${queue}.${jobName}`),
+    bindings: o.bindings ?? {},
+    maxPriority: int('maxPriority', o.maxPriority, 0, 127, 5),
+    pushTimeoutMs: int('pushTimeoutMs', o.pushTimeoutMs, 1, 2 ** 31 - 1, 30_000),
+    dedupeWindowMs: int('dedupeWindowMs', o.dedupeWindowMs, 1000, 2 ** 31 - 1 - 2 ** 20, 86_400_000),
+    pausePollMs: int('pausePollMs', o.pausePollMs, 10, 600_000, 1000),
+    holdMs: int('holdMs', o.holdMs, 10, 600_000, 2000),
+  };
+}
