@@ -2,4 +2,4 @@ export { AmqpQueueDriver, amqpDriver } from './driver.js';
 export { errorCodes, QueueAmqpError, type QueueAmqpErrorCode } from './errors.js';
 export { delayBucket, failedExchange, type QueueNames, queueNames } from './names.js';
 export type { AmqpDriverOptions } from './options.js';
-export { registerAmqpDriver } from './register.js';
+export { amqpDriverFactory } from './factory.js';
