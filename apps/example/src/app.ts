@@ -3,6 +3,8 @@ import { type Application, createApplication } from '@ody/core';
 import { cqrsPlugin } from '@ody/cqrs';
 import { httpPlugin } from '@ody/http';
 import { queuePlugin } from '@ody/queue';
+import { amqpDriverFactory } from '@ody/queue-amqp';
+import { natsDriverFactory } from '@ody/queue-nats';
 import { redisDriverFactory } from '@ody/queue-redis';
 import { exampleRoutes, GreetingsController } from './http/index.js';
 import { opsPlugin } from './ops/index.js';
@@ -22,8 +24,9 @@ export function createApp(config: Record<string, unknown> = {}): Promise<Applica
     plugins: [
       httpPlugin({ controllers: [GreetingsController], routes: exampleRoutes, workerModule: import.meta.url }),
       exampleWebSocket(),
-      // Filesystem by default; `drivers` lets config pick Redis by name (ODY_QUEUE_DRIVER=redis with REDIS_URL).
-      queuePlugin({ drivers: { redis: redisDriverFactory } }),
+      // Filesystem by default; `drivers` lets config pick a broker by name: ODY_QUEUE_DRIVER=redis (REDIS_URL),
+      // amqp (AMQP_URL, RabbitMQ) or nats (NATS_URL, JetStream).
+      queuePlugin({ drivers: { redis: redisDriverFactory, amqp: amqpDriverFactory, nats: natsDriverFactory } }),
       cqrsPlugin({ handlers: orderHandlers }),
       // Supervised processes belong to the main thread only, not to every HTTP worker's Application.
       ...(isMainThread ? [exampleProcessPlugin()] : []),

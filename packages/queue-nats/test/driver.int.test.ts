@@ -1,13 +1,13 @@
 import { createServer } from 'node:net';
 import { createApplication, OdyError } from '@ody/core';
-import { Queue, queueDriverNames, queuePlugin, Queues, Worker } from '@ody/queue';
+import { Queue, queuePlugin, Queues, Worker } from '@ody/queue';
 import { until } from '@ody/queue/testing';
 import { headers } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expect, it } from 'vitest';
 import { describeWithNats } from '../../../test-support/nats-harness.js';
-import { natsDriver, QueueNatsError } from '../src/index.js';
+import { natsDriver, natsDriverFactory, QueueNatsError } from '../src/index.js';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -100,11 +100,11 @@ describeWithNats('nats driver specifics', (nats) => {
     expect(() => natsDriver({ servers: nats.url, pollMs: 0 })).toThrow(/pollMs/);
   });
 
-  it('is the value queuePlugin takes; importing the package registers nothing', async () => {
-    expect(queueDriverNames()).not.toContain('nats');
+  it("is the value queuePlugin takes, or picked by name: queuePlugin({ drivers: { nats: natsDriverFactory } }) with ODY_QUEUE_DRIVER=nats", async () => {
     const app = await createApplication({
-      plugins: [queuePlugin({ driver: natsDriver({ servers: nats.url, prefix: nats.prefix }) })],
-      env: {},
+      plugins: [queuePlugin({ drivers: { nats: natsDriverFactory } })],
+      config: { queue: { url: nats.url, prefix: nats.prefix } },
+      env: { ODY_QUEUE_DRIVER: 'nats' },
       envFile: false,
     });
     await app.start();
@@ -112,7 +112,7 @@ describeWithNats('nats driver specifics', (nats) => {
       const queues = app.get(Queues);
       expect(queues.driver.name).toBe('nats');
       const seen = new Promise<unknown>((resolve) => queues.process<{ n: number }>('plugin', (job) => resolve(job.data)));
-      await queues.get('plugin').push('hello', { n: 1 });
+      await queues.queue<{ n: number }>('plugin').push('hello', { n: 1 });
       expect(await seen).toEqual({ n: 1 });
     } finally {
       await app.stop();
