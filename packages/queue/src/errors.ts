@@ -15,6 +15,7 @@ export const errorCodes = {
   ODY_QUEUE_DRIVER_INVALID: 'A driver factory returned something that is not a queue driver.',
   ODY_QUEUE_CLOSED: 'The queue, worker or driver was used after it was closed.',
   ODY_QUEUE_IO: 'The filesystem driver could not read or write its directory.',
+  ODY_QUEUE_DISK_FULL: "The filesystem driver's disk is full (ENOSPC/EDQUOT); the push or ack was refused and nothing of it is visible.",
   ODY_QUEUE_HTTP_UNAUTHORIZED: 'A queue-server request had no bearer token or a wrong one.',
   ODY_QUEUE_HTTP_BAD_REQUEST: 'A queue-server request body is malformed or over the limits.',
   ODY_QUEUE_FORWARD_FAILED: 'The forwarder could not deliver a message to the queue server (it will retry).',

@@ -14,6 +14,33 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** write(2) until every byte is on the file: a short write (disk filling up) is continued, never ignored. */
+function writeFully(fd: number, buf: Buffer): void {
+  let done = 0;
+  while (done < buf.length) {
+    const n = writeSync(fd, buf, done, buf.length - done);
+    if (n <= 0) throw Object.assign(new Error(`short write: ${done} of ${buf.length} bytes`), { code: 'ENOSPC' });
+    done += n;
+  }
+}
+
+function unlinkQuiet(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone (or claimed by a consumer in that instant)
+  }
+}
+
+/** The typed error of a failed batch: ODY_QUEUE_DISK_FULL for ENOSPC/EDQUOT, else ODY_QUEUE_IO. */
+function writeError(root: string, err: unknown): QueueError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new QueueError('ODY_QUEUE_DISK_FULL', `The disk of ${root} is full (${code}); the push was rejected and none of its jobs is visible. Free space and push again.`, { cause: err });
+  }
+  return new QueueError('ODY_QUEUE_IO', `Could not write jobs to ${root}: ${(err as Error).message}`, { cause: err });
+}
+
 /** Most links one inode may have on ext4 is 65000; stay far below. */
 const MAX_BATCH = 8_192;
 let fileSeq = 0;
@@ -58,7 +85,7 @@ export class GroupCommit {
           i += p.jobs.length;
         }
       } catch (err) {
-        const error = new QueueError('ODY_QUEUE_IO', `Could not write jobs to ${this.dir.root}: ${(err as Error).message}`, { cause: err });
+        const error = writeError(this.dir.root, err);
         for (const p of batch) p.reject(error);
       }
     }
@@ -71,6 +98,8 @@ export class GroupCommit {
     const buffers: Buffer[] = [];
     let offset = 0;
     const markers: string[] = [];
+    const linked: string[] = [];
+    let tmp: string | undefined;
     try {
       for (let i = 0; i < jobs.length; i++) {
         const job = jobs[i]!;
@@ -88,17 +117,18 @@ export class GroupCommit {
         offset += buf.length;
       }
       if (accepted.length === 0) return results;
-      const tmp = `${this.dir.tmp}${sep}${process.pid}-${(fileSeq++).toString(36)}-${Date.now().toString(36)}`;
+      tmp = `${this.dir.tmp}${sep}${process.pid}-${(fileSeq++).toString(36)}-${Date.now().toString(36)}`;
       const fd = openSync(tmp, 'wx');
       try {
-        writeSync(fd, buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, offset));
+        writeFully(fd, buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, offset));
         if (this.durable) await fsyncFd(fd);
       } finally {
         closeSync(fd);
       }
+      // Every byte is written (and synced when durable): only now do names appear in ready/ or delayed/.
       const now = Date.now();
       const readyPrefix = this.dir.ready + sep;
-      let anyReady = false;
+      const readyNames: string[] = [];
       let anyDelayed = false;
       for (const a of accepted) {
         const name = formatName({
@@ -106,26 +136,32 @@ export class GroupCommit {
           offset: a.offset, length: a.length, attemptsMade: 0, stalls: 0,
         });
         if (a.job.runAt > now) {
-          linkSync(tmp, join(this.dir.delayed, timePrefixed(a.job.runAt, name)));
+          const path = join(this.dir.delayed, timePrefixed(a.job.runAt, name));
+          linkSync(tmp, path);
+          linked.push(path);
           anyDelayed = true;
         } else {
           linkSync(tmp, readyPrefix + name);
-          // Known at once: the data is durable and other processes can already see the name, and
-          // the fs.watch event for it then needs no existence check.
-          this.dir.candidates.add(name);
-          anyReady = true;
+          linked.push(readyPrefix + name);
+          readyNames.push(name);
         }
         results[a.index] = { id: a.job.id, added: true };
       }
       if (this.durable) {
-        const dirs = [anyReady ? this.dir.ready : undefined, anyDelayed ? this.dir.delayed : undefined];
+        const dirs = [readyNames.length > 0 ? this.dir.ready : undefined, anyDelayed ? this.dir.delayed : undefined];
         await Promise.all(dirs.filter((d): d is string => d !== undefined).map(fsyncDir));
       }
-      unlinkSync(tmp);
+      unlinkQuiet(tmp);
+      // Known at once: the data is durable and other processes can already see the names, and the
+      // fs.watch events for them then need no existence check.
+      for (const name of readyNames) this.dir.candidates.add(name);
       if (anyDelayed) this.dir.delayedDirty = true;
       this.dir.waiters.notify();
       return results;
     } catch (err) {
+      // The batch is rejected as a whole: take back every name it showed and its batch file.
+      for (const path of linked) unlinkQuiet(path);
+      if (tmp !== undefined) unlinkQuiet(tmp);
       for (const key of markers) dropMarker(this.dir, key);
       throw err;
     }
