@@ -111,13 +111,21 @@ export class FileSystemDriver implements QueueDriver {
     const { dir } = this.q(queue);
     const current = this.release(dir, job);
     if (current === undefined) return false;
+    // Count first, then remove the job: a crash or a full disk between the two steps leaves the job
+    // leased (redelivered after its lease expires, like any unacknowledged job), never a removed job
+    // without its count. A failed count throws and the job stays redeliverable.
+    try {
+      if (writeSync(dir.completedFdNumber, ONE) !== 1) throw Object.assign(new Error('short write to completed.log'), { code: 'ENOSPC' });
+    } catch (err) {
+      throw ackError(dir.root, job.id, err);
+    }
     try {
       unlinkSync(dir.leased + sep + current);
     } catch (err) {
+      // Lost the lease in the meantime (another process recovered it): it runs again and is counted again.
       if (gone(err)) return false;
       throw err;
     }
-    writeSync(dir.completedFdNumber, ONE);
     const parsed = parseName(splitLeased(current)!.name);
     if (parsed !== undefined) {
       if (job.dedupe) dropMarker(dir, parsed.key);
@@ -242,6 +250,13 @@ export class FileSystemDriver implements QueueDriver {
     dir.leases.delete(job.lease);
     return current;
   }
+}
+
+/** A refused ack: ODY_QUEUE_DISK_FULL on ENOSPC/EDQUOT, else ODY_QUEUE_IO. The job stays leased and is redelivered. */
+function ackError(root: string, id: string, err: unknown): QueueError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const full = code === 'ENOSPC' || code === 'EDQUOT';
+  return new QueueError(full ? 'ODY_QUEUE_DISK_FULL' : 'ODY_QUEUE_IO', `Could not acknowledge job ${id} in ${root}: ${(err as Error).message}. It stays leased and is redelivered when its lease expires.`, { cause: err });
 }
 
 function unlinkQuiet(path: string): void {

@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QueueError } from '../../errors.js';
@@ -71,3 +71,54 @@ describe.skipIf(disk === undefined)('filesystem driver on a full disk (2 MiB tmp
     await driver.close();
   });
 });
+
+describe.skipIf(disk === undefined)('filesystem driver: an ack on a full disk', () => {
+  it('an ack that cannot be counted is refused with ODY_QUEUE_DISK_FULL; the job stays and is redelivered, the count is exact', async () => {
+    const root = join(disk!.dir, 'ack');
+    const driver = filesystemDriver({ dir: root });
+    const queue = new Queue('acks', { driver });
+    // Two jobs of one batch share an inode: removing one of them frees no space on the full disk.
+    await queue.pushBulk([{ name: 'j', payload: { k: 1 } }, { name: 'j', payload: { k: 2 } }]);
+    // One full page of completed.log, so the next one-byte append needs a new page of the full disk.
+    const log = join(root, 'acks', 'completed.log');
+    writeFileSync(log, Buffer.alloc(4096, 49));
+    const before = (await queue.counts()).completed;
+    expect(before).toBe(4096);
+    const fill = join(disk!.dir, 'fill');
+    fillDisk(fill);
+
+    const errors: unknown[] = [];
+    let runs = 0;
+    const worker = new Worker(queue, () => {
+      runs++;
+    }, { leaseMs: 300, recoverIntervalMs: 50, waitMs: 100 });
+    worker.on('error', (e) => errors.push(e));
+    await until('the ack was refused', () => errors.length >= 1, 10_000);
+    expect((errors[0] as QueueError).code).toBe('ODY_QUEUE_DISK_FULL');
+    expect(await queue.counts()).toMatchObject({ completed: before, failed: 0 });
+    rmSync(fill);
+    await until('redelivered and completed once the disk has room', async () => (await queue.counts()).completed === before + 2, 10_000);
+    await worker.close();
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(await queue.counts()).toMatchObject({ waiting: 0, active: 0, completed: before + 2, failed: 0 });
+    await driver.close();
+  });
+});
+
+/** Write zeros to `path` until the disk refuses (ENOSPC). */
+function fillDisk(path: string): void {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024);
+  try {
+    for (;;) {
+      try {
+        if (writeSync(fd, chunk) === 0) return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return;
+        throw err;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
