@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
 import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
@@ -7,6 +7,7 @@ import { gone, promoteDelayed, takeReady } from './claim.js';
 import { GroupCommit } from './commit.js';
 import { dropMarker } from './dedupe.js';
 import { FailedFiles } from './failed-files.js';
+import { moveGarbage } from './garbage.js';
 import { formatName, leasedName, parseName, splitLeased, timePrefixed } from './names.js';
 import { QueueDir } from './queue-dir.js';
 
@@ -111,6 +112,9 @@ export class FileSystemDriver implements QueueDriver {
     const { dir } = this.q(queue);
     const current = this.release(dir, job);
     if (current === undefined) return false;
+    const path = dir.leased + sep + current;
+    // A lease lost meanwhile (expired and recovered elsewhere) is refused without counting.
+    if (!existsSync(path)) return false;
     // Count first, then remove the job: a crash or a full disk between the two steps leaves the job
     // leased (redelivered after its lease expires, like any unacknowledged job), never a removed job
     // without its count. A failed count throws and the job stays redeliverable.
@@ -120,9 +124,9 @@ export class FileSystemDriver implements QueueDriver {
       throw ackError(dir.root, job.id, err);
     }
     try {
-      unlinkSync(dir.leased + sep + current);
+      unlinkSync(path);
     } catch (err) {
-      // Lost the lease in the meantime (another process recovered it): it runs again and is counted again.
+      // Lost the lease between the check and here (recovered elsewhere): it runs and is counted again.
       if (gone(err)) return false;
       throw err;
     }
@@ -169,9 +173,13 @@ export class FileSystemDriver implements QueueDriver {
     const result: RecoverResult = { stalled: [], failed: [] };
     for (const leased of readdirSync(dir.leased)) {
       const split = splitLeased(leased);
-      if (split === undefined || split.expiry > now) continue;
-      const parsed = parseName(split.name);
-      if (parsed === undefined) continue;
+      if (split !== undefined && split.expiry > now) continue;
+      const parsed = split === undefined ? undefined : parseName(split.name);
+      if (parsed === undefined) {
+        // Not a lease of ours (no expiry), or an expired lease of a file that is not a job: garbage.
+        moveGarbage(dir, dir.leased, leased, 'leased');
+        continue;
+      }
       const stalls = parsed.stalls + 1;
       if (stalls > maxStalls) {
         const error: JobError = {

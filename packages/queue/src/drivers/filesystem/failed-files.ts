@@ -2,6 +2,7 @@ import { appendFileSync, readdirSync, readFileSync, renameSync, unlinkSync } fro
 import { join } from 'node:path';
 import type { FailedJobRecord, FailReason, JobError } from '../../contract/job.js';
 import { gone } from './claim.js';
+import { garbageKey, moveGarbage, removeEntry } from './garbage.js';
 import { formatName, type JobName, keyOf, parseName, splitLeased, splitTimePrefixed, timePrefixed } from './names.js';
 import type { QueueDir } from './queue-dir.js';
 import { loadJob, parseErrors } from './read.js';
@@ -85,20 +86,27 @@ export class FailedFiles {
     let n = 0;
     for (const file of this.select(ids)) {
       try {
-        unlinkSync(join(this.dir.failed, file));
+        removeEntry(join(this.dir.failed, file));
       } catch (err) {
         if (gone(err)) continue;
         throw err;
       }
-      const parsed = parseName(splitTimePrefixed(file)!.name);
-      if (parsed !== undefined) unlinkQuiet(join(this.dir.errors, `${parsed.key}.jsonl`));
+      const name = splitTimePrefixed(file)!.name;
+      unlinkQuiet(join(this.dir.errors, `${parseName(name)?.key ?? garbageKey(name)}.jsonl`));
       n++;
     }
     return n;
   }
 
+  /** Entries of failed/, oldest first; an entry without our time prefix (dropped by hand) is given one. */
   private names(): string[] {
-    return readdirSync(this.dir.failed).filter((n) => splitTimePrefixed(n) !== undefined).sort();
+    const names: string[] = [];
+    let renamed = false;
+    for (const n of readdirSync(this.dir.failed)) {
+      if (splitTimePrefixed(n) !== undefined) names.push(n);
+      else renamed = moveGarbage(this.dir, this.dir.failed, n, 'failed') || renamed;
+    }
+    return renamed ? this.names() : names.sort();
   }
 
   private select(ids: readonly string[] | undefined): string[] {
@@ -116,7 +124,7 @@ export class FailedFiles {
   private load(file: string): FailedJobRecord {
     const split = splitTimePrefixed(file)!;
     const job = loadJob(join(this.dir.failed, file), split.name, '');
-    const key = parseName(split.name)?.key ?? job.id;
+    const key = parseName(split.name)?.key ?? garbageKey(split.name);
     let errors: (JobError & { reason?: string })[] = [];
     try {
       errors = parseErrors(readFileSync(join(this.dir.errors, `${key}.jsonl`), 'utf8'));

@@ -1,7 +1,8 @@
-import { closeSync, existsSync, type FSWatcher, fstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, watch } from 'node:fs';
+import { closeSync, existsSync, type FSWatcher, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { Waiters } from '../memory/waiters.js';
 import { Candidates } from './candidates.js';
+import { moveGarbage, removeEntry } from './garbage.js';
 import { splitTimePrefixed } from './names.js';
 
 /** Longest time a cached paused flag is trusted without an fs.watch event. */
@@ -91,9 +92,12 @@ export class QueueDir {
   refreshDelayed(): void {
     if (!this.delayedDirty) return;
     this.delayedDirty = false;
-    this.delayedNames = readdirSync(this.delayed)
-      .filter((n) => splitTimePrefixed(n) !== undefined)
-      .sort();
+    const names: string[] = [];
+    for (const n of readdirSync(this.delayed)) {
+      if (splitTimePrefixed(n) !== undefined) names.push(n);
+      else moveGarbage(this, this.delayed, n, 'delayed');
+    }
+    this.delayedNames = names.sort();
   }
 
   close(): void {
@@ -115,7 +119,7 @@ export class QueueDir {
     for (const name of readdirSync(this.tmp)) {
       const path = join(this.tmp, name);
       try {
-        if (statSync(path).mtimeMs < cutoff) unlinkSync(path);
+        if (lstatSync(path).mtimeMs < cutoff) removeEntry(path);
       } catch {
         // raced with its writer or another cleaner
       }
