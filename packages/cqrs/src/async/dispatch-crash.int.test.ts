@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesystemDriver } from '@ody/queue';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queuesOn, tempDir } from '../../test/harness.js';
-import { SlowCommand } from '../../test/fixtures/messages.js';
+import { queuesOn, tempDir } from '../test-support/harness.js';
+import { SlowCommand } from '../test-support/fixtures/messages.js';
 import { createBuses } from '../buses/create.js';
 import { FilesystemStatusStore } from './fs-status-store.js';
 import { type AsyncRuntime, createAsyncCommands } from './runtime.js';
 
-const fixtures = join(import.meta.dirname, '../../test/fixtures');
+const fixtures = join(import.meta.dirname, '../test-support/fixtures');
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();

@@ -3,11 +3,11 @@ import { UnrecoverableError } from '@ody/queue';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Backend } from './harness.js';
-import { createBuses } from '../src/buses/create.js';
-import { Async } from '../src/decorators/decorators.js';
-import { Command, Event } from '../src/messages/message.js';
-import { correlation, messageMeta } from '../src/middleware/correlation.js';
-import { type AsyncRuntime, createAsyncCommands } from '../src/async/runtime.js';
+import { createBuses } from '../buses/create.js';
+import { Async } from '../decorators/decorators.js';
+import { Command, Event } from '../messages/message.js';
+import { correlation, messageMeta } from '../middleware/correlation.js';
+import { type AsyncRuntime, createAsyncCommands } from '../async/runtime.js';
 
 @Async({ queue: 'orders', attempts: 3, backoff: 1 })
 class PlaceOrder extends Command<{ orderId: string }> {
