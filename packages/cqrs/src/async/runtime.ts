@@ -1,5 +1,5 @@
 import type { Logger } from '@ody/core';
-import { type BackoffSpec, type Queue, Worker, type WorkerOptions } from '@ody/queue';
+import { type BackoffSpec, type FailReason, type JobError, type Queue, Worker, type WorkerOptions } from '@ody/queue';
 import type { Buses } from '../buses/create.js';
 import { AsyncCommands } from './async-commands.js';
 import { MessageWorker } from './message-worker.js';
@@ -88,9 +88,15 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     prune,
     startWorkers(queues = queueNames()) {
       for (const name of queues) {
-        const w = new Worker(options.queues.get(name), worker.handle, options.worker);
-        w.on('failed', (_job, error, reason, id) => {
+        const queue = options.queues.get(name);
+        const w = new Worker(queue, worker.handle, options.worker);
+        const record = (id: string, error: JobError, reason: FailReason) =>
           worker.onJobFailed(id, error, reason).catch((err: unknown) => options.logger?.error({ err, id }, 'could not record a failed command'));
+        // Every terminal path of a job ends its command: handler failures, timeouts and undecodable
+        // jobs arrive as `failed`; a job failed by stall recovery (past maxStalls) arrives as `stalled`.
+        w.on('failed', (_job, error, reason, id) => void record(id, error, reason));
+        w.on('stalled', (id, outcome) => {
+          if (outcome === 'failed') void stalledError(queue, id).then((error) => record(id, error, 'stalled'));
         });
         w.on('error', (err) => options.logger?.error({ err, queue: name }, 'command worker error'));
         workers.push(w);
@@ -108,5 +114,19 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
       sweep = undefined;
       await Promise.all(workers.splice(0).map((w) => w.close(closeOptions)));
     },
+  };
+}
+
+/** The error the queue recorded for a job failed by stall recovery (or a generic one if it cannot be read). */
+async function stalledError(queue: Queue, id: string): Promise<JobError> {
+  try {
+    const last = (await queue.failed.get(id))?.errors.at(-1);
+    if (last !== undefined) return last;
+  } catch {
+    // the failed store is unreadable: fall back to a plain description
+  }
+  return {
+    attempt: 0, name: 'QueueError', code: 'ODY_QUEUE_JOB_STALLED', at: Date.now(),
+    message: `Job ${id} lost its lease more times than maxStalls allows; its workers kept dying or freezing.`,
   };
 }
