@@ -249,7 +249,10 @@ export class FileSystemDriver implements QueueDriver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const { dir } of this.dirs.values()) dir.close();
+    for (const { dir, commit } of this.dirs.values()) {
+      commit.close();
+      dir.close();
+    }
     this.dirs.clear();
   }
 
