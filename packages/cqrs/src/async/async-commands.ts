@@ -96,7 +96,7 @@ export class AsyncCommands implements AsyncCommandPort {
       jobId: id,
       attempts: route.attempts,
       backoff: route.backoff,
-      timeout: route.timeout,
+      timeout: route.timeoutMs,
       ...(options.delayMs === undefined ? {} : { delay: options.delayMs }),
     });
     const { record: stored } = await this.o.store.create(record);
@@ -109,7 +109,7 @@ export class AsyncCommands implements AsyncCommandPort {
   }
 
   async wait(commandId: string, options: WaitOptions = {}): Promise<unknown> {
-    const record = await waitForRecord(this.o.store, commandId, options.timeout ?? this.o.waitTimeoutMs ?? 30_000);
+    const record = await waitForRecord(this.o.store, commandId, options.timeoutMs ?? this.o.waitTimeoutMs ?? 30_000);
     if (record.state === 'failed') throw failedCommandError(record);
     return record.result;
   }

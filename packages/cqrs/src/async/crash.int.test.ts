@@ -38,7 +38,7 @@ it('a worker process SIGKILLed mid-command: the command is redelivered and compl
 
   rmSync(join(dir, 'hang'));
   const second = await startCommandWorker(dir, children);
-  const result = (await commandBus.wait(commandId, { timeout: 20_000 })) as { echoed: string; by: number };
+  const result = (await commandBus.wait(commandId, { timeoutMs: 20_000 })) as { echoed: string; by: number };
   expect(result).toEqual({ echoed: 'hello', by: second.pid });
   second.kill('SIGTERM');
   await new Promise((r) => second.once('exit', r));

@@ -9,7 +9,7 @@ export interface AsyncRoute {
   readonly attempts: number;
   readonly backoff: number | BackoffSpec;
   /** Attempt timeout in ms; 0 = none. */
-  readonly timeout: number;
+  readonly timeoutMs: number;
 }
 
 /** Per-route overrides from `@Async` or the routing table. */
@@ -17,7 +17,8 @@ export interface AsyncRouteOptions {
   queue: string;
   attempts?: number;
   backoff?: number | BackoffSpec;
-  timeout?: number;
+  /** Attempt timeout in ms; 0 = none. */
+  timeoutMs?: number;
 }
 
 /** Which commands go to which queue: `@Async` on the class, overridden by the routing table in config. */
@@ -39,7 +40,7 @@ export class AsyncRouting {
       queue: chosen.queue,
       attempts: chosen.attempts ?? this.defaults.attempts,
       backoff: chosen.backoff ?? this.defaults.backoff,
-      timeout: chosen.timeout ?? this.defaults.timeout,
+      timeoutMs: chosen.timeoutMs ?? this.defaults.timeoutMs,
     };
   }
 

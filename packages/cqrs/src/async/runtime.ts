@@ -16,7 +16,7 @@ export interface AsyncRuntimeOptions {
   /** Routing table: command name → queue (or queue + retry options); overrides `@Async`. */
   routes?: Record<string, string | AsyncRouteOptions>;
   /** Defaults of async commands: attempts (3), backoff (exponential 200 ms), attempt timeout (0 = none). */
-  defaults?: { attempts?: number; backoff?: number | BackoffSpec; timeout?: number };
+  defaults?: { attempts?: number; backoff?: number | BackoffSpec; timeoutMs?: number };
   /** Queue of async event handlers that name none; default 'events'. */
   eventQueue?: string;
   /** Options of the command workers this process runs. */
@@ -55,7 +55,7 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
   const routing = new AsyncRouting(buses.registry, options.routes ?? {}, {
     attempts: options.defaults?.attempts ?? 3,
     backoff: options.defaults?.backoff ?? { type: 'exponential', delay: 200 },
-    timeout: options.defaults?.timeout ?? 0,
+    timeoutMs: options.defaults?.timeoutMs ?? 0,
   });
   const eventQueue = options.eventQueue ?? 'events';
   const commands = new AsyncCommands({

@@ -39,7 +39,7 @@ it('a command whose worker process is SIGKILLed past maxStalls ends failed with 
   }
   // A third worker's recovery pass finds the lease expired a second time and fails the job.
   const third = await startCommandWorker(dir, children, ['1']);
-  await expect(commandBus.wait(commandId, { timeout: 20_000 })).rejects.toMatchObject({ code: 'ODY_CQRS_COMMAND_FAILED' });
+  await expect(commandBus.wait(commandId, { timeoutMs: 20_000 })).rejects.toMatchObject({ code: 'ODY_CQRS_COMMAND_FAILED' });
   const status = await commandBus.status(commandId);
   expect(status).toMatchObject({ state: 'failed', error: { code: 'ODY_QUEUE_JOB_STALLED', details: { reason: 'stalled' } } });
   expect(status?.error?.message).toContain('maxStalls');

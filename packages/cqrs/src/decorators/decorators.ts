@@ -41,7 +41,7 @@ export function EventHandler(event: MessageKey, options: EventHandlerDecoratorOp
 
 /**
  * Route a command class to a queue: `commandBus.dispatch(cmd)` queues it and a worker runs it.
- * `attempts`, `backoff` and `timeout` override the plugin defaults. Twin: the plugin's `routes`
+ * `attempts`, `backoff` and `timeoutMs` override the plugin defaults. Twin: the plugin's `routes`
  * config (`{ PlaceOrder: 'orders' }` or `{ PlaceOrder: { queue: 'orders', attempts: 5 } }`).
  * @example
  * @Async({ queue: 'orders', attempts: 5, backoff: { type: 'exponential', delay: 200 } })

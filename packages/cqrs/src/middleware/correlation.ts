@@ -1,6 +1,6 @@
 import { currentContext, runInContext } from '@ody/core';
 import { messageId } from './message-ids.js';
-import type { Middleware } from './types.js';
+import type { BusMiddleware } from './types.js';
 
 /** Ids stamped on a message: its own, its conversation's, and the message that caused it. */
 export interface MessageMeta {
@@ -74,7 +74,7 @@ export function stampMessage(message: object, ids: Partial<MessageMeta> = {}): M
  * correlation id, records what caused it, and its handler runs with `causationId` = the message's id
  * — so events published by a command's handler carry the command's id as their causation.
  */
-export function correlation(): Middleware {
+export function correlation(): BusMiddleware {
   return (message, next) => {
     const meta = stampMessage(message);
     return runInContext({ correlationId: meta.correlationId, causationId: meta.id }, () => next(message));

@@ -8,7 +8,7 @@ import { correlation, messageMeta } from './correlation.js';
 import { logging } from './logging.js';
 import { retry } from './retry.js';
 import { transaction } from './transaction.js';
-import type { Middleware } from './types.js';
+import type { BusMiddleware } from './types.js';
 import { validation } from './validation.js';
 
 class PlaceOrder extends Command<string> {
@@ -25,7 +25,7 @@ class OrderPlaced extends Event {
 class Conflict extends Error {}
 
 const tag =
-  (name: string, log: string[]): Middleware =>
+  (name: string, log: string[]): BusMiddleware =>
   async (message, next, info) => {
     log.push(`${name}>${info.name}/${info.handler}`);
     const result = await next(message);

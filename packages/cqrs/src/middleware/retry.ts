@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Middleware } from './types.js';
+import type { BusMiddleware } from './types.js';
 
 /** An error class, or a predicate deciding whether an error is worth another try. */
 // biome-ignore lint/suspicious/noExplicitAny: error classes take any constructor arguments
@@ -26,7 +26,7 @@ function isErrorClass(value: RetryOn): value is abstract new (...args: any[]) =>
  * @example
  * commandBus.use(retry({ on: OptimisticLockError, attempts: 5, delayMs: 10 }));
  */
-export function retry(options: RetryOptions): Middleware {
+export function retry(options: RetryOptions): BusMiddleware {
   const rules = (Array.isArray(options.on) ? options.on : [options.on]) as RetryOn[];
   const attempts = Math.max(1, options.attempts ?? 3);
   const delayMs = options.delayMs ?? 0;

@@ -12,13 +12,13 @@ const routeSchema = z.union([
     queue: z.string().min(1),
     attempts: z.number().int().min(1).optional(),
     backoff: backoffSchema.optional(),
-    timeout: z.number().int().min(0).optional(),
+    timeoutMs: z.number().int().min(0).optional(),
   }),
 ]);
 
 /** Config section `cqrs` (env `ODY_CQRS_<KEY>`). */
 export const cqrsConfigSchema = z.object({
-  /** Routing table: command name → queue (or `{ queue, attempts, backoff, timeout }`); overrides `@Async`. */
+  /** Routing table: command name → queue (or `{ queue, attempts, backoff, timeoutMs }`); overrides `@Async`. */
   routes: z.record(z.string(), routeSchema).default({}),
   /** Default attempts of async commands and async event handlers (first run included). */
   attempts: z.number().int().min(1).default(3),

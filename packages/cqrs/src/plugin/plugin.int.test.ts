@@ -83,7 +83,7 @@ describe('cqrsPlugin', () => {
       const commands = a.get(CommandBus);
       expect(await commands.execute(new PlaceOrder('ab'))).toBe('o-1');
       const { commandId } = await commands.dispatch(new PlaceOrder('cd'));
-      expect(await commands.wait(commandId, { timeout: 10_000 })).toBe('o-2');
+      expect(await commands.wait(commandId, { timeoutMs: 10_000 })).toBe('o-2');
       expect(await a.get(QueryBus).execute(new CountOrders())).toBe(2);
       await expect(commands.execute(new PlaceOrder('x'))).rejects.toMatchObject({ code: 'ODY_CQRS_VALIDATION' });
       for (let i = 0; projected.length < 2 && i < 500; i++) await new Promise((r) => setTimeout(r, 10));

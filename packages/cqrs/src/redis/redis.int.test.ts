@@ -126,7 +126,7 @@ describeWithRedis('cqrs on Redis', (redis) => {
       const runtime = createAsyncCommands({ buses, store: backend.store, queues: backend.queues, worker: { waitMs: 50 } });
       runtime.startWorkers();
       try {
-        await buses.commandBus.wait(commandId, { timeout: 10_000 });
+        await buses.commandBus.wait(commandId, { timeoutMs: 10_000 });
         expect(runs).toHaveLength(1);
         // The status is written before the worker's (batched) ack lands: let the ack land, then no job is left.
         let counts = await backend.driver.counts('slow');
