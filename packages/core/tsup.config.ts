@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { odyTsup } from '../../tsup.base.js';
 
-export default defineConfig(odyTsup({ index: 'src/index.ts' }));
+export default defineConfig(odyTsup({ index: 'src/index.ts', portable: 'src/portable.ts' }));

@@ -3,8 +3,7 @@ import { type Application, createApplication } from '@ody/core';
 import { cqrsPlugin } from '@ody/cqrs';
 import { httpPlugin } from '@ody/http';
 import { queuePlugin } from '@ody/queue';
-// Registers the 'redis' queue driver: ODY_QUEUE_DRIVER=redis with REDIS_URL switches the example to Redis.
-import '@ody/queue-redis';
+import { redisDriverFactory } from '@ody/queue-redis';
 import { exampleRoutes, GreetingsController } from './http/index.js';
 import { opsPlugin } from './ops/index.js';
 import { orderHandlers, ordersPlugin } from './orders/index.js';
@@ -23,7 +22,8 @@ export function createApp(config: Record<string, unknown> = {}): Promise<Applica
     plugins: [
       httpPlugin({ controllers: [GreetingsController], routes: exampleRoutes, workerModule: import.meta.url }),
       exampleWebSocket(),
-      queuePlugin(),
+      // Filesystem by default; `drivers` lets config pick Redis by name (ODY_QUEUE_DRIVER=redis with REDIS_URL).
+      queuePlugin({ drivers: { redis: redisDriverFactory } }),
       cqrsPlugin({ handlers: orderHandlers }),
       // Supervised processes belong to the main thread only, not to every HTTP worker's Application.
       ...(isMainThread ? [exampleProcessPlugin()] : []),

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ProcessManager } from '@ody/process';
+import { createProcessManager, type ProcessManager } from '@ody/process';
 import { alternate, percentile } from '../measure.js';
 import type { Row, Suite } from '../types.js';
 
@@ -8,12 +8,13 @@ const here = (file: string) => fileURLToPath(new URL(`./process/${file}`, import
 
 /** A supervised defineProcess child, restarted with no backoff. */
 async function supervised(rounds: number): Promise<ProcessManager> {
-  const pm = new ProcessManager({
+  const pm = createProcessManager({
     processes: [
       {
         name: 'bench',
         module: here('child.mjs'),
-        backoff: { initialMs: 0, factor: 1, maxMs: 0, resetAfterMs: 0 },
+        backoff: 0,
+        backoffResetAfterMs: 0,
         maxRestarts: rounds + 10,
         output: { logger: false },
       },
@@ -26,7 +27,12 @@ async function supervised(rounds: number): Promise<ProcessManager> {
 /** SIGKILL the child, then time until its replacement reports ready. */
 async function crashToReady(pm: ProcessManager): Promise<number> {
   const pid = pm.status()[0]!.pid!;
-  const ready = new Promise<void>((resolve) => pm.once('ready', () => resolve()));
+  const ready = new Promise<void>((resolve) => {
+    const off = pm.on('ready', () => {
+      off();
+      resolve();
+    });
+  });
   const started = performance.now();
   process.kill(pid, 'SIGKILL');
   await ready;
@@ -46,7 +52,7 @@ async function rawForkToReady(): Promise<number> {
 
 /** Manager CPU (% of one core) while supervising `count` idle processes for `ms`. */
 async function idleCpu(count: number, ms: number): Promise<number> {
-  const pm = new ProcessManager({
+  const pm = createProcessManager({
     processes: [{ name: 'idle', command: 'sleep', args: ['600'], instances: count, output: { logger: false } }],
   });
   await pm.start();

@@ -3,8 +3,8 @@
  * to the manager, aborts on stop, and exits when the manager is gone.
  * @example
  * import { defineProcess } from '@ody/process/child';
- * defineProcess(async (ctx) => {
- *   ctx.onRequest((req) => ({ pong: req }));
+ * defineProcess<{ in: { ping: number }; reply: { pong: number } }>(async (ctx) => {
+ *   ctx.onRequest((req) => ({ pong: req.ping }));
  *   ctx.ready();
  *   await new Promise((r) => ctx.signal.addEventListener('abort', r));
  * });
@@ -12,12 +12,15 @@
 import { childError } from './ipc/child-error.js';
 import { ENV, type Envelope, isEnvelope } from './ipc/protocol.js';
 import { type RequestHandler, Rpc } from './ipc/rpc.js';
+import type { InOf, OutOf, ProcessIpc, ReplyOf } from './ipc/types.js';
+
+export type { InOf, OutOf, ProcessIpc, ReplyOf } from './ipc/types.js';
 
 /** Why a child was asked to stop. */
 export type StopReason = 'signal' | 'disconnect';
 
-/** What a process's main function gets. `In` is what the manager sends, `Out` what this process sends. */
-export interface ProcessContext<In = unknown, Out = unknown> {
+/** What a process's main function gets; `I` types the messages (the same type the manager's definition uses). */
+export interface ProcessContext<I extends ProcessIpc = ProcessIpc> {
   /** Process name given by the manager (or 'standalone'). */
   readonly name: string;
   /** Instance index (0-based). */
@@ -27,13 +30,13 @@ export interface ProcessContext<In = unknown, Out = unknown> {
   /** Tell the manager this instance is ready (rolling restarts wait for it). */
   ready(): void;
   /** Send a message to the manager; false when there is no manager. */
-  send(message: Out): boolean;
+  send(message: OutOf<I>): boolean;
   /** Receive messages the manager sends. */
-  onMessage(handler: (message: In) => void): void;
-  /** Answer requests the manager sends with `manager.request()`. */
-  onRequest<TRes>(handler: RequestHandler<In, TRes>): void;
+  onMessage(handler: (message: InOf<I>) => void): void;
+  /** Answer requests the manager sends with `manager.request()`; the answer is typed by `I['reply']`. */
+  onRequest(handler: RequestHandler<InOf<I>, ReplyOf<I>>): void;
   /** Ask the manager (its `manager.onRequest` handler); rejects after `timeoutMs` (default 5 s). */
-  request<TRes>(message: Out, options?: { timeoutMs?: number }): Promise<TRes>;
+  request<TRes = unknown>(message: OutOf<I>, options?: { timeoutMs?: number }): Promise<TRes>;
 }
 
 /** Options of defineProcess. */
@@ -48,15 +51,15 @@ export interface DefineProcessOptions {
  * Run `main` as a supervised process. Exits 0 when main resolves, 1 when it throws, and on its own when
  * the manager's IPC channel is lost (after ctx.signal aborts and at most `orphanExitMs`).
  */
-export function defineProcess<In = unknown, Out = unknown>(
-  main: (ctx: ProcessContext<In, Out>) => void | Promise<void>,
+export function defineProcess<I extends ProcessIpc = ProcessIpc>(
+  main: (ctx: ProcessContext<I>) => void | Promise<void>,
   options: DefineProcessOptions = {},
 ): Promise<void> {
   const controller = new AbortController();
   const connected = () => typeof process.send === 'function' && process.connected;
   const post = (envelope: Envelope) => (connected() ? process.send!(envelope) : false);
   const rpc = new Rpc(post, 'the manager', childError);
-  const messageHandlers: Array<(message: In) => void> = [];
+  const messageHandlers: Array<(message: InOf<I>) => void> = [];
   const graceMs = options.orphanExitMs ?? (Number(process.env[ENV.stopTimeoutMs]) || 5_000);
 
   const stop = (reason: StopReason) => {
@@ -65,7 +68,7 @@ export function defineProcess<In = unknown, Out = unknown>(
   process.on('message', (message: unknown) => {
     if (!isEnvelope(message)) return;
     if (rpc.receive(message)) return;
-    if (message.ody === 'msg') for (const h of messageHandlers) h(message.data as In);
+    if (message.ody === 'msg') for (const h of messageHandlers) h(message.data as InOf<I>);
   });
   process.on('disconnect', () => {
     stop('disconnect');
@@ -74,7 +77,7 @@ export function defineProcess<In = unknown, Out = unknown>(
   });
   for (const s of options.stopSignals ?? ['SIGTERM', 'SIGINT']) process.on(s, () => stop('signal'));
 
-  const ctx: ProcessContext<In, Out> = {
+  const ctx: ProcessContext<I> = {
     name: process.env[ENV.name] ?? 'standalone',
     instance: Number(process.env[ENV.instance] ?? 0),
     signal: controller.signal,
@@ -82,7 +85,7 @@ export function defineProcess<In = unknown, Out = unknown>(
     send: (message) => post({ ody: 'msg', data: message }),
     onMessage: (handler) => void messageHandlers.push(handler),
     onRequest: (handler) => {
-      rpc.handler = handler as RequestHandler;
+      rpc.handler = handler as unknown as RequestHandler;
     },
     request: (message, o) => rpc.request(message, o?.timeoutMs ?? 5_000),
   };
@@ -99,3 +102,4 @@ export function defineProcess<In = unknown, Out = unknown>(
     process.exit(code);
   })();
 }
+export type { RequestHandler } from './ipc/rpc.js';

@@ -1,27 +1,24 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from '@ody/core';
+import { type Backoff, backoffSchema, z } from '@ody/core';
 import { ProcessError } from './errors.js';
+import type { ProcessIpc } from './ipc/types.js';
 
 /** When a process that exited is started again. */
-export type RestartPolicy = 'always' | 'on-failure' | 'never';
+export type ProcessRestartPolicy = 'always' | 'on-failure' | 'never';
 
-/** Delay between restarts: initialMs × factor^(n-1), capped at maxMs; n resets after resetAfterMs of uptime. */
-export interface Backoff {
-  initialMs?: number;
-  factor?: number;
-  maxMs?: number;
-  resetAfterMs?: number;
-}
 
 /**
- * A supervised process: a Node module (forked, with IPC) or a command (spawned, no IPC).
+ * A supervised process: a Node module (forked, with IPC) or a command (spawned, no IPC). `I` types its
+ * IPC messages (see processDefinition); it exists only at compile time.
  * @example
  * { name: 'queue-worker', module: new URL('./worker.js', import.meta.url), instances: 4, maxMemoryMb: 512 }
  */
-export interface ProcessDefinition {
+export interface ProcessDefinition<I extends ProcessIpc = ProcessIpc> {
   name: string;
+  /** Compile-time only: the IPC message types (never set at run time). */
+  readonly ipc?: I;
   /** Node module run with fork(); gets IPC and defineProcess(). */
   module?: string | URL;
   /** Executable run with spawn(); no IPC, ready as soon as it spawned. */
@@ -35,8 +32,11 @@ export interface ProcessDefinition {
   /** How many copies to run; default 1. */
   instances?: number;
   /** Default 'always'. */
-  restart?: RestartPolicy;
-  backoff?: Backoff;
+  restart?: ProcessRestartPolicy;
+  /** Delay between restarts (core's Backoff, or ms for a fixed delay); default exponential 100 ms × 2, at most 30 s. */
+  backoff?: Backoff | number;
+  /** The backoff starts over once an instance stayed up this long; default 10 s. */
+  backoffResetAfterMs?: number;
   /** More restarts than this within restartWindowMs puts the instance in state 'errored'; default 10. */
   maxRestarts?: number;
   /** Default 60 s. */
@@ -63,13 +63,24 @@ export interface ProcessDefinition {
   output?: { logger?: boolean; file?: string };
 }
 
+/**
+ * A definition whose IPC messages are typed by `I`: pass it to `manager.request()`, `send()` and
+ * `onMessage()` instead of its name and the messages are checked against the child's `defineProcess<I>`.
+ * @example
+ * export const heartbeat = processDefinition<HeartbeatIpc>({ name: 'heartbeat', module: new URL('./heartbeat.js', import.meta.url) });
+ * const stats = await pm.request(heartbeat, { op: 'stats' }); // typed HeartbeatIpc['reply']
+ */
+export function processDefinition<I extends ProcessIpc = ProcessIpc>(definition: ProcessDefinition<I>): ProcessDefinition<I> {
+  return definition;
+}
+
 /** A definition with every default filled in. */
-export interface ResolvedDefinition extends Required<Omit<ProcessDefinition, 'module' | 'command' | 'maxMemoryMb' | 'output' | 'backoff' | 'cwd'>> {
+export interface ResolvedDefinition extends Required<Omit<ProcessDefinition, 'ipc' | 'module' | 'command' | 'maxMemoryMb' | 'output' | 'backoff' | 'cwd'>> {
   module?: string;
   command?: string;
   cwd?: string;
   maxMemoryMb?: number;
-  backoff: Required<Backoff>;
+  backoff: Backoff;
   output: { logger: boolean; file?: string };
 }
 
@@ -86,14 +97,8 @@ export const processDefinitionSchema = z.object({
   execArgv: z.array(z.string()).default([]),
   instances: z.number().int().min(0).default(1),
   restart: z.enum(['always', 'on-failure', 'never']).default('always'),
-  backoff: z
-    .object({
-      initialMs: z.number().min(0).default(100),
-      factor: z.number().min(1).default(2),
-      maxMs: z.number().min(0).default(30_000),
-      resetAfterMs: z.number().min(0).default(10_000),
-    })
-    .default({ initialMs: 100, factor: 2, maxMs: 30_000, resetAfterMs: 10_000 }),
+  backoff: backoffSchema.default({ type: 'exponential', delayMs: 100, factor: 2, maxDelayMs: 30_000 }),
+  backoffResetAfterMs: z.number().int().min(0).default(10_000),
   maxRestarts: z.number().int().min(0).default(10),
   restartWindowMs: z.number().int().positive().default(60_000),
   stopSignal: signal.default('SIGTERM'),

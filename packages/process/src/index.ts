@@ -1,14 +1,10 @@
-export {
-  type Backoff,
-  type ProcessDefinition,
-  processDefinitionSchema,
-  type RestartPolicy,
-} from './definition.js';
+export { type ProcessDefinition, processDefinition, processDefinitionSchema, type ProcessRestartPolicy } from './definition.js';
 export { errorCodes, ProcessError, type ProcessErrorCode } from './errors.js';
-export type { RequestHandler } from './ipc/rpc.js';
+export type { InOf, OutOf, ProcessIpc, ReplyOf } from './ipc/types.js';
+export type { ManagerRequestHandler, ProcessManagerOptions, ProcessTarget } from './manager/api.js';
 export type { InstanceRef, ProcessEventName, ProcessEvents } from './manager/events.js';
-export type { InstanceState } from './manager/instance.js';
-export { type ManagerRequestHandler, ProcessManager, type ProcessManagerOptions } from './manager/process-manager.js';
+export { InstanceState } from './manager/instance.js';
+export { createProcessManager } from './manager/process-manager.js';
 export { formatStatusTable, type ProcessStatus } from './manager/status.js';
 export { type ProcessPluginOptions, processConfigSchema, processPlugin } from './plugin.js';
-export { ProcessManagerToken } from './tokens.js';
+export { ProcessManager } from './tokens.js';

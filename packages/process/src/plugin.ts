@@ -1,45 +1,55 @@
 import { definePlugin, z } from '@ody/core';
 import { type ProcessDefinition, processDefinitionSchema } from './definition.js';
-import { ProcessManager } from './manager/process-manager.js';
-import { ProcessManagerToken } from './tokens.js';
+import type { ProcessManager as ProcessManagerApi } from './manager/api.js';
+import { createProcessManager } from './manager/process-manager.js';
+import { ProcessManager } from './tokens.js';
 
-/** Config section `process` of processPlugin. */
+/** Config section `process` of processPlugin (env `ODY_PROCESS_AUTO_START`). */
 export const processConfigSchema = z.object({
-  /** Processes to supervise; merged after those passed to processPlugin(). */
+  /** Processes to supervise; added after those passed to processPlugin() (a name may appear once). */
   processes: z.array(processDefinitionSchema).default([]),
   /** Start them at boot (default) or leave it to your code. */
   autoStart: z.boolean().default(true),
 });
 
-/** Options of processPlugin. */
+/** Options of processPlugin; config (then env) wins over these, these win over the defaults. */
 export interface ProcessPluginOptions {
+  /** Processes to supervise (in addition to config's `process.processes`). */
   processes?: readonly ProcessDefinition[];
+  /** Start them at boot; default true. */
+  autoStart?: boolean;
 }
 
 /**
  * Supervise processes for the application's lifetime: declared in code or in config (`process.processes`),
- * started at boot (each instance awaited ready), stopped at shutdown (SIGTERM, then SIGKILL).
+ * started at boot (each instance awaited ready), stopped at shutdown (SIGTERM, then SIGKILL; at once when
+ * the app's shutdown budget runs out). Precedence: defaults < processPlugin options < config < env.
  * @example
  * createApplication({
  *   config: { process: { processes: [{ name: 'queue-worker', module: '/app/dist/worker.js', instances: 4 }] } },
  *   plugins: [processPlugin()],
  * });
  */
-export const processPlugin = (options: ProcessPluginOptions = {}) =>
-  definePlugin({
+export const processPlugin = (options: ProcessPluginOptions = {}) => {
+  let manager: ProcessManagerApi | undefined;
+  return definePlugin({
     name: 'process',
     configSchema: processConfigSchema,
+    options: options.autoStart === undefined ? {} : { autoStart: options.autoStart },
     register(ctx) {
-      const manager = new ProcessManager({
+      manager = createProcessManager({
         processes: [...(options.processes ?? []), ...(ctx.config.processes as ProcessDefinition[])],
         logger: ctx.logger,
       });
-      ctx.bind(ProcessManagerToken).toValue(manager);
-      ctx.onShutdown(() => manager.close());
+      ctx.bind(ProcessManager).toValue(manager);
     },
     async boot(ctx) {
-      const manager = ctx.get(ProcessManagerToken);
-      if (ctx.config.autoStart) await manager.start();
-      ctx.logger.info({ processes: manager.names() }, 'processes started');
+      const autoStart = ctx.config.autoStart;
+      if (autoStart) await manager!.start();
+      ctx.logger.info({ processes: manager!.names(), started: autoStart }, autoStart ? 'processes started' : 'processes defined (autoStart off)');
+    },
+    async shutdown(_ctx, budget) {
+      await manager?.close({ signal: budget.signal });
     },
   });
+};

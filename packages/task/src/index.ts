@@ -7,8 +7,9 @@ export {
 } from './errors.js';
 export type { RunOptions, TaskPoolOptions } from './pool/options.js';
 export type { TaskPoolStats } from './pool/stats.js';
-export { createTaskPool, TaskPool } from './pool/task-pool.js';
-export type { PayloadOf, ResultOf, TaskCall, TaskMap } from './pool/types.js';
+export { createTaskPool } from './pool/task-pool.js';
+export { TaskState } from './pool/task-record.js';
+export type { TaskPayload, TaskResult, TaskCall, TaskMap } from './pool/types.js';
 export { type TaskPluginOptions, taskConfigSchema, taskPlugin } from './plugin.js';
 export type { RetryPolicy } from './protocol.js';
-export { TaskPoolToken } from './tokens.js';
+export { TaskPool } from './tokens.js';

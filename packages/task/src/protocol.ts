@@ -1,3 +1,5 @@
+import type { Backoff } from '@ody/core';
+
 /**
  * Wire format between the pool and its threads (internal).
  * pool → thread: a flat array [id, name, payload, id, name, payload, …] (one postMessage per batch).
@@ -17,12 +19,8 @@ export const STATUS_ERROR = 1;
 export interface RetryPolicy {
   /** Total attempts including the first; default 3. */
   attempts?: number;
-  /** Delay before the first retry; default 100 ms. */
-  initialMs?: number;
-  /** Multiplier per retry; default 2. */
-  factor?: number;
-  /** Upper bound of one delay; default 10 s. */
-  maxMs?: number;
+  /** Delay between attempts (core's Backoff, or ms for a fixed delay); default exponential 100 ms × 2, at most 10 s. */
+  backoff?: Backoff | number;
 }
 
 /** What a thread sends once its modules are loaded. */

@@ -55,7 +55,7 @@ export function defineTasks(
  * Mark a handler retryable: when it throws (or its thread crashes or times out) the pool runs it again
  * with backoff, up to `policy.attempts` attempts in all.
  * @example
- * defineTasks({ fetchRate: retryable(async (p) => fetchRate(p.currency), { attempts: 4, initialMs: 50 }) })
+ * defineTasks({ fetchRate: retryable(async (p) => fetchRate(p.currency), { attempts: 4, backoff: { type: 'exponential', delayMs: 50 } }) })
  */
 export function retryable<H extends TaskHandler>(handler: H, policy: RetryPolicy = {}): H {
   Object.defineProperty(handler, RETRYABLE, { value: policy });

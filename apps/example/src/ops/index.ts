@@ -2,7 +2,7 @@ import { definePlugin, z } from '@ody/core';
 import { EventBus } from '@ody/cqrs';
 import { type HttpContext, Router } from '@ody/http';
 import { Broadcaster } from '@ody/websocket';
-import { ProcessManagerToken } from '@ody/process';
+import { ProcessManager } from '@ody/process';
 import { OrderPlaced } from '../orders/index.js';
 import { heartbeatStats } from '../process/index.js';
 import { countPrimesOffThread } from '../task/index.js';
@@ -28,7 +28,7 @@ export const opsPlugin = () =>
         const { limit } = c.valid.params as z.output<typeof PrimesParams>;
         return { limit, primes: await countPrimesOffThread(ctx, limit) };
       });
-      router.get('/heartbeats', () => (ctx.has(ProcessManagerToken) ? heartbeatStats(ctx) : []));
+      router.get('/heartbeats', () => (ctx.has(ProcessManager) ? heartbeatStats(ctx) : []));
     },
     boot(ctx) {
       const broadcaster = ctx.get(Broadcaster);

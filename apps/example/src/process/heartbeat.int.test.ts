@@ -1,5 +1,5 @@
 import { createApplication } from '@ody/core';
-import { ProcessManagerToken } from '@ody/process';
+import { ProcessManager } from '@ody/process';
 import { describe, expect, it } from 'vitest';
 import { exampleProcessPlugin, heartbeatStats } from './index.js';
 
@@ -19,6 +19,6 @@ describe('example: supervised heartbeat process', () => {
     } finally {
       await app.stop();
     }
-    expect(app.get(ProcessManagerToken).status().map((s) => s.state)).toEqual(['stopped', 'stopped']);
+    expect(app.get(ProcessManager).status().map((s) => s.state)).toEqual(['stopped', 'stopped']);
   });
 });

@@ -12,15 +12,17 @@ export interface HeartbeatStats {
   pid: number;
   instance: number;
 }
+/** The heartbeat worker's IPC types, shared with its definition in ./index.ts. */
+export type HeartbeatIpc = { in: HeartbeatRequest; out: { beat: number }; reply: HeartbeatStats };
 
-void defineProcess<HeartbeatRequest, { beat: number }>(async (ctx) => {
+void defineProcess<HeartbeatIpc>(async (ctx) => {
   let beats = 0;
   const every = Number(process.env.HEARTBEAT_MS ?? 5_000);
   const timer = setInterval(() => {
     beats += 1;
     ctx.send({ beat: beats });
   }, every);
-  ctx.onRequest((req): HeartbeatStats => {
+  ctx.onRequest((req) => {
     if (req.op !== 'stats') throw new Error(`unknown request ${JSON.stringify(req)}`);
     return { beats, pid: process.pid, instance: ctx.instance };
   });

@@ -1,9 +1,12 @@
 import { definePlugin, z } from '@ody/core';
 import { Router } from '@ody/http';
-import { type Job, Queues } from '@ody/queue';
+import { defineQueue, type Job, Queues } from '@ody/queue';
 
 const WelcomeSchema = z.object({ email: z.email(), name: z.string().min(1).max(100) });
 type Welcome = z.output<typeof WelcomeSchema>;
+
+/** The example's email queue: every push and handler is typed by its payload. */
+export const welcomeQueue = defineQueue<Welcome>('emails');
 
 /** What the example "sent" (a real app would call its mail provider here). */
 export interface SentWelcome extends Welcome {
@@ -33,16 +36,16 @@ export const welcomeQueuePlugin = () =>
       const router = ctx.get(Router);
       const queues = ctx.get(Queues);
       const sent = new Map<string, SentWelcome>();
-      queues.process<Welcome>('emails', sendWelcome(sent), { concurrency: 4 });
+      queues.process(welcomeQueue, sendWelcome(sent), { concurrency: 4 });
       router.post('/welcome', { body: WelcomeSchema }, async (c) => {
         const body = c.valid.body as Welcome;
         const { id, added } = await queues
-          .get('emails')
-          .push('welcome', body, { jobId: `welcome:${body.email}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, timeout: 10_000 });
+          .queue(welcomeQueue)
+          .push('welcome', body, { jobId: `welcome:${body.email}`, attempts: 5, backoff: { type: 'exponential', delayMs: 1000 }, timeoutMs: 10_000 });
         c.status(202);
         return { jobId: id, queued: added };
       });
       router.get('/welcome/sent', () => [...sent.values()]);
-      router.get('/welcome/counts', () => queues.get('emails').counts());
+      router.get('/welcome/counts', () => queues.queue(welcomeQueue).counts());
     },
   });

@@ -1,5 +1,5 @@
 import type { Application } from '@ody/core';
-import { TaskPoolToken, taskPlugin } from '@ody/task';
+import { TaskPool, taskPlugin } from '@ody/task';
 
 const here = import.meta.url;
 
@@ -11,5 +11,5 @@ export const exampleTaskPlugin = () => taskPlugin({ modules: [exampleTaskModule]
 
 /** Count primes below `limit` on the task pool instead of the event loop. */
 export function countPrimesOffThread(app: Pick<Application, 'get'>, limit: number): Promise<number> {
-  return app.get(TaskPoolToken).run('countPrimes', limit, { timeoutMs: 30_000 }) as Promise<number>;
+  return app.get(TaskPool).run('countPrimes', limit, { timeoutMs: 30_000 }) as Promise<number>;
 }

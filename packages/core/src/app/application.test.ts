@@ -21,9 +21,9 @@ function recorder(log: string[], def: Partial<PluginDefinition> & { name: string
       log.push(`boot:${def.name}`);
       await def.boot?.(ctx);
     },
-    shutdown: async (ctx) => {
+    shutdown: async (ctx, budget) => {
       log.push(`shutdown:${def.name}`);
-      await def.shutdown?.(ctx);
+      await def.shutdown?.(ctx, budget);
     },
   });
 }

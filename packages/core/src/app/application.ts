@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readEnvFile } from '../config/env.js';
-import { resolveConfig } from '../config/resolve.js';
+import { resolveConfig, type SectionSpec } from '../config/resolve.js';
 import { CoreError } from '../errors.js';
 import { createLogger, type Logger, type LoggerOptions } from '../logger.js';
 import type { PluginContext } from '../plugin/context.js';
@@ -11,7 +11,7 @@ import type { Token } from '../tokens.js';
 import { currentWorker, type WorkerInfo } from '../worker.js';
 import { type AppConfig, appConfigSchema } from './config-schema.js';
 import { Kernel } from './kernel.js';
-import { runTeardown, shutdownError, type TeardownStep } from './shutdown.js';
+import { runTeardown, type ShutdownBudget, shutdownError, type TeardownStep } from './shutdown.js';
 
 /** Options of createApplication. */
 export interface ApplicationOptions {
@@ -32,7 +32,7 @@ export type ApplicationState = 'created' | 'starting' | 'started' | 'stopping' |
 interface PluginSlot {
   plugin: AnyPlugin;
   ctx: PluginContext<unknown>;
-  hooks: Array<() => void | Promise<void>>;
+  hooks: Array<(budget: ShutdownBudget) => void | Promise<void>>;
   booted: boolean;
 }
 
@@ -46,6 +46,8 @@ export class Application {
   readonly worker: WorkerInfo = currentWorker();
   readonly appConfig: AppConfig;
   private readonly kernel = new Kernel();
+  /** Aborted when the shutdown budget runs out; plugins see it as ctx.shutdownSignal. */
+  private readonly budgetExpired = new AbortController();
   private readonly slots: PluginSlot[];
   private currentState: ApplicationState = 'created';
   private starting?: Promise<void>;
@@ -141,13 +143,14 @@ export class Application {
   }
 
   private slotFor(plugin: AnyPlugin, config: unknown): PluginSlot {
-    const hooks: Array<() => void | Promise<void>> = [];
+    const hooks: Array<(budget: ShutdownBudget) => void | Promise<void>> = [];
     const kernel = this.kernel;
     const ctx: PluginContext<unknown> = {
       name: plugin.name,
       config,
       logger: this.logger.child({ plugin: plugin.name }),
       worker: this.worker,
+      shutdownSignal: this.budgetExpired.signal,
       bind: (key) => kernel.binder(key, plugin.name, false),
       rebind: (key) => kernel.binder(key, plugin.name, true),
       get: (key) => kernel.get(key),
@@ -178,7 +181,7 @@ export class Application {
     } catch (cause) {
       this.logger.error({ plugin: current, phase, err: cause }, 'start failed; stopping what started');
       this.currentState = 'failed';
-      const failures = await runTeardown(this.teardownSteps(), this.logger);
+      const failures = await this.teardown();
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new CoreError('ODY_BOOT_FAILED', `Plugin '${current}' failed in ${phase}: ${reason}`, {
         cause,
@@ -193,9 +196,18 @@ export class Application {
     return [...this.slots].reverse().map((slot) => ({
       plugin: slot.plugin.name,
       hooks: slot.hooks,
-      shutdown: slot.booted && slot.plugin.shutdown ? () => slot.plugin.shutdown!(slot.ctx) : undefined,
-      timeoutMs: slot.plugin.shutdownTimeoutMs ?? this.appConfig.shutdownTimeoutMs,
+      shutdown: slot.booted && slot.plugin.shutdown ? (budget) => slot.plugin.shutdown!(slot.ctx, budget) : undefined,
+      capMs: slot.plugin.shutdownTimeoutMs,
     }));
+  }
+
+  /** Run every teardown step within the one `app.shutdownTimeoutMs` budget. */
+  private teardown() {
+    return runTeardown(this.teardownSteps(), this.logger, {
+      budgetMs: this.appConfig.shutdownTimeoutMs,
+      graceMs: this.appConfig.shutdownGraceMs,
+      linked: this.budgetExpired,
+    });
   }
 
   private async runStop(): Promise<void> {
@@ -205,7 +217,7 @@ export class Application {
       return;
     }
     this.currentState = 'stopping';
-    const failures = await runTeardown(this.teardownSteps(), this.logger);
+    const failures = await this.teardown();
     this.currentState = 'stopped';
     if (failures.length > 0) throw shutdownError(failures);
     this.logger.info('application stopped');
@@ -220,13 +232,18 @@ export class Application {
  */
 export async function createApplication(options: ApplicationOptions = {}): Promise<Application> {
   const plugins = orderPlugins(options.plugins ?? []);
-  const schemas = new Map<string, z.ZodType>([['app', appConfigSchema]]);
+  const sections = new Map<string, SectionSpec>([['app', { schema: appConfigSchema }]]);
   for (const p of plugins) {
     if (p.name === 'app') throw new CoreError('ODY_PLUGIN_DUPLICATE', "Plugin name 'app' is reserved for the kernel's own config.");
-    schemas.set(p.name, p.configSchema ?? z.object({}));
+    sections.set(p.name, {
+      schema: p.configSchema ?? z.object({}),
+      options: p.options,
+      passthrough: p.passthroughKeys,
+      internalEnv: p.internalEnv,
+    });
   }
   const fileEnv = options.envFile === false ? {} : readEnvFile(options.envFile ?? '.env');
   const env = { ...fileEnv, ...(options.env ?? process.env) };
-  const config = resolveConfig(schemas, options.config ?? {}, env);
+  const config = resolveConfig(sections, options.config ?? {}, env);
   return new Application(plugins, config, options.logger);
 }

@@ -21,6 +21,8 @@ export function kindOf(schema: z.ZodType): Kind {
   if (type === 'boolean') return 'boolean';
   if (type === 'object') return 'object';
   if (type === 'array' || type === 'record' || type === 'tuple') return 'json';
+  // A union (e.g. backoffSchema: a number or an object) takes JSON when the string parses, else the string.
+  if (type === 'union') return 'json';
   return 'string';
 }
 
@@ -53,4 +55,12 @@ export function coerce(raw: string, kind: Kind): unknown {
     default:
       return raw;
   }
+}
+
+/** True when an object schema accepts keys it does not declare (`z.looseObject`, `.catchall()`). */
+export function isLoose(schema: z.ZodType): boolean {
+  const inner = unwrap(schema);
+  if (!(inner instanceof z.ZodObject)) return false;
+  const catchall = (inner._zod.def as { catchall?: z.ZodType }).catchall;
+  return catchall !== undefined && (catchall._zod.def as { type: string }).type !== 'never';
 }

@@ -2,24 +2,45 @@ import type { z } from 'zod';
 import { CoreError } from '../errors.js';
 import { coerce, kindOf, shapeOf } from './coerce.js';
 import { envSegment } from './env.js';
+import { isPlainObject, mergeLayers } from './merge.js';
+import { type Passthrough, unknownEnvIssues, unknownKeyIssues } from './strict.js';
+import { didYouMean } from './suggest.js';
 
 /** One problem found in configuration. */
 export interface ConfigIssue {
-  /** Dotted path, e.g. `http.port`. */
+  /** Dotted path, e.g. `http.port` (or `env ODY_HTTP_PROT` for an unknown env name). */
   path: string;
   /** The value that was given (undefined when missing). */
   value: unknown;
-  /** What was expected, in words from the schema library. */
+  /** What was expected, in words from the schema library (plus a "did you mean" for unknown keys). */
   message: string;
   /** The env variable that sets this key. */
   env: string;
 }
 
-type Section = Record<string, unknown>;
-
-function isPlainObject(v: unknown): v is Section {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** What the kernel knows about one config section. */
+export interface SectionSpec {
+  schema: z.ZodType;
+  /** Code options (from the plugin factory): above schema defaults, below config and env. */
+  options?: unknown;
+  /** Unknown top-level keys handed to the plugin as they are (see definePlugin's `passthroughKeys`). */
+  passthrough?: Passthrough;
+  /** Env names the plugin sets itself for its children; never reported as unknown. */
+  internalEnv?: readonly string[];
 }
+
+/**
+ * Env names that plugins set for their own worker threads/processes before they declared them with
+ * `internalEnv`. Kept so those children still start; remove once @ody/http and @ody/process declare them.
+ */
+const TRANSITIONAL_INTERNAL_ENV = new Set([
+  'ODY_HTTP_WORKER_MODULE',
+  'ODY_HTTP_WORKER_SLOT',
+  'ODY_HTTP_WORKER_STOP_MS',
+  'ODY_PROCESS_INSTANCE',
+  'ODY_PROCESS_NAME',
+  'ODY_PROCESS_STOP_TIMEOUT_MS',
+]);
 
 /**
  * Overlay env variables on one section: ODY_<SECTION>_<KEY>[_<SUBKEY>…], names derived from the schema
@@ -32,7 +53,7 @@ function applyEnv(schema: z.ZodType, given: unknown, prefix: string, env: Record
     return raw === undefined ? given : coerce(raw, kindOf(schema));
   }
   const whole = env[prefix];
-  let out: Section = isPlainObject(given) ? { ...given } : {};
+  let out: Record<string, unknown> = isPlainObject(given) ? { ...given } : {};
   if (whole !== undefined) {
     const parsed = coerce(whole, 'object');
     if (isPlainObject(parsed)) out = { ...out, ...parsed };
@@ -49,49 +70,59 @@ export function envNameFor(path: string[]): string {
   return ['ODY', ...path.map(envSegment)].join('_');
 }
 
+/** Resolve one section (defaults < options < config < env) and collect its issues. */
+function resolveSection(name: string, spec: SectionSpec, given: unknown, env: Record<string, string | undefined>, issues: ConfigIssue[]) {
+  const layered = mergeLayers(spec.options, given);
+  issues.push(...unknownKeyIssues(spec.schema, layered, [name], envNameFor, spec.passthrough));
+  const input = applyEnv(spec.schema, layered, envNameFor([name]), env);
+  const result = spec.schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const path = [name, ...issue.path.map(String)];
+    let value: unknown = input;
+    for (const key of issue.path) value = isPlainObject(value) ? value[String(key)] : undefined;
+    issues.push({ path: path.join('.'), value, message: issue.message, env: envNameFor(path) });
+  }
+  return undefined;
+}
+
+/** One ODY_CONFIG_INVALID listing every issue. */
+export function configError(issues: readonly ConfigIssue[]): CoreError {
+  const lines = issues.map((i) => `  - ${i.path}: ${i.message} (got ${JSON.stringify(i.value) ?? 'undefined'}; env ${i.env})`);
+  return new CoreError(
+    'ODY_CONFIG_INVALID',
+    `Invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+    { details: { issues } },
+  );
+}
+
 /**
- * Validate every section against its schema (after env overrides) and report all issues at once.
- * Returns the parsed config per section.
+ * Validate every section against its schema (defaults < code options < config < env), reject unknown
+ * keys and unknown `ODY_<SECTION>_*` env names, and report all issues at once. Returns the parsed
+ * config per section.
  */
 export function resolveConfig(
-  schemas: ReadonlyMap<string, z.ZodType>,
+  sections: ReadonlyMap<string, SectionSpec>,
   given: Record<string, unknown>,
   env: Record<string, string | undefined>,
 ): Map<string, unknown> {
-  const unknown = Object.keys(given).filter((name) => !schemas.has(name));
+  const unknown = Object.keys(given).filter((name) => !sections.has(name));
   if (unknown.length > 0) {
+    const hints = unknown.map((n) => {
+      const guess = didYouMean(n, sections.keys());
+      return guess === undefined ? `'${n}'` : `'${n}' (did you mean '${guess}'?)`;
+    });
     throw new CoreError(
       'ODY_CONFIG_UNKNOWN_SECTION',
-      `Config has section(s) ${unknown.map((n) => `'${n}'`).join(', ')} that no plugin claims. ` +
-        `Known sections: ${[...schemas.keys()].join(', ')}. Remove them or add the plugin they belong to.`,
-      { details: { unknown, known: [...schemas.keys()] } },
+      `Config has section(s) ${hints.join(', ')} that no plugin claims. ` +
+        `Known sections: ${[...sections.keys()].join(', ')}. Remove them or add the plugin they belong to.`,
+      { details: { unknown, known: [...sections.keys()] } },
     );
   }
   const issues: ConfigIssue[] = [];
   const resolved = new Map<string, unknown>();
-  for (const [name, schema] of schemas) {
-    const input = applyEnv(schema, given[name], envNameFor([name]), env);
-    const result = schema.safeParse(input ?? {});
-    if (result.success) {
-      resolved.set(name, result.data);
-      continue;
-    }
-    for (const issue of result.error.issues) {
-      const path = [name, ...issue.path.map(String)];
-      let value: unknown = input;
-      for (const key of issue.path) value = isPlainObject(value) ? value[String(key)] : undefined;
-      issues.push({ path: path.join('.'), value, message: issue.message, env: envNameFor(path) });
-    }
-  }
-  if (issues.length > 0) {
-    const lines = issues.map(
-      (i) => `  - ${i.path}: ${i.message} (got ${JSON.stringify(i.value) ?? 'undefined'}; env ${i.env})`,
-    );
-    throw new CoreError(
-      'ODY_CONFIG_INVALID',
-      `Invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
-      { details: { issues } },
-    );
-  }
+  for (const [name, spec] of sections) resolved.set(name, resolveSection(name, spec, given[name], env, issues));
+  issues.push(...unknownEnvIssues(sections, env, envNameFor, TRANSITIONAL_INTERNAL_ENV));
+  if (issues.length > 0) throw configError(issues);
   return resolved;
 }

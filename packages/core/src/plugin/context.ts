@@ -1,3 +1,4 @@
+import type { ShutdownBudget } from '../app/shutdown.js';
 import type { Logger } from '../logger.js';
 import type { Token } from '../tokens.js';
 import type { WorkerInfo } from '../worker.js';
@@ -33,6 +34,14 @@ export interface PluginContext<TConfig = unknown> {
   has(token: Token<unknown>): boolean;
   /** Build an instance of a class through the container (its `@inject` dependencies resolved). */
   resolve<T>(cls: Newable<T>): T;
-  /** Run `fn` at shutdown, before this plugin's own shutdown hook (last registered runs first). */
-  onShutdown(fn: () => void | Promise<void>): void;
+  /**
+   * Aborts when the application's shutdown budget (`app.shutdownTimeoutMs`) runs out: whatever is
+   * still draining must close now. The same signal is in the budget handed to shutdown hooks.
+   */
+  readonly shutdownSignal: AbortSignal;
+  /**
+   * Run `fn` at shutdown, before this plugin's own shutdown hook (last registered runs first). It gets
+   * the budget (`{ signal, deadline, remainingMs() }`).
+   */
+  onShutdown(fn: (budget: ShutdownBudget) => void | Promise<void>): void;
 }

@@ -1,3 +1,4 @@
+import type { BackoffSpec, JobBackoff } from '@ody/queue';
 import { currentContext, newId } from '@ody/core';
 import type { Queue } from '@ody/queue';
 import type { Buses } from '../buses/create.js';
@@ -9,6 +10,18 @@ import type { CommandEnvelope, EventEnvelope } from './envelope.js';
 import type { AsyncRouting } from './routing.js';
 import type { CommandStatusStore } from './status-store.js';
 import type { AsyncCommandPort, CommandRecord, DispatchOptions, DispatchReceipt, WaitOptions } from './types.js';
+
+/** cqrs keeps the stored backoff shape in its config; push options take a JobBackoff (durations in ms). */
+function jobBackoff(backoff: number | BackoffSpec): number | JobBackoff {
+  if (typeof backoff === 'number' || backoff.type === 'custom') return backoff;
+  if (backoff.type === 'fixed') return { type: 'fixed', delayMs: backoff.delay };
+  return {
+    type: 'exponential',
+    delayMs: backoff.delay,
+    ...(backoff.jitter === undefined ? {} : { jitter: backoff.jitter }),
+    ...(backoff.maxDelay === undefined ? {} : { maxDelayMs: backoff.maxDelay }),
+  };
+}
 import { failedCommandError, waitForRecord } from './wait.js';
 
 /** Options of AsyncCommands. */
@@ -95,9 +108,9 @@ export class AsyncCommands implements AsyncCommandPort {
     await this.o.queueFor(record.queue).push(name, envelope, {
       jobId: id,
       attempts: route.attempts,
-      backoff: route.backoff,
-      timeout: route.timeoutMs,
-      ...(options.delayMs === undefined ? {} : { delay: options.delayMs }),
+      backoff: jobBackoff(route.backoff),
+      timeoutMs: route.timeoutMs,
+      ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
     });
     const { record: stored } = await this.o.store.create(record);
     // A fresh dispatch answers 'queued' (accepted), even when a fast worker already moved it on.
@@ -131,7 +144,7 @@ export class AsyncCommands implements AsyncCommandPort {
     return this.o.queueFor(route.queue ?? this.o.eventQueue).push(`${name}:${route.info.handler}`, envelope, {
       jobId: `${meta.id}-${route.info.handler.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
       attempts: this.o.eventRetry.attempts,
-      backoff: this.o.eventRetry.backoff,
+      backoff: jobBackoff(this.o.eventRetry.backoff),
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@ody/core';
-import { type BackoffSpec, type FailReason, type JobError, type Queue, Worker, type WorkerOptions } from '@ody/queue';
+import { type BackoffSpec, type FailReason, type JobError, type Queue, type QueueWorkerOptions, Worker } from '@ody/queue';
 import type { Buses } from '../buses/create.js';
 import { AsyncCommands } from './async-commands.js';
 import { MessageWorker } from './message-worker.js';
@@ -20,7 +20,7 @@ export interface AsyncRuntimeOptions {
   /** Queue of async event handlers that name none; default 'events'. */
   eventQueue?: string;
   /** Options of the command workers this process runs. */
-  worker?: WorkerOptions;
+  worker?: QueueWorkerOptions;
   /** Finished statuses are kept this long (ms); default 24 h. */
   retentionMs?: number;
   /** Default wait() timeout (ms); default 30 000. */

@@ -1,6 +1,6 @@
-import '@ody/queue-redis';
 import { createApplication } from '@ody/core';
 import { queuePlugin } from '@ody/queue';
+import { redisDriverFactory } from '@ody/queue-redis';
 import { expect, it } from 'vitest';
 import { describeWithRedis } from '../../../../test-support/redis-harness.js';
 import { Async } from '../decorators/decorators.js';
@@ -25,7 +25,7 @@ describeWithRedis('cqrsPlugin with the redis queue driver', (redis) => {
       env: {},
       logger: silent,
       config: { app: { logLevel: 'silent' }, queue: { driver: 'redis', url: redis.url, prefix }, cqrs: { worker: { waitMs: 50 }, status: { prefix } } },
-      plugins: [queuePlugin(), cqrsPlugin({
+      plugins: [queuePlugin({ drivers: { redis: redisDriverFactory } }), cqrsPlugin({
           setup: ({ commandBus }) => {
             commandBus.register(Greet, (g) => `hello ${g.who}`);
           },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { definePlugin, type Newable, type PluginContext } from '@ody/core';
-import { QueueDriverToken, Queues } from '@ody/queue';
+import { QueueDriver, Queues } from '@ody/queue';
 import { FilesystemStatusStore } from '../async/fs-status-store.js';
 import { MemoryStatusStore } from '../async/memory-status-store.js';
 import { createAsyncCommands } from '../async/runtime.js';
@@ -30,7 +30,7 @@ export interface CqrsPluginOptions {
 }
 
 function chooseStore(ctx: PluginContext<CqrsConfig>): Store {
-  const driver = ctx.get(QueueDriverToken);
+  const driver = ctx.get(QueueDriver);
   const { status } = ctx.config;
   const auto = driver.name === 'memory' ? 'memory' : driver.name === 'redis' ? 'redis' : 'filesystem';
   const kind = status.store === 'auto' ? auto : status.store;
@@ -111,7 +111,7 @@ export const cqrsPlugin = (options: CqrsPluginOptions = {}) =>
       const runtime = createAsyncCommands({
         buses,
         store,
-        queues: ctx.get(Queues),
+        queues: { get: (name: string) => ctx.get(Queues).queue(name) },
         routes: ctx.config.routes,
         defaults: { attempts: ctx.config.attempts, backoff: ctx.config.backoff, timeoutMs: ctx.config.timeoutMs },
         eventQueue: ctx.config.eventQueue,

@@ -27,3 +27,6 @@ export interface ProcessEvents {
 
 /** Name of a ProcessManager event. */
 export type ProcessEventName = keyof ProcessEvents;
+
+/** ProcessEvents as listener signatures (the event map of the manager's emitter). */
+export type ProcessEventListeners = { [K in ProcessEventName]: (payload: ProcessEvents[K]) => void };

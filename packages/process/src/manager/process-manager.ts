@@ -1,21 +1,12 @@
-import { EventEmitter } from 'node:events';
-import type { Logger } from '@ody/core';
+import { Emitter, type Logger } from '@ody/core';
 import { type ProcessDefinition, type ResolvedDefinition, resolveDefinition } from '../definition.js';
 import { ProcessError } from '../errors.js';
-import type { InstanceRef, ProcessEventName, ProcessEvents } from './events.js';
+import type { InOf, OutOf, ProcessIpc, ReplyOf } from '../ipc/types.js';
+import type { ManagerRequestHandler, ProcessManager, ProcessManagerOptions, ProcessTarget } from './api.js';
+import type { InstanceRef, ProcessEventListeners, ProcessEventName, ProcessEvents } from './events.js';
 import { Instance, type InstanceHost } from './instance.js';
 import { type OutputSink, openSink } from './output.js';
 import { formatStatusTable, type ProcessStatus, statusOf } from './status.js';
-
-/** Options of a ProcessManager. */
-export interface ProcessManagerOptions {
-  processes?: readonly ProcessDefinition[];
-  /** Receives child output lines and supervision logs. */
-  logger?: Logger;
-}
-
-/** Answers a child's ctx.request(). */
-export type ManagerRequestHandler = (request: unknown, from: InstanceRef) => unknown;
 
 interface Group {
   def: ResolvedDefinition;
@@ -23,18 +14,12 @@ interface Group {
   instances: Instance[];
 }
 
-/**
- * Supervises OS processes: starts N instances per definition, restarts them by policy with backoff,
- * stops them with SIGKILL escalation, and talks to them over IPC.
- * @example
- * const pm = new ProcessManager({ processes: [{ name: 'worker', module: '/app/worker.js', instances: 2 }] });
- * await pm.start();
- * const pong = await pm.request('worker', { ping: 1 }, { timeoutMs: 1000 });
- * await pm.stop();
- */
-export class ProcessManager {
+const nameOf = (target: ProcessTarget<ProcessIpc> | '*'): string => (typeof target === 'string' ? target : target.name);
+
+/** The ProcessManager implementation (internal; build it with createProcessManager). */
+class Supervisor implements ProcessManager {
   private readonly groups = new Map<string, Group>();
-  private readonly emitter = new EventEmitter();
+  private readonly emitter: Emitter<ProcessEventListeners>;
   private readonly handlers = new Map<string, ManagerRequestHandler>();
   private readonly logger: Logger | undefined;
   private readonly host: InstanceHost;
@@ -43,12 +28,14 @@ export class ProcessManager {
 
   constructor(options: ProcessManagerOptions = {}) {
     this.logger = options.logger;
-    this.emitter.setMaxListeners(0);
+    this.emitter = new Emitter<ProcessEventListeners>({ ...(options.logger ? { logger: options.logger } : {}), source: 'process manager' });
     this.host = {
-      emit: (event, payload) => void this.emitter.emit(event, payload),
+      emit: (event, payload) => void this.emitter.emit(event, ...([payload] as Parameters<ProcessEventListeners[typeof event]>)),
       handleRequest: (from, request) => {
         const handler = this.handlers.get(from.name) ?? this.handlers.get('*');
-        if (handler === undefined) throw new Error(`The manager has no onRequest handler for '${from.name}'.`);
+        if (handler === undefined) {
+          throw new ProcessError('ODY_PROCESS_NO_HANDLER', `The manager has no onRequest handler for '${from.name}'; call manager.onRequest('${from.name}', handler).`, { details: { name: from.name } });
+        }
         return handler(request, from);
       },
       logger: this.logger,
@@ -121,38 +108,29 @@ export class ProcessManager {
     await Promise.all([...extra.reverse().map((i) => i.stop()), ...added.map((i) => i.waitReady())]);
   }
 
-  /** Send a message to every instance of `name` (or one); returns how many it reached. */
-  send(name: string, message: unknown, options: { instance?: number } = {}): number {
+  send<I extends ProcessIpc>(target: ProcessTarget<I>, message: InOf<I>, options: { instance?: number } = {}): number {
+    const name = nameOf(target);
     const targets = options.instance === undefined ? this.group(name).instances : [this.one(name, options.instance)];
     return targets.filter((i) => i.send(message)).length;
   }
 
-  /** Ask one instance (default 0) and wait for its ctx.onRequest answer; rejects after timeoutMs (default 5 s). */
-  request<T = unknown>(name: string, message: unknown, options: { instance?: number; timeoutMs?: number } = {}): Promise<T> {
-    return this.one(name, options.instance ?? 0).request<T>(message, options.timeoutMs ?? 5_000);
+  request<I extends ProcessIpc>(target: ProcessTarget<I>, message: InOf<I>, options: { instance?: number; timeoutMs?: number } = {}): Promise<ReplyOf<I>> {
+    return this.one(nameOf(target), options.instance ?? 0).request<ReplyOf<I>>(message, options.timeoutMs ?? 5_000);
   }
 
-  /** Answer ctx.request() from children of `name` ('*' for any). */
-  onRequest(name: string, handler: ManagerRequestHandler): void {
-    this.handlers.set(name, handler);
+  onRequest<I extends ProcessIpc>(target: ProcessTarget<I> | '*', handler: ManagerRequestHandler<I>): void {
+    this.handlers.set(nameOf(target), handler as ManagerRequestHandler);
   }
 
-  /** Listen to a lifecycle event. */
-  on<K extends ProcessEventName>(event: K, listener: (payload: ProcessEvents[K]) => void): this {
-    this.emitter.on(event, listener);
-    return this;
+  onMessage<I extends ProcessIpc>(target: ProcessTarget<I>, listener: (message: OutOf<I>, from: InstanceRef) => void): () => void {
+    const name = nameOf(target);
+    return this.emitter.on('message', ({ message, ...from }) => {
+      if (from.name === name) listener(message as OutOf<I>, from);
+    });
   }
 
-  /** Listen to the next occurrence of an event. */
-  once<K extends ProcessEventName>(event: K, listener: (payload: ProcessEvents[K]) => void): this {
-    this.emitter.once(event, listener);
-    return this;
-  }
-
-  /** Stop listening. */
-  off<K extends ProcessEventName>(event: K, listener: (payload: ProcessEvents[K]) => void): this {
-    this.emitter.off(event, listener);
-    return this;
+  on<K extends ProcessEventName>(event: K, listener: (payload: ProcessEvents[K]) => void): () => void {
+    return this.emitter.on(event, listener as ProcessEventListeners[K]);
   }
 
   /** One row per instance: name, instance, pid, state, restarts, uptime, memory, last exit. */
@@ -166,10 +144,20 @@ export class ProcessManager {
     return formatStatusTable(this.status());
   }
 
-  /** Stop everything, close output files, and drop the exit hook. */
-  async close(): Promise<void> {
+  async close(options: { signal?: AbortSignal } = {}): Promise<void> {
     this.closed = true;
-    await this.stop();
+    const { signal } = options;
+    // Out of time: SIGKILL whatever is still stopping instead of waiting out each stopTimeoutMs.
+    const killAll = () => {
+      for (const g of this.groups.values()) for (const i of g.instances) i.killNow();
+    };
+    if (signal?.aborted) killAll();
+    else signal?.addEventListener('abort', killAll, { once: true });
+    try {
+      await this.stop();
+    } finally {
+      signal?.removeEventListener('abort', killAll);
+    }
     for (const g of this.groups.values()) g.sink.file?.end();
     if (this.exitHook !== undefined) process.off('exit', this.exitHook);
     this.exitHook = undefined;
@@ -208,4 +196,16 @@ export class ProcessManager {
     }
     return i;
   }
+}
+
+/**
+ * Build a process manager (not started).
+ * @example
+ * const pm = createProcessManager({ processes: [{ name: 'worker', module: '/app/worker.js', instances: 2 }] });
+ * await pm.start();
+ * const pong = await pm.request('worker', { ping: 1 }, { timeoutMs: 1000 });
+ * await pm.close();
+ */
+export function createProcessManager(options: ProcessManagerOptions = {}): ProcessManager {
+  return new Supervisor(options);
 }

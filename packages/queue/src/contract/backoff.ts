@@ -1,14 +1,25 @@
 import { QueueError } from '../errors.js';
-import type { BackoffSpec, JobError } from './job.js';
+import type { BackoffSpec, JobBackoff, JobError } from './job.js';
 
 /** A custom backoff: ms to wait before attempt `attemptsMade + 1`, given the last error. */
 export type BackoffStrategy = (attemptsMade: number, error: JobError) => number;
 
-/** Normalise the `backoff` push option. */
-export function toBackoffSpec(value: number | BackoffSpec | undefined): BackoffSpec {
+/** Normalise the `backoff` push option into the form drivers store. */
+export function toBackoffSpec(value: number | JobBackoff | undefined): BackoffSpec {
   if (value === undefined) return { type: 'fixed', delay: 0 };
   if (typeof value === 'number') return { type: 'fixed', delay: value };
-  return value;
+  switch (value.type) {
+    case 'fixed':
+      return { type: 'fixed', delay: value.delayMs };
+    case 'exponential': {
+      const spec: BackoffSpec = { type: 'exponential', delay: value.delayMs };
+      if (value.jitter !== undefined) spec.jitter = value.jitter;
+      if (value.maxDelayMs !== undefined) spec.maxDelay = value.maxDelayMs;
+      return spec;
+    }
+    default:
+      return value as BackoffSpec;
+  }
 }
 
 /**

@@ -1,7 +1,17 @@
 /** Encoded payload as a codec produces it and a driver stores it. */
 export type Encoded = string | Uint8Array;
 
-/** How long to wait before the next attempt; serialisable so every driver can store it. */
+/**
+ * How long to wait between attempts, as a push option (durations in ms).
+ * @example { type: 'exponential', delayMs: 500, maxDelayMs: 60_000 }
+ */
+export type JobBackoff =
+  | { type: 'fixed'; delayMs: number }
+  | { type: 'exponential'; delayMs: number; jitter?: number; maxDelayMs?: number }
+  /** A strategy registered on the Worker under `name` (option `backoffStrategies`). */
+  | { type: 'custom'; name: string };
+
+/** The backoff as drivers store it with a job (driver contract; users pass a JobBackoff). */
 export type BackoffSpec =
   | { type: 'fixed'; delay: number }
   | { type: 'exponential'; delay: number; jitter?: number; maxDelay?: number }
@@ -11,17 +21,17 @@ export type BackoffSpec =
 /** Options of one push. */
 export interface PushOptions {
   /** Milliseconds to wait before the job becomes ready. Default 0. */
-  delay?: number;
+  delayMs?: number;
   /** Higher runs first; integer in [-999999, 999999]; FIFO within a priority. Default 0. */
   priority?: number;
   /** Your id; a job with this id already waiting, delayed or running is not enqueued twice. */
   jobId?: string;
   /** Total attempts before the job goes to the failed store. Default 1 (no retries). */
   attempts?: number;
-  /** Delay between attempts: milliseconds (fixed) or a BackoffSpec. Default fixed 0. */
-  backoff?: number | BackoffSpec;
+  /** Delay between attempts: milliseconds (fixed) or a JobBackoff. Default fixed 0. */
+  backoff?: number | JobBackoff;
   /** Milliseconds an attempt may run; its signal aborts then and the attempt fails. 0 = none (default). */
-  timeout?: number;
+  timeoutMs?: number;
 }
 
 /** A job as handed to a driver by `Queue.push` (already validated and encoded). */

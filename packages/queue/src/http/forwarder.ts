@@ -59,7 +59,7 @@ export class Forwarder {
     const { id, ...remote } = options;
     const local: PushOptions = {
       attempts: Number.MAX_SAFE_INTEGER,
-      backoff: { type: 'exponential', delay: this.options.retryDelayMs ?? 200, maxDelay: this.options.maxRetryDelayMs ?? 30_000 },
+      backoff: { type: 'exponential', delayMs: this.options.retryDelayMs ?? 200, maxDelayMs: this.options.maxRetryDelayMs ?? 30_000 },
     };
     if (id !== undefined) local.jobId = id;
     const job: OutboxJob = Object.keys(remote).length > 0 ? { payload, options: remote } : { payload };

@@ -11,7 +11,7 @@ export interface WireMessage {
   id: string;
   name: string;
   payload: unknown;
-  options?: Pick<PushOptions, 'delay' | 'priority' | 'attempts' | 'backoff' | 'timeout'>;
+  options?: Pick<PushOptions, 'delayMs' | 'priority' | 'attempts' | 'backoff' | 'timeoutMs'>;
 }
 
 /** Options of the queue-server endpoint. */

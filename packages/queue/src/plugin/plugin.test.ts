@@ -1,71 +1,110 @@
 import { createApplication, definePlugin } from '@ody/core';
 import { describe, expect, it } from 'vitest';
-import { memoryDriver, type QueueDriver, QueueDriverToken, Queues, queuePlugin, registerQueueDriver } from '../index.js';
+import { until } from '../testing/harness.js';
+import { defineQueue, memoryDriver, type QueueDriver as Driver, QueueDriver, type QueuePluginOptions, Queues, queuePlugin } from '../index.js';
 
+const silent = { app: { logLevel: 'silent' } };
+
+async function started(options: QueuePluginOptions, queue: Record<string, unknown>, env: Record<string, string>) {
+  const app = await createApplication({ config: { ...silent, queue }, plugins: [queuePlugin(options)], envFile: false, env });
+  await app.start();
+  return app;
+}
 
 describe('queuePlugin', () => {
   it('binds Queues, starts workers at boot and closes them on shutdown', async () => {
-    const seen: unknown[] = [];
+    const seen: number[] = [];
     let before = -1;
+    const jobs = defineQueue<number>('jobs');
     const user = definePlugin({
       name: 'user',
       dependsOn: ['queue'],
       register(ctx) {
         const queues = ctx.get(Queues);
-        queues.process<number>('jobs', (job) => {
+        queues.process(jobs, (job) => {
           seen.push(job.data);
         });
         before = queues.workerCount;
       },
     });
-    const app = await createApplication({ config: { app: { logLevel: 'silent' }, queue: { driver: 'memory' } }, plugins: [queuePlugin(), user], envFile: false, env: {} });
+    const app = await createApplication({ config: { ...silent, queue: { driver: 'memory' } }, plugins: [queuePlugin(), user], envFile: false, env: {} });
     await app.start();
     const queues = app.get(Queues);
     expect(before).toBe(0);
     expect(queues.workerCount).toBe(1);
-    expect(app.get(QueueDriverToken).name).toBe('memory');
-    await queues.get('jobs').push('n', 7);
-    await new Promise<void>((resolve) => {
-      const t = setInterval(() => {
-        if (seen.length === 0) return;
-        clearInterval(t);
-        resolve();
-      }, 5);
-    });
+    expect(app.get(QueueDriver).name).toBe('memory');
+    await queues.queue(jobs).push('n', 7);
+    await until('the job to run', () => seen.length > 0);
     expect(seen).toEqual([7]);
     await app.stop();
     expect(queues.workerCount).toBe(0);
-    await expect(queues.get('jobs').push('n', 8)).rejects.toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
+    await expect(queues.queue(jobs).push('n', 8)).rejects.toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
   });
 
-  it('picks a registered driver by name from ODY_QUEUE_DRIVER and passes unknown config keys to its factory', async () => {
+  it('a driver is a value: queuePlugin({ driver }) binds that very instance', async () => {
+    const driver: Driver = memoryDriver();
+    const app = await started({ driver }, {}, {});
+    expect(app.get(QueueDriver)).toBe(driver);
+    await app.stop();
+  });
+
+  it('picks a driver given in `drivers` by name from config or ODY_QUEUE_DRIVER, passing it the config section', async () => {
     let given: Record<string, unknown> | undefined;
-    registerQueueDriver('conf-test', (options) => {
-      given = options;
-      return memoryDriver();
-    });
-    const app = await createApplication({
-      config: { app: { logLevel: 'silent' }, queue: { url: 'redis://127.0.0.1:1' } },
-      plugins: [queuePlugin({ driver: 'memory' })],
-      envFile: false,
-      env: { ODY_QUEUE_DRIVER: 'conf-test' },
-    });
-    await app.start();
+    const drivers = {
+      custom: (options: Record<string, unknown>) => {
+        given = options;
+        return memoryDriver();
+      },
+    };
+    const app = await started({ driver: 'memory', drivers }, { url: 'redis://127.0.0.1:1' }, { ODY_QUEUE_DRIVER: 'custom' });
     expect(given).toMatchObject({ url: 'redis://127.0.0.1:1' });
     await app.stop();
   });
 
-  it('accepts a driver instance and reports an unknown driver name with the known ones', async () => {
-    const driver: QueueDriver = memoryDriver();
-    const app = await createApplication({ config: { app: { logLevel: 'silent' } }, plugins: [queuePlugin({ driver })], envFile: false, env: {} });
-    await app.start();
-    expect(app.get(QueueDriverToken)).toBe(driver);
-    await app.stop();
-    const bad = await createApplication({ config: { app: { logLevel: 'silent' } }, plugins: [queuePlugin()], envFile: false, env: { ODY_QUEUE_DRIVER: 'nope' } });
+  it('reports an unknown driver name with the known ones, and nothing is registered globally', async () => {
+    const bad = await createApplication({ config: silent, plugins: [queuePlugin()], envFile: false, env: { ODY_QUEUE_DRIVER: 'custom' } });
     const err = await bad.start().then(() => undefined, (e: unknown) => e as Error & { cause?: unknown });
     const cause = err?.cause as { code?: string; message?: string } | undefined;
     expect(cause?.code).toBe('ODY_QUEUE_DRIVER_UNKNOWN');
-    expect(cause?.message).toContain("'nope'");
-    expect(cause?.message).toContain('memory');
+    expect(cause?.message).toContain("'custom'");
+    expect(cause?.message).toContain('filesystem, memory');
+  });
+});
+
+describe('queuePlugin options precedence: defaults < code < config < env', () => {
+  /** The driver name and the concurrency a worker gets, for one combination of layers. */
+  async function resolved(options: QueuePluginOptions, queue: Record<string, unknown>, env: Record<string, string>) {
+    const other = () => Object.defineProperty(memoryDriver(), 'name', { value: 'other' }) as Driver;
+    const app = await started({ drivers: { other }, ...options }, queue, env);
+    const driver = app.get(QueueDriver).name;
+    let concurrency = 0;
+    const queues = app.get(Queues);
+    // A worker's handler running `concurrency` jobs at once shows the value it was given.
+    const running = new Set<string>();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    queues.process('p', async (job) => {
+      running.add(job.id);
+      concurrency = Math.max(concurrency, running.size);
+      await gate;
+    });
+    await queues.queue('p').pushBulk(Array.from({ length: 6 }, (_, i) => ({ name: 'j', payload: i })));
+    await until('workers to fill their slots', () => running.size > 0);
+    await new Promise((r) => setImmediate(r));
+    release();
+    await app.stop();
+    return { driver, concurrency };
+  }
+
+  it('driver and concurrency: default, then code, then config, then env', async () => {
+    expect(await resolved({ driver: 'memory' }, {}, {})).toEqual({ driver: 'memory', concurrency: 1 });
+    expect(await resolved({ driver: 'memory', concurrency: 2 }, {}, {})).toEqual({ driver: 'memory', concurrency: 2 });
+    expect(await resolved({ driver: 'memory', concurrency: 2 }, { driver: 'other', concurrency: 3 }, {})).toEqual({ driver: 'other', concurrency: 3 });
+    expect(await resolved({ driver: 'memory', concurrency: 2 }, { driver: 'other', concurrency: 3 }, { ODY_QUEUE_DRIVER: 'memory', ODY_QUEUE_CONCURRENCY: '4' })).toEqual({
+      driver: 'memory',
+      concurrency: 4,
+    });
   });
 });

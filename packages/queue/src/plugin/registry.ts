@@ -3,43 +3,33 @@ import { filesystemDriver } from '../drivers/filesystem/driver.js';
 import { memoryDriver } from '../drivers/memory/driver.js';
 import { QueueError } from '../errors.js';
 
-const registry = new Map<string, QueueDriverFactory>([
-  ['memory', () => memoryDriver()],
-  [
-    'filesystem',
-    (o) => filesystemDriver({ dir: typeof o.dir === 'string' ? o.dir : 'var/queue', durable: o.durable !== false, ...(typeof o.pollMs === 'number' ? { pollMs: o.pollMs } : {}) }),
-  ],
-]);
+/** Driver factories by name, chosen by `queue.driver` in config or `ODY_QUEUE_DRIVER`. */
+export type QueueDriverFactories = Readonly<Record<string, QueueDriverFactory>>;
 
-/**
- * Make a driver selectable by name in `queuePlugin` config (`driver: 'redis'`, `ODY_QUEUE_DRIVER=redis`).
- * @example
- * registerQueueDriver('redis', (options) => redisDriver({ url: String(options.url) }));
- */
-export function registerQueueDriver(name: string, factory: QueueDriverFactory): void {
-  registry.set(name, factory);
-}
+/** The drivers @ody/queue ships; a plugin's `drivers` option adds to them (no global registry). */
+const BUILT_IN: QueueDriverFactories = {
+  memory: () => memoryDriver(),
+  filesystem: (o) => filesystemDriver({ dir: typeof o.dir === 'string' ? o.dir : 'var/queue', durable: o.durable !== false, ...(typeof o.pollMs === 'number' ? { pollMs: o.pollMs } : {}) }),
+};
 
-/** Names of registered drivers. */
-export function queueDriverNames(): string[] {
-  return [...registry.keys()].sort();
-}
-
-/** Build a driver from a registered name, a factory or an instance. */
+/** Build a driver from a name (built-in or in `named`), a factory or an instance. */
 export async function createQueueDriver(
   driver: string | QueueDriverFactory | QueueDriver,
   options: Record<string, unknown> = {},
+  named: QueueDriverFactories = {},
 ): Promise<QueueDriver> {
   if (isQueueDriver(driver)) return driver;
   let factory: QueueDriverFactory | undefined;
   if (typeof driver === 'function') factory = driver;
   else {
-    factory = registry.get(driver);
+    const known = { ...BUILT_IN, ...named };
+    factory = Object.hasOwn(known, driver) ? known[driver] : undefined;
     if (factory === undefined) {
+      const names = Object.keys(known).sort();
       throw new QueueError(
         'ODY_QUEUE_DRIVER_UNKNOWN',
-        `Queue driver '${driver}' is not registered. Known: ${queueDriverNames().join(', ')}. Import its package (e.g. @ody/queue-redis) or call registerQueueDriver().`,
-        { details: { driver, known: queueDriverNames() } },
+        `Queue driver '${driver}' is not known. Known: ${names.join(', ')}. Pass it to the plugin: queuePlugin({ drivers: { ${driver}: factory } }) to pick it by name, or queuePlugin({ driver: ${driver}Driver({ … }) }).`,
+        { details: { driver, known: names } },
       );
     }
   }

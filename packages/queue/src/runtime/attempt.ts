@@ -1,7 +1,7 @@
 import type { ClaimedJob } from '../contract/job.js';
 import { QueueError } from '../errors.js';
 import type { Emitter } from './emitter.js';
-import type { HandlerContext, Job } from './job.js';
+import type { JobContext, Job } from './job.js';
 import type { WorkerEvents } from './worker.js';
 
 /**
@@ -38,11 +38,11 @@ export class RunningJob {
 }
 
 /** The handler's context object: one small instance per attempt, the signal built on first access. */
-export class AttemptContext implements HandlerContext {
+export class AttemptContext<T> implements JobContext {
   constructor(
     private readonly running: RunningJob,
-    private readonly events: Emitter<WorkerEvents>,
-    private readonly job: Job,
+    private readonly events: Emitter<WorkerEvents<T>>,
+    private readonly job: Job<T>,
     readonly attempt: number,
   ) {}
 

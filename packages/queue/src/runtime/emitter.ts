@@ -1,9 +1,9 @@
-/** A small typed event emitter whose emit never throws: a listener's error is routed to `onListenerError`. */
+/** A small typed event emitter whose emit never throws: a listener's error goes to `onListenerError` (never re-emitted). */
 // biome-ignore lint/suspicious/noExplicitAny: listener argument lists are declared per event map
 export class Emitter<E extends Record<string, (...args: any[]) => void>> {
   private readonly listeners = new Map<keyof E, Set<E[keyof E]>>();
 
-  constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
+  constructor(private readonly onListenerError: (err: unknown, event: string) => void = () => {}) {}
 
   /** Add a listener; returns a function that removes it. */
   on<K extends keyof E>(event: K, listener: E[K]): () => void {
@@ -33,7 +33,7 @@ export class Emitter<E extends Record<string, (...args: any[]) => void>> {
       try {
         listener(...args);
       } catch (err) {
-        this.onListenerError(err);
+        this.onListenerError(err, String(event));
       }
     }
   }

@@ -5,7 +5,7 @@ import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { isUnrecoverable, QueueError } from '../errors.js';
 import { AttemptContext, isThenable, type RunningJob, settleAttempt } from './attempt.js';
 import type { Emitter } from './emitter.js';
-import { type Handler, type Job, toJob } from './job.js';
+import { type JobHandler, type Job, toJob } from './job.js';
 import { toJobError } from './job-error.js';
 import type { Queue } from './queue.js';
 import type { WorkerEvents } from './worker.js';
@@ -18,9 +18,9 @@ export class JobRunner<T> {
   private readonly inline: InlineOps | undefined;
 
   constructor(
-    private readonly queue: Queue,
-    private readonly handler: Handler<T>,
-    private readonly events: Emitter<WorkerEvents>,
+    private readonly queue: Queue<T>,
+    private readonly handler: JobHandler<T>,
+    private readonly events: Emitter<WorkerEvents<T>>,
     private readonly strategies: Readonly<Record<string, BackoffStrategy>>,
     /** Called once the handler is done and the job's end-state call is issued: frees the slot. */
     private readonly release: (running: RunningJob) => void,

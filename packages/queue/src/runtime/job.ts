@@ -21,7 +21,7 @@ export interface Job<T = unknown> {
 }
 
 /** What a handler receives beside the job. */
-export interface HandlerContext {
+export interface JobContext {
   /** Aborts on timeout, on lost lease and when the worker gives up on it at shutdown. */
   readonly signal: AbortSignal;
   /** Same as job.attempt. */
@@ -31,7 +31,7 @@ export interface HandlerContext {
 }
 
 /** The function a Worker runs for each job; its resolved value is the job's result. */
-export type Handler<T = unknown, R = unknown> = (job: Job<T>, ctx: HandlerContext) => R | Promise<R>;
+export type JobHandler<T = unknown, R = unknown> = (job: Job<T>, ctx: JobContext) => R | Promise<R>;
 
 const EMPTY_META: Readonly<Record<string, string>> = Object.freeze({});
 

@@ -20,7 +20,7 @@ function checkBackoff(queue: string, spec: BackoffSpec): BackoffSpec {
       backoff: spec,
     });
   }
-  if (!Number.isFinite(spec.delay) || spec.delay < 0) throw invalid(queue, `backoff delay must be ≥ 0 ms, got ${spec.delay}.`, { backoff: spec });
+  if (!Number.isFinite(spec.delay) || spec.delay < 0) throw invalid(queue, `backoff delayMs must be ≥ 0, got ${spec.delay}.`, { backoff: spec });
   return spec;
 }
 
@@ -31,16 +31,16 @@ const NO_OPTIONS: PushOptions = Object.freeze({});
 export function buildJob(queue: string, name: string, data: Encoded, options: PushOptions | undefined, now: number): NewJob {
   if (typeof name !== 'string' || name === '') throw invalid(queue, 'job name must be a non-empty string.', { name });
   const o = options ?? NO_OPTIONS;
-  const delay = o.delay ?? 0;
+  const delay = o.delayMs ?? 0;
   const priority = o.priority ?? 0;
   const attempts = o.attempts ?? 1;
-  const timeout = o.timeout ?? 0;
-  if (!Number.isFinite(delay) || delay < 0) throw invalid(queue, `delay must be ≥ 0 ms, got ${delay}.`, { delay });
+  const timeout = o.timeoutMs ?? 0;
+  if (!Number.isFinite(delay) || delay < 0) throw invalid(queue, `delayMs must be ≥ 0, got ${delay}.`, { delayMs: delay });
   if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY) {
     throw invalid(queue, `priority must be an integer in [-${MAX_PRIORITY}, ${MAX_PRIORITY}], got ${priority}.`, { priority });
   }
   if (!Number.isInteger(attempts) || attempts < 1) throw invalid(queue, `attempts must be an integer ≥ 1, got ${attempts}.`, { attempts });
-  if (!Number.isFinite(timeout) || timeout < 0) throw invalid(queue, `timeout must be ≥ 0 ms, got ${timeout}.`, { timeout });
+  if (!Number.isFinite(timeout) || timeout < 0) throw invalid(queue, `timeoutMs must be ≥ 0, got ${timeout}.`, { timeoutMs: timeout });
   if (o.jobId !== undefined && (typeof o.jobId !== 'string' || o.jobId === '' || o.jobId.length > 512)) {
     throw invalid(queue, 'jobId must be a non-empty string of at most 512 characters.', { jobId: o.jobId });
   }

@@ -25,14 +25,14 @@ export interface BulkJob<T = unknown> {
 }
 
 /** A failed job with its payload decoded (undefined when it cannot be decoded; `data` keeps the raw bytes). */
-export interface FailedJob extends FailedJobRecord {
-  payload: unknown;
+export interface FailedJob<T = unknown> extends FailedJobRecord {
+  payload: T | undefined;
 }
 
 /** The failed store (dead-letter queue) of one queue. */
-export interface FailedStore {
-  list(options?: { offset?: number; limit?: number }): Promise<FailedJob[]>;
-  get(id: string): Promise<FailedJob | undefined>;
+export interface FailedStore<T = unknown> {
+  list(options?: { offset?: number; limit?: number }): Promise<FailedJob<T>[]>;
+  get(id: string): Promise<FailedJob<T> | undefined>;
   /** Move jobs back to ready with attempts reset; all when ids is omitted. Returns how many. */
   retry(ids?: readonly string[]): Promise<number>;
   /** Delete jobs; all when ids is omitted. Returns how many. */
@@ -40,17 +40,19 @@ export interface FailedStore {
 }
 
 /**
- * A named queue on a driver: push jobs, pause/resume, counts and the failed store.
+ * A named queue on a driver: push jobs, pause/resume, counts and the failed store. `T` is the payload
+ * type: give it (or use `queues.queue(defineQueue<T>(name))`) and push and workers are checked against it.
  * @example
- * const emails = new Queue('emails', { driver: memoryDriver() });
- * await emails.push('welcome', { to: 'a@b.c' }, { attempts: 3, backoff: { type: 'exponential', delay: 500 } });
+ * const emails = new Queue<{ to: string }>('emails', { driver: memoryDriver() });
+ * await emails.push('welcome', { to: 'a@b.c' }, { attempts: 3, backoff: { type: 'exponential', delayMs: 500 } });
  */
-export class Queue {
+// biome-ignore lint/suspicious/noExplicitAny: an untyped queue (no T) takes any payload and feeds any Worker<T>, as before generics
+export class Queue<T = any> {
   readonly name: string;
   readonly driver: QueueDriver;
   readonly codec: Codec;
   readonly maxPayloadBytes: number;
-  readonly failed: FailedStore;
+  readonly failed: FailedStore<T>;
   private readonly defaults: PushOptions | undefined;
   private readonly inline: InlineOps | undefined;
 
@@ -78,7 +80,7 @@ export class Queue {
   }
 
   /** Enqueue one job. Resolves once the driver stored it (durably, for durable drivers). */
-  async push<T>(name: string, payload: T, options?: PushOptions): Promise<PushResult> {
+  async push(name: string, payload: T, options?: PushOptions): Promise<PushResult> {
     const job = buildJob(this.name, name, this.encode(payload), this.merge(options), Date.now());
     if (this.inline !== undefined) return this.inline.pushOne(this.name, job);
     const [result] = await this.driver.push(this.name, [job]);
@@ -86,7 +88,7 @@ export class Queue {
   }
 
   /** Enqueue many jobs in one driver call (one group commit / round trip). */
-  async pushBulk<T>(jobs: readonly BulkJob<T>[]): Promise<PushResult[]> {
+  async pushBulk(jobs: readonly BulkJob<T>[]): Promise<PushResult[]> {
     const now = Date.now();
     const built = jobs.map((j) => buildJob(this.name, j.name, this.encode(j.payload), this.merge(j.options), now));
     if (built.length === 0) return [];
@@ -125,10 +127,10 @@ export class Queue {
     return options === undefined ? this.defaults : { ...this.defaults, ...options };
   }
 
-  private decodeFailed(record: FailedJobRecord): FailedJob {
-    let payload: unknown;
+  private decodeFailed(record: FailedJobRecord): FailedJob<T> {
+    let payload: T | undefined;
     try {
-      payload = record.data === undefined ? undefined : this.codec.decode(record.data);
+      payload = record.data === undefined ? undefined : (this.codec.decode(record.data) as T);
     } catch {
       payload = undefined;
     }

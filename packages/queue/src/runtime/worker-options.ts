@@ -1,5 +1,5 @@
 import { QueueError } from '../errors.js';
-import type { WorkerOptions } from './worker.js';
+import type { QueueWorkerOptions } from './worker.js';
 
 /** Worker options with defaults applied. */
 export interface ResolvedWorkerOptions {
@@ -21,7 +21,7 @@ function check(queue: string, key: string, value: number, min: number): number {
 }
 
 /** Validate Worker options and fill defaults. */
-export function checkWorkerOptions(queue: string, o: WorkerOptions): ResolvedWorkerOptions {
+export function checkWorkerOptions(queue: string, o: QueueWorkerOptions): ResolvedWorkerOptions {
   const leaseMs = check(queue, 'leaseMs', o.leaseMs ?? 30_000, 50);
   return {
     concurrency: check(queue, 'concurrency', o.concurrency ?? 1, 1),

@@ -1,16 +1,18 @@
+import type { Logger } from '@ody/core';
 import type { BackoffStrategy } from '../contract/backoff.js';
 import { type InlineOps, inlineOps } from '../contract/inline.js';
 import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { QueueError } from '../errors.js';
 import { RunningJob } from './attempt.js';
 import { Emitter } from './emitter.js';
-import type { Handler, Job } from './job.js';
+import type { JobHandler, Job } from './job.js';
 import { JobRunner } from './job-runner.js';
 import type { Queue } from './queue.js';
 import { checkWorkerOptions } from './worker-options.js';
 
-/** Options of a Worker. */
-export interface WorkerOptions {
+/** Options of a Worker; `T` is the payload type of its queue. */
+// biome-ignore lint/correctness/noUnusedVariables: T keeps QueueWorkerOptions<T> aligned with Worker<T> for callers
+export interface QueueWorkerOptions<T = unknown> {
   /** Jobs run at once. Default 1. */
   concurrency?: number;
   /** Lease (visibility timeout) in ms, renewed every leaseMs/3 while a job runs. Default 30000. */
@@ -25,19 +27,21 @@ export interface WorkerOptions {
   backoffStrategies?: Record<string, BackoffStrategy>;
   /** Start fetching at once. Default true; otherwise call run(). */
   autorun?: boolean;
+  /** Where a throwing event listener is reported (default: console.error). */
+  logger?: Pick<Logger, 'error'>;
 }
 
-/** Events of a Worker (local to the process it runs in). */
-export type WorkerEvents = {
-  active: (job: Job) => void;
-  completed: (job: Job, result: unknown) => void;
+/** Events of a Worker (local to the process it runs in); `T` is the payload type, so `job.data` is typed. */
+export type WorkerEvents<T = unknown> = {
+  active: (job: Job<T>) => void;
+  completed: (job: Job<T>, result: unknown) => void;
   /** The job went to the failed store. `job` is undefined when the payload could not be decoded. */
-  failed: (job: Job | undefined, error: JobError, reason: FailReason, id: string) => void;
-  retrying: (job: Job, error: JobError, delayMs: number) => void;
+  failed: (job: Job<T> | undefined, error: JobError, reason: FailReason, id: string) => void;
+  retrying: (job: Job<T>, error: JobError, delayMs: number) => void;
   /** A job whose lease expired was put back ('requeued') or failed past maxStalls ('failed'). */
   stalled: (id: string, outcome: 'requeued' | 'failed') => void;
-  progress: (job: Job, value: unknown) => void;
-  /** Driver or listener errors; the worker keeps going. */
+  progress: (job: Job<T>, value: unknown) => void;
+  /** Driver errors; the worker keeps going. (A throwing listener is logged, never emitted here.) */
   error: (error: unknown) => void;
 };
 
@@ -49,11 +53,11 @@ export type WorkerEvents = {
  * await worker.close();
  */
 export class Worker<T = unknown> {
-  readonly queue: Queue;
+  readonly queue: Queue<T>;
   readonly concurrency: number;
   readonly leaseMs: number;
   readonly maxStalls: number;
-  private readonly events = new Emitter<WorkerEvents>((err) => this.events.emit('error', err));
+  private readonly events: Emitter<WorkerEvents<T>>;
   /** Jobs whose handler runs (bounded by concurrency). */
   private readonly active = new Set<RunningJob>();
   /** Jobs whose handler is done and whose ack has not landed yet (their slot is already free). */
@@ -71,8 +75,13 @@ export class Worker<T = unknown> {
   private timers: NodeJS.Timeout[] = [];
   private readonly inline: InlineOps | undefined;
 
-  constructor(queue: Queue, handler: Handler<T>, options: WorkerOptions = {}) {
+  constructor(queue: Queue<T>, handler: JobHandler<T>, options: QueueWorkerOptions<T> = {}) {
     const o = checkWorkerOptions(queue.name, options);
+    const logger = options.logger;
+    this.events = new Emitter<WorkerEvents<T>>((err, event) => {
+      if (logger !== undefined) logger.error({ err, event, queue: queue.name }, `a '${event}' listener of the worker of queue '${queue.name}' threw`);
+      else console.error(`[ody/queue] a '${event}' listener of the worker of queue '${queue.name}' threw:`, err);
+    });
     this.queue = queue;
     this.concurrency = o.concurrency;
     this.leaseMs = o.leaseMs;
@@ -86,7 +95,7 @@ export class Worker<T = unknown> {
   }
 
   /** Listen to an event; returns an unsubscribe function. */
-  on<K extends keyof WorkerEvents>(event: K, listener: WorkerEvents[K]): () => void {
+  on<K extends keyof WorkerEvents<T>>(event: K, listener: WorkerEvents<T>[K]): () => void {
     return this.events.on(event, listener);
   }
 

@@ -55,7 +55,7 @@ export function basicCases(h: () => Harness, { it, expect }: TestApi): void {
   it('holds delayed jobs until they are due', async () => {
     const queue = await h().queue();
     const pushedAt = Date.now();
-    await queue.push('later', 1, { delay: 300 });
+    await queue.push('later', 1, { delayMs: 300 });
     expect(await queue.counts()).toMatchObject({ delayed: 1, waiting: 0 });
     let ranAt = 0;
     h().worker(queue, () => {

@@ -36,7 +36,7 @@ export function failureCases(h: () => Harness, { it, expect }: TestApi): void {
       if (attempt < 2) throw new Error('not yet');
       return 'ok';
     });
-    await queue.push('j', 1, { attempts: 5, backoff: { type: 'exponential', delay: 200, jitter: 0 } });
+    await queue.push('j', 1, { attempts: 5, backoff: { type: 'exponential', delayMs: 200, jitter: 0 } });
     await until('completed', async () => (await queue.counts()).completed === 1);
     expect(times).toHaveLength(2);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(190);
@@ -82,7 +82,7 @@ export function failureCases(h: () => Harness, { it, expect }: TestApi): void {
         await never.promise; // ignores the signal on purpose
       }
     }, { concurrency: 1 });
-    const { id } = await queue.push('j', 'hang', { timeout: 150 });
+    const { id } = await queue.push('j', 'hang', { timeoutMs: 150 });
     await queue.push('j', 'next');
     await until('next job ran while the first still hangs', () => order.includes('next'));
     expect(QueueError.is(aborted, 'ODY_QUEUE_JOB_TIMEOUT')).toBe(true);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { QueueDriver } from '../contract/driver.js';
-import type { Handler } from '../runtime/job.js';
+import type { JobHandler } from '../runtime/job.js';
 import { Queue, type QueueOptions } from '../runtime/queue.js';
-import { Worker, type WorkerOptions } from '../runtime/worker.js';
+import { Worker, type QueueWorkerOptions } from '../runtime/worker.js';
 
 /** Builds a fresh driver for one test; drivers built by one call share nothing with other tests' queues. */
 export type DriverFactory = () => QueueDriver | Promise<QueueDriver>;
@@ -26,7 +26,7 @@ export class Harness {
     return new Queue(this.queueName, { driver: options.driver ?? (await this.driver()), ...options });
   }
 
-  worker<T>(queue: Queue, handler: Handler<T>, options: WorkerOptions = {}): Worker<T> {
+  worker<T>(queue: Queue, handler: JobHandler<T>, options: QueueWorkerOptions = {}): Worker<T> {
     const w = new Worker<T>(queue, handler, { waitMs: 1000, ...options });
     this.workers.push(w as Worker<unknown>);
     return w;

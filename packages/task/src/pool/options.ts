@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
-import type { Logger } from '@ody/core';
+import { type Backoff, computeBackoffMs, type Logger } from '@ody/core';
 import { TaskPoolError } from '../errors.js';
 import type { RetryPolicy } from '../protocol.js';
 import { abortedError } from './failures.js';
@@ -95,11 +95,11 @@ export function resolvePoolOptions(o: TaskPoolOptions): ResolvedPoolOptions {
   };
 }
 
+const DEFAULT_RETRY_BACKOFF: Backoff = { type: 'exponential', delayMs: 100, factor: 2, maxDelayMs: 10_000 };
+
 /** Delay before retry number `attempt` (1-based) under `policy`. */
 export function retryDelay(policy: RetryPolicy, attempt: number): number {
-  const initial = policy.initialMs ?? 100;
-  const factor = policy.factor ?? 2;
-  return Math.min(policy.maxMs ?? 10_000, initial * factor ** (attempt - 1));
+  return computeBackoffMs(policy.backoff ?? DEFAULT_RETRY_BACKOFF, attempt);
 }
 
 /** Run options after defaults. */

@@ -13,26 +13,29 @@ import {
 } from './options.js';
 import { PriorityQueue } from './priority-queue.js';
 import { batchCapacity, RunTimes, type TaskPoolStats } from './stats.js';
-import { TaskRecord } from './task-record.js';
+import { TaskRecord, TaskState } from './task-record.js';
 import { Thread, type ThreadEvents } from './thread.js';
-import type { PayloadOf, ResultOf, TaskCall, TaskMap } from './types.js';
+import type { TaskPayload, TaskResult, TaskCall, TaskMap, TaskPool } from './types.js';
 
 const MAX_ID = 2 ** 30;
 const MAX_REQUEUES = 2;
+const NO_TIMEOUT = () => {};
 
 /**
- * A pool of worker threads running named tasks. Build it with createTaskPool.
+ * The TaskPool implementation (internal; build one with createTaskPool).
  * Hot path: run() queues a record; one microtask later the queue is split into batches, one postMessage
  * per thread; each thread answers a batch with one postMessage.
  */
-export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
+class ThreadPool<T extends TaskMap = TaskMap> implements TaskPool<T>, ThreadEvents {
   private readonly options: ResolvedPoolOptions;
   private readonly queue = new PriorityQueue<TaskRecord>();
   private readonly threads: Thread[] = [];
   private readonly times = new RunTimes();
   private readonly meta = new Map<string, RetryPolicy | null>();
-  /** Settles pending later()/retry timers at shutdown. */
+  /** Settles pending later() timers at shutdown. */
   private readonly delayed = new Map<NodeJS.Timeout, () => void>();
+  /** Records waiting out a retry backoff (settled at shutdown). */
+  private readonly waiting = new Set<TaskRecord>();
   private readonly flushBound = () => this.flush();
   private starting = 0;
   private nextId = 1;
@@ -52,7 +55,7 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
    * Run a task by name; resolves with its result.
    * @example const sum = await tasks.run('add', { a: 1, b: 2 }, { priority: 5, timeoutMs: 1000 });
    */
-  run<K extends keyof T & string>(name: K, payload: PayloadOf<T, K>, options?: RunOptions): Promise<ResultOf<T, K>> {
+  run<K extends keyof T & string>(name: K, payload: TaskPayload<T, K>, options?: RunOptions): Promise<TaskResult<T, K>> {
     if (this.state !== 'open') return Promise.reject(shutdownError(name, false));
     let parsed: ParsedRunOptions | undefined;
     if (options !== undefined) {
@@ -68,21 +71,18 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
         parsed === undefined
           ? new TaskRecord(id, name, payload, 0, this.options.defaultTimeoutMs, undefined, undefined, undefined, resolve as (v: unknown) => void, reject)
           : new TaskRecord(id, name, payload, parsed.priority, parsed.timeoutMs, parsed.signal, parsed.transferList, parsed.retry, resolve as (v: unknown) => void, reject);
-      if (rec.signal !== undefined) {
-        rec.onAbort = () => this.abort(rec);
-        rec.signal.addEventListener('abort', rec.onAbort, { once: true });
-      }
+      rec.listenForAbort(() => this.abort(rec));
       this.enqueue(rec);
     });
   }
 
   /** Run many tasks; resolves when every one has settled, with one settled result per task, in order. */
-  runAll<K extends keyof T & string>(calls: readonly TaskCall<T, K>[]): Promise<PromiseSettledResult<ResultOf<T, K>>[]> {
+  runAll<K extends keyof T & string>(calls: readonly TaskCall<T, K>[]): Promise<PromiseSettledResult<TaskResult<T, K>>[]> {
     return Promise.allSettled(calls.map((c) => this.run(c.name, c.payload, c.options)));
   }
 
   /** Run a task after `delayMs`; the delay is cancelled (and the promise rejected) if the pool closes first. */
-  later<K extends keyof T & string>(delayMs: number, name: K, payload: PayloadOf<T, K>, options?: RunOptions): Promise<ResultOf<T, K>> {
+  later<K extends keyof T & string>(delayMs: number, name: K, payload: TaskPayload<T, K>, options?: RunOptions): Promise<TaskResult<T, K>> {
     if (this.state !== 'open') return Promise.reject(shutdownError(name, false));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -117,12 +117,12 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
    * Stop: queued and delayed tasks reject with ODY_TASK_SHUTDOWN at once; running tasks get `timeoutMs`
    * (default 10 s) to finish, then their threads are terminated and they reject with ODY_TASK_SHUTDOWN.
    */
-  close(options: { timeoutMs?: number } = {}): Promise<void> {
-    this.closing ??= this.runClose(options.timeoutMs ?? 10_000);
+  close(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    this.closing ??= this.runClose(options.timeoutMs ?? 10_000, options.signal);
     return this.closing;
   }
 
-  private async runClose(timeoutMs: number): Promise<void> {
+  private async runClose(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     this.state = 'closing';
     clearInterval(this.reaper);
     for (const rec of this.queue.drain()) this.finish(rec, false, shutdownError(rec.name, false));
@@ -131,13 +131,18 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
       rejectIt();
     }
     this.delayed.clear();
-    if (this.running() > 0) {
+    for (const rec of this.waiting) this.finish(rec, false, shutdownError(rec.name, false));
+    this.waiting.clear();
+    if (this.running() > 0 && !signal?.aborted) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.onDrained = () => {
+        const done = () => {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
           resolve();
         };
+        const timer = setTimeout(done, timeoutMs);
+        signal?.addEventListener('abort', done, { once: true });
+        this.onDrained = done;
       });
     }
     this.onDrained = undefined;
@@ -158,7 +163,7 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
 
   private enqueue(rec: TaskRecord): void {
     rec.attempts++;
-    rec.cancelled = false;
+    rec.queued();
     this.queue.push(rec);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -190,7 +195,7 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
         if (best.inflight.size > 0) break;
         this.queue.shift();
         best.exclusive = true;
-        if (head.timeoutMs > 0) head.timer = setTimeout(() => this.kill(head, timeoutError(head.name, head.timeoutMs), true), head.timeoutMs);
+        head.running(best, () => this.kill(head, timeoutError(head.name, head.timeoutMs), true));
         best.send([head]);
         continue;
       }
@@ -199,7 +204,9 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
       while (n-- > 0) {
         const next = this.queue.peek();
         if (next === undefined || next.exclusive) break;
-        batch.push(this.queue.shift()!);
+        const rec = this.queue.shift()!;
+        rec.running(best, NO_TIMEOUT);
+        batch.push(rec);
       }
       best.send(batch);
     }
@@ -270,18 +277,11 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
     else if (this.onDrained !== undefined && this.running() === 0) this.onDrained();
   }
 
-  /** Settle a record for good: clear its timer and abort listener, count it, resolve or reject. */
+  /** Settle a record for good (its settle() releases its timers and abort listener) and count it. */
   private finish(rec: TaskRecord, ok: boolean, value: unknown): void {
-    rec.thread = undefined;
-    if (rec.timer !== undefined) clearTimeout(rec.timer);
-    if (rec.onAbort !== undefined) rec.signal!.removeEventListener('abort', rec.onAbort);
-    if (ok) {
-      this.times.completed++;
-      rec.resolve(value);
-    } else {
-      this.times.failed++;
-      rec.reject(value);
-    }
+    if (!rec.settle(ok, value)) return;
+    if (ok) this.times.completed++;
+    else this.times.failed++;
   }
 
   /** A failed attempt: retry with backoff when the task is retryable, else reject. */
@@ -292,38 +292,37 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
       this.finish(rec, false, error);
       return;
     }
-    rec.thread = undefined;
-    if (rec.timer !== undefined) clearTimeout(rec.timer);
-    rec.timer = undefined;
-    const timer = setTimeout(() => {
-      this.delayed.delete(timer);
-      rec.waiting = undefined;
+    this.waiting.add(rec);
+    rec.wait(retryDelay(policy, rec.attempts), () => {
+      this.waiting.delete(rec);
       this.enqueue(rec);
-    }, retryDelay(policy, rec.attempts));
-    rec.waiting = timer;
-    this.delayed.set(timer, () => this.finish(rec, false, shutdownError(rec.name, false)));
+    });
   }
 
   private abort(rec: TaskRecord): void {
     const error = abortedError(rec.name, rec.signal?.reason);
-    if (rec.thread !== undefined) this.kill(rec, error, false);
-    else if (rec.waiting !== undefined) {
-      clearTimeout(rec.waiting);
-      this.delayed.delete(rec.waiting);
-      rec.waiting = undefined;
-      this.finish(rec, false, error);
-    } else if (!rec.cancelled) {
-      this.queue.cancel(rec);
-      this.finish(rec, false, error);
+    switch (rec.state) {
+      case TaskState.Running:
+        this.kill(rec, error, false);
+        return;
+      case TaskState.Waiting:
+        this.waiting.delete(rec);
+        this.finish(rec, false, error);
+        return;
+      case TaskState.Queued:
+        this.queue.cancel(rec);
+        this.finish(rec, false, error);
+        return;
+      case TaskState.Settled:
+        return;
     }
   }
 
   /** Terminate the thread running `rec` (timeout or abort), fail `rec`, and replace the thread. */
   private kill(rec: TaskRecord, error: Error, mayRetry: boolean): void {
     const thread = rec.thread;
-    if (thread === undefined) return;
+    if (thread === undefined || rec.state !== TaskState.Running) return;
     thread.inflight.delete(rec.id);
-    rec.timer = undefined;
     this.remove(thread);
     if (mayRetry) this.fail(rec, error);
     else this.finish(rec, false, error);
@@ -342,8 +341,7 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
   }
 
   private requeue(rec: TaskRecord): void {
-    rec.thread = undefined;
-    rec.cancelled = false;
+    rec.queued();
     this.queue.pushFront(rec);
   }
 
@@ -396,5 +394,5 @@ export class TaskPool<T extends TaskMap = TaskMap> implements ThreadEvents {
  * await tasks.run('add', { a: 1, b: 2 }); // 3
  */
 export function createTaskPool<T extends TaskMap = TaskMap>(options: TaskPoolOptions): TaskPool<T> {
-  return new TaskPool<T>(options);
+  return new ThreadPool<T>(options);
 }

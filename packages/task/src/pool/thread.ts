@@ -60,13 +60,12 @@ export class Thread {
     this.worker.on('exit', (code: number) => events.onExit(this, code, this.lastError));
   }
 
-  /** Hand a batch of tasks to the thread in one message. */
+  /** Hand a batch of tasks (already marked running on this thread) to the thread in one message. */
   send(records: TaskRecord[]): void {
     const batch = new Array(records.length * DISPATCH_STRIDE);
     let transfer: TransferListItem[] | undefined;
     for (let i = 0, j = 0; i < records.length; i++, j += DISPATCH_STRIDE) {
       const r = records[i]!;
-      r.thread = this;
       this.inflight.set(r.id, r);
       batch[j] = r.id;
       batch[j + 1] = r.name;
