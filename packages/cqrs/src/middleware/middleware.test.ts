@@ -80,6 +80,20 @@ describe('middleware', () => {
     expect(n).toBe(1);
   });
 
+  it('waits between tries with the core Backoff shape', async () => {
+    const { commandBus } = createBuses();
+    const at: number[] = [];
+    commandBus.use(retry({ on: Conflict, attempts: 3, backoff: { type: 'exponential', delayMs: 5 } })).register(PlaceOrder, () => {
+      at.push(performance.now());
+      if (at.length < 3) throw new Conflict('busy');
+      return 'done';
+    });
+    expect(await commandBus.execute(new PlaceOrder('ab'))).toBe('done');
+    // Lower bounds only (a timer never fires early): 5 ms, then 10 ms.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(4);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(9);
+  });
+
   it('wraps commands in the transaction hook, not queries by default', async () => {
     const { commandBus, queryBus } = createBuses();
     const log: string[] = [];
