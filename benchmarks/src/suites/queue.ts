@@ -96,7 +96,6 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
   const durable = metricOf(rows, 'fs-durable', 'push/s');
   const baseline = metricOf(rows, 'fsync-per-message', 'push/s');
   const ratios: Record<string, number> = {
-    'fs-durable/dropr-headline': durable / DROPR_HEADLINE,
     'fs-fast/fs-durable': metricOf(rows, 'fs-fast', 'push/s') / durable,
     'fs-durable/fsync-per-message': durable / baseline,
     'fs-durable-c1/fsync-per-message': metricOf(rows, 'fs-durable-c1', 'push/s') / baseline,
@@ -107,7 +106,7 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
     'push/s: 1000 concurrent push() calls in flight (group commit batches them); process/s: prefilled queue, one Worker, trivial handler.',
     'e2e: push call → handler start on an idle concurrency-1 worker (durable: includes the data fdatasync and the ready/ fsync of a batch of one). "via fs.watch": the worker runs on a second driver on the same directory, so only fs.watch can wake it (another process\'s view).',
     'The machine is shared with other jobs; compare rows of one run, not across runs.',
-    `fs-durable/dropr-headline divides fs-durable push/s by dropr's published ${DROPR_HEADLINE} msg/s (a historical note: nothing of dropr is run). Disk: ${tmpdir()}.`,
+    `Historical note, not a peer: dropr (the PHP filesystem queue Ody's driver descends from) published ${DROPR_HEADLINE} msg/s; nothing of it is run here. Disk: ${tmpdir()}.`,
     ...producers.notes,
   ];
   const extension = join(import.meta.dirname, 'queue', 'redis.ts');
