@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
 import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
@@ -10,6 +10,7 @@ import { FailedFiles } from './failed-files.js';
 import { moveGarbage } from './garbage.js';
 import { formatName, leasedName, parseName, splitLeased, timePrefixed } from './names.js';
 import { QueueDir } from './queue-dir.js';
+import { appendRegular } from './safe-io.js';
 
 /** Options of the filesystem driver. */
 export interface FileSystemDriverOptions {
@@ -151,7 +152,7 @@ export class FileSystemDriver implements QueueDriver {
       if (gone(err)) return false;
       throw err;
     }
-    appendFileSync(join(dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify(error)}\n`);
+    appendRegular(join(dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify(error)}\n`);
     if (due) dir.candidates.add(name);
     else dir.delayedDirty = true;
     dir.waiters.notify();

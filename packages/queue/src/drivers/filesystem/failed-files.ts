@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailedJobRecord, FailReason, JobError } from '../../contract/job.js';
 import { gone } from './claim.js';
@@ -6,6 +6,7 @@ import { garbageKey, moveGarbage, removeEntry } from './garbage.js';
 import { formatName, type JobName, keyOf, parseName, splitLeased, splitTimePrefixed, timePrefixed } from './names.js';
 import type { QueueDir } from './queue-dir.js';
 import { loadJob, parseErrors } from './read.js';
+import { appendRegular, readRegular } from './safe-io.js';
 
 /** The failed store: failed/<failedAt>_<name> plus errors/<key>.jsonl (every attempt's error, reason last). */
 export class FailedFiles {
@@ -25,7 +26,7 @@ export class FailedFiles {
       if (gone(err)) return false;
       throw err;
     }
-    appendFileSync(join(this.dir.errors, `${key}.jsonl`), `${JSON.stringify({ ...error, reason })}\n`);
+    appendRegular(join(this.dir.errors, `${key}.jsonl`), `${JSON.stringify({ ...error, reason })}\n`);
     return true;
   }
 
@@ -38,7 +39,7 @@ export class FailedFiles {
       if (gone(err)) return undefined;
       throw err;
     }
-    appendFileSync(join(this.dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify({ ...error, reason: 'stalled' })}\n`);
+    appendRegular(join(this.dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify({ ...error, reason: 'stalled' })}\n`);
     return this.idOf(target, formatName(parsed)) ?? parsed.key;
   }
 
@@ -127,7 +128,7 @@ export class FailedFiles {
     const key = parseName(split.name)?.key ?? garbageKey(split.name);
     let errors: (JobError & { reason?: string })[] = [];
     try {
-      errors = parseErrors(readFileSync(join(this.dir.errors, `${key}.jsonl`), 'utf8'));
+      errors = parseErrors(readRegular(join(this.dir.errors, `${key}.jsonl`)));
     } catch {
       // no errors file (e.g. a corrupt file moved by hand)
     }

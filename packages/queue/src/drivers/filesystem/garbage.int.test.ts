@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UnrecoverableError } from '../../errors.js';
 import { Queue } from '../../runtime/queue.js';
 import { Worker } from '../../runtime/worker.js';
 import { until } from '../../testing/harness.js';
@@ -71,6 +72,30 @@ describe('filesystem driver: non-regular files and garbage in every state direct
     for (const where of ['leased/', 'delayed/', 'failed/']) expect(messages).toContain(where);
     expect(await queue.failed.purge()).toBe(4);
     expect(await queue.counts()).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0, completed: 1 });
+    await driver.close();
+  });
+
+  it('a FIFO in ids/ or errors/ never blocks: the dedupe id is taken over, the failed store still lists the job', async () => {
+    const driver = filesystemDriver({ dir: root });
+    const queue = new Queue('side', { driver });
+    await queue.counts(); // creates the queue's directories
+    const dir = join(root, 'side');
+    mkfifo(join(dir, 'ids', 'dup'));
+    expect(await queue.push('j', 1, { jobId: 'dup' })).toMatchObject({ id: 'dup', added: true });
+    mkfifo(join(dir, 'errors', 'doomed.jsonl'));
+    await queue.push('j', 2, { jobId: 'doomed' });
+    const errors: unknown[] = [];
+    const worker = new Worker(queue, (job) => {
+      if (job.id === 'doomed') throw new UnrecoverableError('no');
+    }, { waitMs: 100 });
+    worker.on('error', (e) => errors.push(e));
+    await until('both settled', async () => {
+      const c = await queue.counts();
+      return c.completed === 1 && c.failed === 1;
+    }, 10_000);
+    await worker.close();
+    const [failed] = await queue.failed.list();
+    expect(failed).toMatchObject({ id: 'doomed' });
     await driver.close();
   });
 

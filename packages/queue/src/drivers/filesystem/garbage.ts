@@ -1,8 +1,9 @@
-import { appendFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobError } from '../../contract/job.js';
 import { timePrefixed } from './names.js';
 import type { QueueDir } from './queue-dir.js';
+import { appendRegular } from './safe-io.js';
 
 /**
  * One rule for every state directory: an entry whose name is not one of ours (a file dropped by hand, a
@@ -26,7 +27,7 @@ export function moveGarbage(dir: QueueDir, from: string, name: string, where: st
     message: `unrecognised file name '${name}' in ${where}/: not a job of this queue; moved to the failed store.`,
   };
   try {
-    appendFileSync(join(dir.errors, `${key}.jsonl`), `${JSON.stringify(error)}\n`);
+    appendRegular(join(dir.errors, `${key}.jsonl`), `${JSON.stringify(error)}\n`);
   } catch {
     // The entry is in the failed store either way; its reason then defaults to `corrupt`.
   }
