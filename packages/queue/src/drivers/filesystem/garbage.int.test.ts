@@ -99,6 +99,15 @@ describe('filesystem driver: non-regular files and garbage in every state direct
     await driver.close();
   });
 
+  it('a FIFO as completed.log fails with ODY_QUEUE_IO naming it, instead of freezing the process', async () => {
+    const dir = join(root, 'countfifo');
+    mkdirSync(dir, { recursive: true });
+    mkfifo(join(dir, 'completed.log'));
+    const driver = filesystemDriver({ dir: root });
+    await expect(new Queue('countfifo', { driver }).counts()).rejects.toMatchObject({ code: 'ODY_QUEUE_IO', message: expect.stringContaining('completed.log') });
+    await driver.close();
+  });
+
   it('a directory left in tmp/ by a crashed writer is removed at start like a stray file', async () => {
     const d1 = filesystemDriver({ dir: root });
     await new Queue('tmpdir', { driver: d1 }).push('j', 1);

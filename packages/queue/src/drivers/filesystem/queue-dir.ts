@@ -1,4 +1,4 @@
-import { closeSync, existsSync, type FSWatcher, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, watch } from 'node:fs';
+import { closeSync, constants, existsSync, type FSWatcher, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { Waiters } from '../memory/waiters.js';
 import { Candidates } from './candidates.js';
@@ -10,6 +10,16 @@ const PAUSED_TTL_MS = 50;
 
 /** State subdirectories of one queue. */
 export const STATES = ['tmp', 'ready', 'leased', 'delayed', 'failed', 'errors', 'ids'] as const;
+
+/** Open completed.log for appends without blocking (a FIFO there must not freeze the process); it must be a regular file. */
+function openCountFile(path: string): number {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW, 0o644);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${path} is not a regular file; remove it (it holds the completed count)`);
+  }
+  return fd;
+}
 
 /** One queue's directory and this process's view of it (candidates, delayed cache, watchers, waiters). */
 export class QueueDir {
@@ -49,7 +59,7 @@ export class QueueDir {
     this.pausedFile = join(this.root, 'paused');
     for (const s of STATES) mkdirSync(join(this.root, s), { recursive: true });
     this.cleanStrayTmp();
-    this.completedFd = openSync(join(this.root, 'completed.log'), 'a');
+    this.completedFd = openCountFile(join(this.root, 'completed.log'));
     this.watch();
   }
 
