@@ -1,4 +1,4 @@
-import type { BackoffSpec } from '@ody/queue';
+import type { JobBackoff } from '@ody/queue';
 import { asyncMetaOf } from '../decorators/metadata.js';
 import type { MessageRegistry } from '../messages/registry.js';
 
@@ -7,7 +7,8 @@ export interface AsyncRoute {
   readonly queue: string;
   /** Total attempts (first run included). */
   readonly attempts: number;
-  readonly backoff: number | BackoffSpec;
+  /** Wait between attempts: ms (fixed) or the queue's backoff (`{ type, delayMs, ... }`). */
+  readonly backoff: number | JobBackoff;
   /** Attempt timeout in ms; 0 = none. */
   readonly timeoutMs: number;
 }
@@ -16,7 +17,7 @@ export interface AsyncRoute {
 export interface AsyncRouteOptions {
   queue: string;
   attempts?: number;
-  backoff?: number | BackoffSpec;
+  backoff?: number | JobBackoff;
   /** Attempt timeout in ms; 0 = none. */
   timeoutMs?: number;
 }

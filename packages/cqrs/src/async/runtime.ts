@@ -1,5 +1,5 @@
 import type { Logger } from '@ody/core';
-import { type BackoffSpec, type FailReason, type JobError, type Queue, type QueueWorkerOptions, Worker } from '@ody/queue';
+import { type FailReason, type JobBackoff, type JobError, type Queue, type QueueWorkerOptions, Worker } from '@ody/queue';
 import type { Buses } from '../buses/create.js';
 import { AsyncCommands } from './async-commands.js';
 import { MessageWorker } from './message-worker.js';
@@ -16,7 +16,7 @@ export interface AsyncRuntimeOptions {
   /** Routing table: command name → queue (or queue + retry options); overrides `@Async`. */
   routes?: Record<string, string | AsyncRouteOptions>;
   /** Defaults of async commands: attempts (3), backoff (exponential 200 ms), attempt timeout (0 = none). */
-  defaults?: { attempts?: number; backoff?: number | BackoffSpec; timeoutMs?: number };
+  defaults?: { attempts?: number; backoff?: number | JobBackoff; timeoutMs?: number };
   /** Queue of async event handlers that name none; default 'events'. */
   eventQueue?: string;
   /** Options of the command workers this process runs. */
@@ -54,7 +54,7 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
   const { buses, store } = options;
   const routing = new AsyncRouting(buses.registry, options.routes ?? {}, {
     attempts: options.defaults?.attempts ?? 3,
-    backoff: options.defaults?.backoff ?? { type: 'exponential', delay: 200 },
+    backoff: options.defaults?.backoff ?? { type: 'exponential', delayMs: 200 },
     timeoutMs: options.defaults?.timeoutMs ?? 0,
   });
   const eventQueue = options.eventQueue ?? 'events';
@@ -64,7 +64,7 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     routing,
     queueFor: (name) => options.queues.get(name),
     eventQueue,
-    eventRetry: { attempts: options.defaults?.attempts ?? 3, backoff: options.defaults?.backoff ?? { type: 'exponential', delay: 200 } },
+    eventRetry: { attempts: options.defaults?.attempts ?? 3, backoff: options.defaults?.backoff ?? { type: 'exponential', delayMs: 200 } },
     waitTimeoutMs: options.waitTimeoutMs,
   });
   const worker = new MessageWorker(buses, store);

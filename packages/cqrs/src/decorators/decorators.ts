@@ -44,7 +44,7 @@ export function EventHandler(event: MessageKey, options: EventHandlerDecoratorOp
  * `attempts`, `backoff` and `timeoutMs` override the plugin defaults. Twin: the plugin's `routes`
  * config (`{ PlaceOrder: 'orders' }` or `{ PlaceOrder: { queue: 'orders', attempts: 5 } }`).
  * @example
- * @Async({ queue: 'orders', attempts: 5, backoff: { type: 'exponential', delay: 200 } })
+ * @Async({ queue: 'orders', attempts: 5, backoff: { type: 'exponential', delayMs: 200 } })
  * class PlaceOrder extends Command<{ orderId: string }> {}
  */
 export function Async(options: AsyncRouteOptions): ClassDecorator {

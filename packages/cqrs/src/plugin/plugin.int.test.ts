@@ -103,6 +103,15 @@ describe('cqrsPlugin', () => {
     expect(OdyError.is((err as Error).cause, 'ODY_CQRS_NO_HANDLER')).toBe(true);
   });
 
+  it('config backoff takes the queue shape in ms (delayMs); the old `delay` key is refused at start', async () => {
+    const ok = await app([cqrsPlugin()], { cqrs: { backoff: { type: 'exponential', delayMs: 50, maxDelayMs: 1000 } } });
+    await ok.start();
+    await ok.stop();
+    const err = await app([cqrsPlugin()], { cqrs: { backoff: { type: 'exponential', delay: 50 } } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/backoff/);
+  });
+
   it('fails start-up naming a command with two handlers', async () => {
     @CommandHandler(PlaceOrder)
     class Second {
