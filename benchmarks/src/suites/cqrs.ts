@@ -2,6 +2,7 @@ import { type RedisHandle, startRedis } from '../../../test-support/redis-server
 import { alternate, median } from '../measure.js';
 import type { Suite } from '../types.js';
 import { roundTrip } from './cqrs/async.js';
+import { pluginPeers } from './cqrs/plugin-peers.js';
 import { nestRunner, odyRunner } from './cqrs/sync.js';
 
 /**
@@ -29,6 +30,9 @@ const suite: Suite = {
     await nest.close();
     const sync = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v as number[])])) as Record<keyof typeof samples, number>;
 
+    // What users run: the bus cqrsPlugin wires by default, a new command per call, each peer in its own process.
+    const plugin = await pluginPeers({ n: quick ? 200_000 : 1_000_000, rounds: quick ? 3 : 5 });
+
     const total = quick ? 2_000 : 10_000;
     const inFlight = 16;
     const memory = await roundTrip('memory', total, inFlight);
@@ -51,6 +55,7 @@ const suite: Suite = {
         { name: 'ody-bare', metric: 'commands/s', value: sync['ody-bare'] },
         { name: 'ody-2mw', metric: 'commands/s', value: sync['ody-2mw'] },
         { name: 'nest-cqrs', metric: 'commands/s', value: sync['nest-cqrs'] },
+        ...plugin.rows,
         { name: 'async-memory', metric: 'commands/s', value: memory.perSecond },
         { name: 'async-memory', metric: 'p99 ms', value: memory.p99Ms },
         { name: 'async-filesystem', metric: 'commands/s', value: fs.perSecond },
@@ -65,10 +70,13 @@ const suite: Suite = {
       ratios: {
         'ody-bare/nest-cqrs': sync['ody-bare'] / sync['nest-cqrs'],
         'ody-2mw/nest-cqrs': sync['ody-2mw'] / sync['nest-cqrs'],
+        ...plugin.ratios,
       },
       notes: [
         `sync: ${n.toLocaleString('en-US')} sequential awaited commands per sample, median of ${rounds} alternating rounds; handlers are async and return a number`,
         'ody-2mw: two pass-through async middlewares that each count the message',
+        'ody-bare / ody-2mw / nest-cqrs: one process, bare createBuses() bus, 1,024 reused command objects (best case, not what the plugin wires)',
+        ...plugin.notes,
         `async: ${inFlight} commands in flight, dispatch → in-process queue worker → commandBus.wait(); filesystem driver non-durable (no fsync), status store on the same disk`,
         redisNote,
       ],

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { filesystemDriver, memoryDriver } from '@ody/queue';
-import { median } from '../measure.js';
+import { alternate, median } from '../measure.js';
 import type { Row, Suite, SuiteOptions, SuiteResult } from '../types.js';
 import { fsyncPerMessage } from './queue/baseline.js';
-import { type DriverUnderTest, latency, peerLatency, processRate, pushAndProcessRate, pushRate } from './queue/drivers.js';
+import { type DriverUnderTest, latency, peerLatency, processRate, producerRate, pushAndProcessRate, pushRate } from './queue/drivers.js';
 
 const DROPR_HEADLINE = 250;
 
@@ -55,6 +55,32 @@ async function measure(d: DriverUnderTest, sizes: { push: number; c1: number; c1
   return rows;
 }
 
+/**
+ * Durable push/s by producer concurrency (1, 8, 64, 1000 producers, each awaiting its push before the
+ * next) against a naive fsync-per-message loop on the same disk, in rounds that alternate the peers.
+ */
+async function producerRows(quick: boolean): Promise<{ rows: Row[]; notes: string[] }> {
+  const rounds = quick ? 2 : 5;
+  const n = (producers: number) => (quick ? 1 : 4) * (producers === 1 ? 500 : producers === 8 ? 2_000 : 10_000);
+  const naive = quick ? 500 : 2_000;
+  const peers: Record<string, () => Promise<number> | number> = {
+    'fsync-per-message': () => fsyncPerMessage(mkdtempSync(join(tmpdir(), 'ody-bench-fsync-')), naive),
+    'fdatasync-per-message': () => fsyncPerMessage(mkdtempSync(join(tmpdir(), 'ody-bench-fdatasync-')), naive, true),
+  };
+  for (const producers of [1, 8, 64, 1000]) peers[`fs-durable-c${producers}`] = () => producerRate(fsDriver(`fs-durable-c${producers}`, true), n(producers), producers);
+  const samples = await alternate(rounds, peers);
+  const rows = Object.entries(samples).map(([name, v]) => ({ name, metric: 'push/s', value: median(v) }));
+  const spread = Object.entries(samples).map(([name, v]) => `${name} ${Math.round(Math.min(...v))}–${Math.round(Math.max(...v))}`);
+  return {
+    rows,
+    notes: [
+      `fs-durable-cN: N producers, each pushing one job and awaiting it before the next (c1 = one sequential producer, which group commit cannot batch); durable driver; median of ${rounds} rounds alternating with the baselines on the same disk`,
+      'fsync-per-message: the naive loop (open, write, fsync, close, rename into ready/, fsync ready/) per message; fdatasync-per-message: the same with fdatasync for the data, as Ody uses',
+      `push/s spread (min–max): ${spread.join(', ')}`,
+    ],
+  };
+}
+
 const metricOf = (rows: Row[], name: string, metric: string) => rows.find((r) => r.name === name && r.metric === metric)?.value ?? Number.NaN;
 
 async function run(options: SuiteOptions): Promise<SuiteResult> {
@@ -65,19 +91,23 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
   const fsSizes = { push: q ? 20_000 : 100_000, c1: q ? 5_000 : 20_000, c100: q ? 20_000 : 100_000, lat: q ? 200 : 1000 };
   rows.push(...(await measure(fsDriver('fs-durable', true), fsSizes, rounds)));
   rows.push(...(await measure(fsDriver('fs-fast', false), fsSizes, rounds)));
-  rows.push({ name: 'fsync-per-message', metric: 'push/s', value: fsyncPerMessage(mkdtempSync(join(tmpdir(), 'ody-bench-fsync-')), q ? 1_000 : 5_000) });
+  const producers = await producerRows(q);
+  rows.push(...producers.rows);
   const durable = metricOf(rows, 'fs-durable', 'push/s');
+  const baseline = metricOf(rows, 'fsync-per-message', 'push/s');
   const ratios: Record<string, number> = {
-    'fs-durable/dropr-headline': durable / DROPR_HEADLINE,
     'fs-fast/fs-durable': metricOf(rows, 'fs-fast', 'push/s') / durable,
-    'fs-durable/fsync-per-message': durable / metricOf(rows, 'fsync-per-message', 'push/s'),
+    'fs-durable/fsync-per-message': durable / baseline,
+    'fs-durable-c1/fsync-per-message': metricOf(rows, 'fs-durable-c1', 'push/s') / baseline,
+    'fs-durable-c1/fdatasync-per-message': metricOf(rows, 'fs-durable-c1', 'push/s') / metricOf(rows, 'fdatasync-per-message', 'push/s'),
   };
   const notes = [
     'push+process: "burst" awaits 1000 pushes at a time and never yields to the event loop (so it measures pushing, then a whole backlog, then collecting it); "paced" adds one event-loop turn per 1000 pushes, like a producer driven by I/O',
     'push/s: 1000 concurrent push() calls in flight (group commit batches them); process/s: prefilled queue, one Worker, trivial handler.',
     'e2e: push call → handler start on an idle concurrency-1 worker (durable: includes the data fdatasync and the ready/ fsync of a batch of one). "via fs.watch": the worker runs on a second driver on the same directory, so only fs.watch can wake it (another process\'s view).',
     'The machine is shared with other jobs; compare rows of one run, not across runs.',
-    `fs-durable/dropr-headline divides fs-durable push/s by dropr's published ${DROPR_HEADLINE} msg/s. Disk: ${tmpdir()}.`,
+    `Historical note, not a peer: dropr (the PHP filesystem queue Ody's driver descends from) published ${DROPR_HEADLINE} msg/s; nothing of it is run here. Disk: ${tmpdir()}.`,
+    ...producers.notes,
   ];
   const extension = join(import.meta.dirname, 'queue', 'redis.ts');
   if (existsSync(extension)) {

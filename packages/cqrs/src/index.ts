@@ -1,11 +1,9 @@
-export { CommandBusImpl } from './buses/command-bus.js';
 export { type Buses, createBuses, registerHandlerInstance } from './buses/create.js';
-export { EventBusImpl, type EventEnqueuer, type EventHandlerOptions, type EventRoute } from './buses/event-bus.js';
+export type { EventEnqueuer, EventHandlerOptions, EventRoute } from './buses/event-bus.js';
 export type { HandlerFailure } from './buses/event-failures.js';
 export type { CommandOrQueryHandler, EventHandlerLike, EventHandlerObject, ExecutingHandler, HandlerFn } from './buses/handlers.js';
-export { QueryBusImpl } from './buses/query-bus.js';
 export { Async, CommandHandler, EventHandler, type EventHandlerDecoratorOptions, QueryHandler } from './decorators/decorators.js';
-export { type AsyncMeta, asyncMetaOf, type HandlerMeta, handlerMetaOf, markAsync, markHandler } from './decorators/metadata.js';
+export { type AsyncMeta, asyncMetaOf, type HandlerMeta, handlerMetaOf } from './decorators/metadata.js';
 export { CqrsError, type CqrsErrorCode, errorCodes } from './errors.js';
 export { isMessageClass, nameOfKey, nameOfMessage } from './messages/keys.js';
 export {
@@ -25,13 +23,12 @@ export {
   Query,
   type ResultOf,
 } from './messages/message.js';
-export { issuesOf, type MessageKind, type RegisteredMessage } from './messages/registry.js';
-export { compose } from './middleware/compose.js';
+export type { MessageKind, RegisteredMessage } from './messages/registry.js';
 export { correlation, type MessageMeta, messageMeta, stampMessage } from './middleware/correlation.js';
 export { type LoggingOptions, logging } from './middleware/logging.js';
 export { type RetryOn, type RetryOptions, retry } from './middleware/retry.js';
 export { type TransactionOptions, type TransactionRunner, transaction } from './middleware/transaction.js';
-export type { MessageInfo, Middleware, Next } from './middleware/types.js';
+export type { MessageInfo, BusMiddleware, BusNext } from './middleware/types.js';
 export { validation } from './middleware/validation.js';
 export type {
   AsyncCommandPort,
@@ -42,14 +39,14 @@ export type {
   RecordedError,
   WaitOptions,
 } from './async/types.js';
-export { type AsyncCommandsOptions, AsyncCommands } from './async/async-commands.js';
+export type { AsyncCommands, AsyncCommandsOptions } from './async/async-commands.js';
 export type { CommandEnvelope, Envelope, EventEnvelope } from './async/envelope.js';
 export { FilesystemStatusStore } from './async/fs-status-store.js';
 export { MemoryStatusStore } from './async/memory-status-store.js';
-export { MessageWorker } from './async/message-worker.js';
-export { type AsyncRoute, type AsyncRouteOptions, AsyncRouting } from './async/routing.js';
+export type { MessageWorker } from './async/message-worker.js';
+export type { AsyncRoute, AsyncRouteOptions, AsyncRouting } from './async/routing.js';
 export { type AsyncRuntimeOptions, createAsyncCommands } from './async/runtime.js';
-export { applyPatch, type CreateResult, isFinished, type StatusPatch, Watchers } from './async/status-store.js';
+export { type CreateResult, isFinished, type StatusPatch } from './async/status-store.js';
 export { type CqrsConfig, cqrsConfigSchema } from './plugin/config.js';
 export { type CqrsPluginOptions, cqrsPlugin } from './plugin/plugin.js';
 export { AsyncRuntime, CommandBus, CommandStatusStore, EventBus, MessageRegistry, QueryBus } from './tokens.js';

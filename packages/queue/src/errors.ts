@@ -14,6 +14,7 @@ const errors = defineErrors('queue', {
   ODY_QUEUE_DRIVER_INVALID: { message: 'A driver factory returned something that is not a queue driver.' },
   ODY_QUEUE_CLOSED: { message: 'The queue, worker or driver was used after it was closed.' },
   ODY_QUEUE_IO: { message: 'The filesystem driver could not read or write its directory.' },
+  ODY_QUEUE_DISK_FULL: { message: "The filesystem driver's disk is full (ENOSPC/EDQUOT); the push or ack was refused and nothing of it is visible." },
   ODY_QUEUE_HTTP_UNAUTHORIZED: { message: 'A queue-server request had no bearer token or a wrong one.' },
   ODY_QUEUE_HTTP_BAD_REQUEST: { message: 'A queue-server request body is malformed or over the limits.' },
   ODY_QUEUE_FORWARD_FAILED: { message: 'The forwarder could not deliver a message to the queue server (it will retry).' },

@@ -10,7 +10,7 @@ export interface Order {
 }
 
 /** Place an order; runs in a queue worker (async), so POST /orders answers 202 at once. */
-@Async({ queue: 'orders', attempts: 3, backoff: { type: 'exponential', delay: 200 } })
+@Async({ queue: 'orders', attempts: 3, backoff: { type: 'exponential', delayMs: 200 } })
 export class PlaceOrder extends Command<{ orderId: string }> {
   static schema = z.object({ orderId: z.string().min(1), sku: z.string().min(1).max(64), qty: z.number().int().min(1).max(1000) });
   constructor(

@@ -80,7 +80,7 @@ export async function roundTrip(kind: RoundTripKind, total: number, inFlight: nu
       const n = next++;
       const t0 = performance.now();
       const { commandId } = await buses.commandBus.dispatch(new Ping(n));
-      await buses.commandBus.wait(commandId, { timeout: 30_000 });
+      await buses.commandBus.wait(commandId, { timeoutMs: 30_000 });
       latencies.push(performance.now() - t0);
     }
   };

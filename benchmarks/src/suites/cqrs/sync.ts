@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandHandler as NestCommandHandler, CommandBus as NestCommandBus, CqrsModule } from '@nestjs/cqrs';
-import { Command, createBuses, type Middleware } from '@ody/cqrs';
+import { type BusMiddleware, Command, createBuses } from '@ody/cqrs';
 
 class PlaceOrder extends Command<number> {
   constructor(readonly qty: number) {
@@ -38,7 +38,7 @@ async function loop(n: number, run: (i: number) => Promise<unknown>): Promise<nu
 export function odyRunner(middlewareCount: number): Runner {
   const bus = createBuses().commandBus;
   let seen = 0;
-  const counting: Middleware = async (message, next) => {
+  const counting: BusMiddleware = async (message, next) => {
     seen++;
     return next(message);
   };

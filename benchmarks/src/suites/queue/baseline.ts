@@ -1,9 +1,12 @@
 /** The fsync-per-message baseline: what a file queue without group commit does (write, fsync, rename, fsync dir). */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Messages/s of sequential durable single-file writes in `dir`. */
-export function fsyncPerMessage(dir: string, n: number): number {
+/**
+ * Messages/s of sequential durable single-file writes in `dir` (one file per message: write, fsync —
+ * or fdatasync with `dataOnly`, what Ody's group commit uses for data —, rename, fsync the directory).
+ */
+export function fsyncPerMessage(dir: string, n: number, dataOnly = false): number {
   const tmp = join(dir, 'tmp');
   const ready = join(dir, 'ready');
   mkdirSync(tmp, { recursive: true });
@@ -14,7 +17,8 @@ export function fsyncPerMessage(dir: string, n: number): number {
     const name = `m${i}`;
     const fd = openSync(join(tmp, name), 'w');
     writeSync(fd, payload);
-    fsyncSync(fd);
+    if (dataOnly) fdatasyncSync(fd);
+    else fsyncSync(fd);
     closeSync(fd);
     renameSync(join(tmp, name), join(ready, name));
     const dfd = openSync(ready, 'r');

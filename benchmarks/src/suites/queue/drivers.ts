@@ -142,3 +142,22 @@ export function peerLatency(d: DriverUnderTest, samples: number): Promise<{ p50:
     }
   });
 }
+
+/**
+ * Jobs/s with `producers` independent producers, each pushing one job at a time and awaiting it before
+ * the next (producers = 1: one sequential producer, the case group commit cannot batch).
+ */
+export function producerRate(d: DriverUnderTest, n: number, producers: number): Promise<number> {
+  return withQueue(d, `p${producers}`, async (q) => {
+    let next = 0;
+    const producer = async () => {
+      while (next < n) {
+        const i = next++;
+        await q.push('j', { i, pad: 'x'.repeat(40) });
+      }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: producers }, producer));
+    return (n / (performance.now() - start)) * 1000;
+  });
+}

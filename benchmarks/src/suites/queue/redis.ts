@@ -107,11 +107,15 @@ function bullPeer(host: string, port: number): Peer {
       const all = new Promise<void>((r) => {
         finish = r;
       });
-      const t0 = performance.now();
-      const worker = new BullWorker(name, async () => undefined, { connection, concurrency });
+      // Fair clock: like Ody's worker (whose driver is already connected by the pushes), BullMQ's worker
+      // connects and loads its scripts before the clock starts; it starts taking jobs with run().
+      const worker = new BullWorker(name, async () => undefined, { connection, concurrency, autorun: false });
       worker.on('completed', () => {
         if (++completed === total) finish();
       });
+      await worker.waitUntilReady();
+      const t0 = performance.now();
+      void worker.run();
       await all;
       const rate = (total / (performance.now() - t0)) * 1000;
       await worker.close();

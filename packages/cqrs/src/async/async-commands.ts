@@ -1,4 +1,4 @@
-import type { BackoffSpec, JobBackoff } from '@ody/queue';
+import type { JobBackoff } from '@ody/queue';
 import { currentContext, newId } from '@ody/core';
 import type { Queue } from '@ody/queue';
 import type { Buses } from '../buses/create.js';
@@ -12,16 +12,6 @@ import type { CommandStatusStore } from './status-store.js';
 import type { AsyncCommandPort, CommandRecord, DispatchOptions, DispatchReceipt, WaitOptions } from './types.js';
 
 /** cqrs keeps the stored backoff shape in its config; push options take a JobBackoff (durations in ms). */
-function jobBackoff(backoff: number | BackoffSpec): number | JobBackoff {
-  if (typeof backoff === 'number' || backoff.type === 'custom') return backoff;
-  if (backoff.type === 'fixed') return { type: 'fixed', delayMs: backoff.delay };
-  return {
-    type: 'exponential',
-    delayMs: backoff.delay,
-    ...(backoff.jitter === undefined ? {} : { jitter: backoff.jitter }),
-    ...(backoff.maxDelay === undefined ? {} : { maxDelayMs: backoff.maxDelay }),
-  };
-}
 import { failedCommandError, waitForRecord } from './wait.js';
 
 /** Options of AsyncCommands. */
@@ -34,7 +24,7 @@ export interface AsyncCommandsOptions {
   /** Queue of async event handlers that name none. */
   eventQueue: string;
   /** Attempts and backoff of async event handler jobs. */
-  eventRetry: { attempts: number; backoff: number | import('@ody/queue').BackoffSpec };
+  eventRetry: { attempts: number; backoff: number | JobBackoff };
   /** Default wait() timeout in ms. */
   waitTimeoutMs?: number;
 }
@@ -108,8 +98,8 @@ export class AsyncCommands implements AsyncCommandPort {
     await this.o.queueFor(record.queue).push(name, envelope, {
       jobId: id,
       attempts: route.attempts,
-      backoff: jobBackoff(route.backoff),
-      timeoutMs: route.timeout,
+      backoff: route.backoff,
+      timeoutMs: route.timeoutMs,
       ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
     });
     const { record: stored } = await this.o.store.create(record);
@@ -122,7 +112,7 @@ export class AsyncCommands implements AsyncCommandPort {
   }
 
   async wait(commandId: string, options: WaitOptions = {}): Promise<unknown> {
-    const record = await waitForRecord(this.o.store, commandId, options.timeout ?? this.o.waitTimeoutMs ?? 30_000);
+    const record = await waitForRecord(this.o.store, commandId, options.timeoutMs ?? this.o.waitTimeoutMs ?? 30_000);
     if (record.state === 'failed') throw failedCommandError(record);
     return record.result;
   }
@@ -144,7 +134,7 @@ export class AsyncCommands implements AsyncCommandPort {
     return this.o.queueFor(route.queue ?? this.o.eventQueue).push(`${name}:${route.info.handler}`, envelope, {
       jobId: `${meta.id}-${route.info.handler.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
       attempts: this.o.eventRetry.attempts,
-      backoff: jobBackoff(this.o.eventRetry.backoff),
+      backoff: this.o.eventRetry.backoff,
     });
   }
 }

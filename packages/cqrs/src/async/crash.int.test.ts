@@ -1,35 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesystemDriver } from '@ody/queue';
 import { afterEach, expect, it } from 'vitest';
-import { queuesOn, tempDir } from '../../test/harness.js';
-import { SlowCommand } from '../../test/fixtures/messages.js';
+import { startCommandWorker } from '../test-support/command-worker.js';
+import { queuesOn, tempDir } from '../test-support/harness.js';
+import { SlowCommand } from '../test-support/fixtures/messages.js';
 import { createBuses } from '../buses/create.js';
 import { FilesystemStatusStore } from './fs-status-store.js';
 import { createAsyncCommands } from './runtime.js';
 
-const fixtures = join(import.meta.dirname, '../../test/fixtures');
 const children: ChildProcess[] = [];
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-function startWorker(dir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(fixtures, 'command-worker.ts'), dir], {
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(fixtures, 'tsconfig.json') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(child);
-    });
-  });
-}
 
 it('a worker process SIGKILLed mid-command: the command is redelivered and completes once', async () => {
   const { dir, remove } = tempDir('ody-cqrs-crash-');
@@ -42,7 +28,7 @@ it('a worker process SIGKILLed mid-command: the command is redelivered and compl
 
   writeFileSync(join(dir, 'hang'), '');
   const { commandId } = await commandBus.dispatch(new SlowCommand('hello'));
-  const first = await startWorker(dir);
+  const first = await startCommandWorker(dir, children);
   // Mid-command: the handler has started (its log line is written), not just the status.
   const started = () => existsSync(join(dir, 'log')) && readFileSync(join(dir, 'log'), 'utf8').includes(`start ${first.pid}`);
   for (let i = 0; !started() && i < 1000; i++) await new Promise((r) => setTimeout(r, 10));
@@ -51,8 +37,8 @@ it('a worker process SIGKILLed mid-command: the command is redelivered and compl
   await new Promise((r) => first.once('exit', r));
 
   rmSync(join(dir, 'hang'));
-  const second = await startWorker(dir);
-  const result = (await commandBus.wait(commandId, { timeout: 20_000 })) as { echoed: string; by: number };
+  const second = await startCommandWorker(dir, children);
+  const result = (await commandBus.wait(commandId, { timeoutMs: 20_000 })) as { echoed: string; by: number };
   expect(result).toEqual({ echoed: 'hello', by: second.pid });
   second.kill('SIGTERM');
   await new Promise((r) => second.once('exit', r));

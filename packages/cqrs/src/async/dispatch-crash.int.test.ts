@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesystemDriver } from '@ody/queue';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queuesOn, tempDir } from '../../test/harness.js';
-import { SlowCommand } from '../../test/fixtures/messages.js';
+import { queuesOn, tempDir } from '../test-support/harness.js';
+import { SlowCommand } from '../test-support/fixtures/messages.js';
 import { createBuses } from '../buses/create.js';
 import { FilesystemStatusStore } from './fs-status-store.js';
 import { type AsyncRuntime, createAsyncCommands } from './runtime.js';
 
-const fixtures = join(import.meta.dirname, '../../test/fixtures');
+const fixtures = join(import.meta.dirname, '../test-support/fixtures');
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
@@ -54,13 +54,13 @@ describe.each(['after-claim', 'after-push'] as const)('a producer killed inside 
     if (mode === 'after-push') {
       // The job survived; the worker re-creates the record from it.
       for (let i = 0; (await store.get(lostId)) === undefined && i < 1000; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(await buses.commandBus.wait(lostId, { timeout: 10_000 })).toEqual({ echoed: 'from the dead', by: process.pid });
+      expect(await buses.commandBus.wait(lostId, { timeoutMs: 10_000 })).toEqual({ echoed: 'from the dead', by: process.pid });
       expect(await store.get(lostId)).toMatchObject({ state: 'succeeded', idempotencyKey: 'once', name: 'SlowCommand', queue: 'slow' });
     }
     const again = await buses.commandBus.dispatch(new SlowCommand('retry'), { idempotencyKey: 'once' });
     expect(again.commandId).toBe(lostId);
     expect(again.duplicate).toBe(true);
-    await buses.commandBus.wait(lostId, { timeout: 10_000 });
+    await buses.commandBus.wait(lostId, { timeoutMs: 10_000 });
     expect(await buses.commandBus.dispatch(new SlowCommand('third'), { idempotencyKey: 'once' })).toEqual({
       commandId: lostId,
       status: 'succeeded',

@@ -1,4 +1,4 @@
-import type { BackoffSpec } from '@ody/queue';
+import type { JobBackoff } from '@ody/queue';
 import { asyncMetaOf } from '../decorators/metadata.js';
 import type { MessageRegistry } from '../messages/registry.js';
 
@@ -7,17 +7,19 @@ export interface AsyncRoute {
   readonly queue: string;
   /** Total attempts (first run included). */
   readonly attempts: number;
-  readonly backoff: number | BackoffSpec;
+  /** Wait between attempts: ms (fixed) or the queue's backoff (`{ type, delayMs, ... }`). */
+  readonly backoff: number | JobBackoff;
   /** Attempt timeout in ms; 0 = none. */
-  readonly timeout: number;
+  readonly timeoutMs: number;
 }
 
 /** Per-route overrides from `@Async` or the routing table. */
 export interface AsyncRouteOptions {
   queue: string;
   attempts?: number;
-  backoff?: number | BackoffSpec;
-  timeout?: number;
+  backoff?: number | JobBackoff;
+  /** Attempt timeout in ms; 0 = none. */
+  timeoutMs?: number;
 }
 
 /** Which commands go to which queue: `@Async` on the class, overridden by the routing table in config. */
@@ -39,7 +41,7 @@ export class AsyncRouting {
       queue: chosen.queue,
       attempts: chosen.attempts ?? this.defaults.attempts,
       backoff: chosen.backoff ?? this.defaults.backoff,
-      timeout: chosen.timeout ?? this.defaults.timeout,
+      timeoutMs: chosen.timeoutMs ?? this.defaults.timeoutMs,
     };
   }
 

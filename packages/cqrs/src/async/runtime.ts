@@ -1,5 +1,5 @@
 import type { Logger } from '@ody/core';
-import { type BackoffSpec, type Queue, Worker, type QueueWorkerOptions } from '@ody/queue';
+import { type FailReason, type JobBackoff, type JobError, type Queue, type QueueWorkerOptions, Worker } from '@ody/queue';
 import type { Buses } from '../buses/create.js';
 import { AsyncCommands } from './async-commands.js';
 import { MessageWorker } from './message-worker.js';
@@ -16,7 +16,7 @@ export interface AsyncRuntimeOptions {
   /** Routing table: command name → queue (or queue + retry options); overrides `@Async`. */
   routes?: Record<string, string | AsyncRouteOptions>;
   /** Defaults of async commands: attempts (3), backoff (exponential 200 ms), attempt timeout (0 = none). */
-  defaults?: { attempts?: number; backoff?: number | BackoffSpec; timeout?: number };
+  defaults?: { attempts?: number; backoff?: number | JobBackoff; timeoutMs?: number };
   /** Queue of async event handlers that name none; default 'events'. */
   eventQueue?: string;
   /** Options of the command workers this process runs. */
@@ -54,8 +54,8 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
   const { buses, store } = options;
   const routing = new AsyncRouting(buses.registry, options.routes ?? {}, {
     attempts: options.defaults?.attempts ?? 3,
-    backoff: options.defaults?.backoff ?? { type: 'exponential', delay: 200 },
-    timeout: options.defaults?.timeout ?? 0,
+    backoff: options.defaults?.backoff ?? { type: 'exponential', delayMs: 200 },
+    timeoutMs: options.defaults?.timeoutMs ?? 0,
   });
   const eventQueue = options.eventQueue ?? 'events';
   const commands = new AsyncCommands({
@@ -64,7 +64,7 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     routing,
     queueFor: (name) => options.queues.get(name),
     eventQueue,
-    eventRetry: { attempts: options.defaults?.attempts ?? 3, backoff: options.defaults?.backoff ?? { type: 'exponential', delay: 200 } },
+    eventRetry: { attempts: options.defaults?.attempts ?? 3, backoff: options.defaults?.backoff ?? { type: 'exponential', delayMs: 200 } },
     waitTimeoutMs: options.waitTimeoutMs,
   });
   const worker = new MessageWorker(buses, store);
@@ -88,9 +88,15 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     prune,
     startWorkers(queues = queueNames()) {
       for (const name of queues) {
-        const w = new Worker(options.queues.get(name), worker.handle, options.worker);
-        w.on('failed', (_job, error, reason, id) => {
+        const queue = options.queues.get(name);
+        const w = new Worker(queue, worker.handle, options.worker);
+        const record = (id: string, error: JobError, reason: FailReason) =>
           worker.onJobFailed(id, error, reason).catch((err: unknown) => options.logger?.error({ err, id }, 'could not record a failed command'));
+        // Every terminal path of a job ends its command: handler failures, timeouts and undecodable
+        // jobs arrive as `failed`; a job failed by stall recovery (past maxStalls) arrives as `stalled`.
+        w.on('failed', (_job, error, reason, id) => void record(id, error, reason));
+        w.on('stalled', (id, outcome) => {
+          if (outcome === 'failed') void stalledError(queue, id).then((error) => record(id, error, 'stalled'));
         });
         w.on('error', (err) => options.logger?.error({ err, queue: name }, 'command worker error'));
         workers.push(w);
@@ -108,5 +114,19 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
       sweep = undefined;
       await Promise.all(workers.splice(0).map((w) => w.close(closeOptions)));
     },
+  };
+}
+
+/** The error the queue recorded for a job failed by stall recovery (or a generic one if it cannot be read). */
+async function stalledError(queue: Queue, id: string): Promise<JobError> {
+  try {
+    const last = (await queue.failed.get(id))?.errors.at(-1);
+    if (last !== undefined) return last;
+  } catch {
+    // the failed store is unreadable: fall back to a plain description
+  }
+  return {
+    attempt: 0, name: 'QueueError', code: 'ODY_QUEUE_JOB_STALLED', at: Date.now(),
+    message: `Job ${id} lost its lease more times than maxStalls allows; its workers kept dying or freezing.`,
   };
 }

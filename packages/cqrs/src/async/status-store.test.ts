@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FilesystemStatusStore } from './fs-status-store.js';
 import { MemoryStatusStore } from './memory-status-store.js';
 import type { CommandStatusStore } from './status-store.js';
-import { record, statusStoreCases } from '../../test/status-store-cases.js';
+import { record, statusStoreCases } from '../test-support/status-store-cases.js';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -52,8 +52,8 @@ export interface DispatchOptions {
 
 /** Options of wait(). */
 export interface WaitOptions {
-  /** Give up after this many ms (ODY_CQRS_WAIT_TIMEOUT); default 30 000. */
-  timeout?: number;
+  /** Give up after this many ms (ODY_CQRS_WAIT_TIMEOUT); default 30 000 (cqrs.waitTimeoutMs). */
+  timeoutMs?: number;
 }
 
 /** What the command bus delegates async work to (set up by cqrsPlugin or attachAsync). */

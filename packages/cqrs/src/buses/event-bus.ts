@@ -3,7 +3,7 @@ import { lookupKeyOf, nameOfHandler, nameOfMessage } from '../messages/keys.js';
 import type { MessageKey, MessageOf } from '../messages/message.js';
 import { MessageRegistry } from '../messages/registry.js';
 import { compose, type Terminal } from '../middleware/compose.js';
-import type { MessageInfo, Middleware, Next } from '../middleware/types.js';
+import type { MessageInfo, BusMiddleware, BusNext } from '../middleware/types.js';
 import { eventFailure, type HandlerFailure } from './event-failures.js';
 import type { EventHandlerLike } from './handlers.js';
 
@@ -23,9 +23,9 @@ export interface EventRoute {
   readonly async: boolean;
   readonly queue?: string;
   /** The handler through the middleware pipeline, in this process. */
-  run: Next;
+  run: BusNext;
   /** What publish() calls: `run`, or enqueueing for async handlers. */
-  deliver: Next;
+  deliver: BusNext;
   readonly terminal: Terminal;
 }
 
@@ -38,13 +38,13 @@ export type EventEnqueuer = (event: object, route: EventRoute) => Promise<unknow
  */
 export class EventBusImpl {
   private readonly routes = new Map<unknown, EventRoute[]>();
-  private readonly middleware: Middleware[] = [];
+  private readonly middleware: BusMiddleware[] = [];
   private enqueue?: EventEnqueuer;
 
   constructor(readonly registry: MessageRegistry = new MessageRegistry()) {}
 
   /** Add middleware (outermost first); every route is recomposed once, here. */
-  use(...middleware: Middleware[]): this {
+  use(...middleware: BusMiddleware[]): this {
     this.middleware.push(...middleware);
     for (const list of this.routes.values()) for (const r of list) r.run = compose(this.middleware, r.terminal, r.info);
     return this;

@@ -3,7 +3,7 @@ import { lookupKeyOf, nameOfHandler, nameOfMessage } from '../messages/keys.js';
 import type { MessageKey } from '../messages/message.js';
 import type { MessageKind, MessageRegistry } from '../messages/registry.js';
 import { compose, type Terminal } from '../middleware/compose.js';
-import type { MessageInfo, Middleware, Next } from '../middleware/types.js';
+import type { MessageInfo, BusMiddleware, BusNext } from '../middleware/types.js';
 
 interface Entry {
   key: MessageKey;
@@ -15,8 +15,8 @@ interface Entry {
 export abstract class SingleHandlerBus {
   private readonly entries = new Map<unknown, Entry>();
   /** Composed pipeline per lookup key (class or type name); the hot path is one Map.get. */
-  private readonly routes = new Map<unknown, Next>();
-  private readonly middleware: Middleware[] = [];
+  private readonly routes = new Map<unknown, BusNext>();
+  private readonly middleware: BusMiddleware[] = [];
 
   protected constructor(
     private readonly kind: Exclude<MessageKind, 'event'>,
@@ -25,7 +25,7 @@ export abstract class SingleHandlerBus {
   ) {}
 
   /** Add middleware (outermost first). Every route is recomposed once, here, not per call. */
-  use(...middleware: Middleware[]): this {
+  use(...middleware: BusMiddleware[]): this {
     this.middleware.push(...middleware);
     for (const [lookup, entry] of this.entries) this.routes.set(lookup, compose(this.middleware, entry.terminal, entry.info));
     return this;

@@ -41,10 +41,10 @@ export function EventHandler(event: MessageKey, options: EventHandlerDecoratorOp
 
 /**
  * Route a command class to a queue: `commandBus.dispatch(cmd)` queues it and a worker runs it.
- * `attempts`, `backoff` and `timeout` override the plugin defaults. Twin: the plugin's `routes`
+ * `attempts`, `backoff` and `timeoutMs` override the plugin defaults. Twin: the plugin's `routes`
  * config (`{ PlaceOrder: 'orders' }` or `{ PlaceOrder: { queue: 'orders', attempts: 5 } }`).
  * @example
- * @Async({ queue: 'orders', attempts: 5, backoff: { type: 'exponential', delay: 200 } })
+ * @Async({ queue: 'orders', attempts: 5, backoff: { type: 'exponential', delayMs: 200 } })
  * class PlaceOrder extends Command<{ orderId: string }> {}
  */
 export function Async(options: AsyncRouteOptions): ClassDecorator {

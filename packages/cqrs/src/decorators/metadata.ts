@@ -11,7 +11,7 @@ export interface HandlerMeta {
   readonly name?: string;
 }
 
-/** What `@Async` records on a command class: its queue, and optionally attempts, backoff, timeout. */
+/** What `@Async` records on a command class: its queue, and optionally attempts, backoff, timeoutMs. */
 export type AsyncMeta = AsyncRouteOptions;
 
 const HANDLERS = Symbol.for('ody.cqrs.handlers');

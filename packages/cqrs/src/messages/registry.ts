@@ -19,6 +19,18 @@ export function issuesOf(error: z.ZodError): Array<{ path: string; message: stri
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
+/** Keys a payload may not carry: they would replace a rebuilt message's prototype or its class lookup. */
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+
+/** Copy own enumerable fields as data properties (never through a setter such as `__proto__`). */
+function copyFields(target: Record<string, unknown>, fields: Record<string, unknown>, keep?: string): object {
+  for (const k of Object.keys(fields)) {
+    if (k === keep) continue;
+    Object.defineProperty(target, k, { value: fields[k], enumerable: true, writable: true, configurable: true });
+  }
+  return target;
+}
+
 /**
  * Names ↔ message types, fixed at start. Workers and the HTTP adapter only build types found here,
  * from validated payloads: a payload can never name a class to instantiate.
@@ -85,12 +97,19 @@ export class MessageRegistry {
         details: { message: name, issues: [{ path: '', message: 'expected an object' }] },
       });
     }
+    const fields = data as Record<string, unknown>;
+    const forbidden = FORBIDDEN_KEYS.find((k) => Object.hasOwn(fields, k));
+    if (forbidden !== undefined) {
+      throw new CqrsError('ODY_CQRS_VALIDATION', `Payload of '${name}' has a '${forbidden}' key, which could change what the message is; it was refused.`, {
+        details: { message: name, issues: [{ path: forbidden, message: 'key not allowed' }] },
+      });
+    }
     const key = entry.key;
     if (isMessageClass(key)) {
-      if (typeof key.fromPayload === 'function') return key.fromPayload(data as Record<string, unknown>);
-      return Object.assign(Object.create(key.prototype) as object, data);
+      if (typeof key.fromPayload === 'function') return key.fromPayload(fields);
+      return copyFields(Object.create(key.prototype) as Record<string, unknown>, fields);
     }
-    return { ...data, type: name };
+    return copyFields({ type: name }, fields, 'type');
   }
 
   /** The JSON payload of a message (its own enumerable fields), plus its registered name. */

@@ -1,5 +1,5 @@
 import type { Logger } from '@ody/core';
-import type { Middleware } from './types.js';
+import type { BusMiddleware } from './types.js';
 
 /** Options of the logging middleware. */
 export interface LoggingOptions {
@@ -12,7 +12,7 @@ export interface LoggingOptions {
  * @example
  * commandBus.use(logging(app.logger, { level: 'info' }));
  */
-export function logging(logger: Logger, options: LoggingOptions = {}): Middleware {
+export function logging(logger: Logger, options: LoggingOptions = {}): BusMiddleware {
   const level = options.level ?? 'debug';
   return async (message, next, info) => {
     const started = performance.now();

@@ -8,7 +8,7 @@ import { correlation, messageMeta } from './correlation.js';
 import { logging } from './logging.js';
 import { retry } from './retry.js';
 import { transaction } from './transaction.js';
-import type { Middleware } from './types.js';
+import type { BusMiddleware } from './types.js';
 import { validation } from './validation.js';
 
 class PlaceOrder extends Command<string> {
@@ -25,7 +25,7 @@ class OrderPlaced extends Event {
 class Conflict extends Error {}
 
 const tag =
-  (name: string, log: string[]): Middleware =>
+  (name: string, log: string[]): BusMiddleware =>
   async (message, next, info) => {
     log.push(`${name}>${info.name}/${info.handler}`);
     const result = await next(message);
@@ -78,6 +78,20 @@ describe('middleware', () => {
     });
     await expect(other.execute(new PlaceOrder('ab'))).rejects.toThrow(TypeError);
     expect(n).toBe(1);
+  });
+
+  it('waits between tries with the core Backoff shape', async () => {
+    const { commandBus } = createBuses();
+    const at: number[] = [];
+    commandBus.use(retry({ on: Conflict, attempts: 3, backoff: { type: 'exponential', delayMs: 5 } })).register(PlaceOrder, () => {
+      at.push(performance.now());
+      if (at.length < 3) throw new Conflict('busy');
+      return 'done';
+    });
+    expect(await commandBus.execute(new PlaceOrder('ab'))).toBe('done');
+    // Lower bounds only (a timer never fires early): 5 ms, then 10 ms.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(4);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(9);
   });
 
   it('wraps commands in the transaction hook, not queries by default', async () => {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Middleware } from './types.js';
+import { type Backoff, computeBackoffMs } from '@ody/core';
+import type { BusMiddleware } from './types.js';
 
 /** An error class, or a predicate deciding whether an error is worth another try. */
 // biome-ignore lint/suspicious/noExplicitAny: error classes take any constructor arguments
@@ -11,8 +12,8 @@ export interface RetryOptions {
   on: RetryOn | readonly RetryOn[];
   /** Total tries including the first; default 3. */
   attempts?: number;
-  /** Delay before the second try in ms, doubled each time; default 0. */
-  delayMs?: number;
+  /** Wait between tries: @ody/core's one `Backoff` shape, or a fixed delay in ms; default 0 (none). */
+  backoff?: Backoff | number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see RetryOn
@@ -24,12 +25,12 @@ function isErrorClass(value: RetryOn): value is abstract new (...args: any[]) =>
  * Retry the rest of the pipeline when it fails with a declared error type (in-process; async
  * commands also get the queue's own retries).
  * @example
- * commandBus.use(retry({ on: OptimisticLockError, attempts: 5, delayMs: 10 }));
+ * commandBus.use(retry({ on: OptimisticLockError, attempts: 5, backoff: { type: 'exponential', delayMs: 10 } }));
  */
-export function retry(options: RetryOptions): Middleware {
+export function retry(options: RetryOptions): BusMiddleware {
   const rules = (Array.isArray(options.on) ? options.on : [options.on]) as RetryOn[];
   const attempts = Math.max(1, options.attempts ?? 3);
-  const delayMs = options.delayMs ?? 0;
+  const backoff = options.backoff ?? 0;
   const retryable = (error: unknown) =>
     rules.some((rule) => (isErrorClass(rule) ? error instanceof rule : (rule as (e: unknown) => boolean)(error)));
   return async (message, next) => {
@@ -38,7 +39,8 @@ export function retry(options: RetryOptions): Middleware {
         return await next(message);
       } catch (error) {
         if (attempt >= attempts || !retryable(error)) throw error;
-        if (delayMs > 0) await sleep(delayMs * 2 ** (attempt - 1));
+        const waitMs = computeBackoffMs(backoff, attempt);
+        if (waitMs > 0) await sleep(waitMs);
       }
     }
   };

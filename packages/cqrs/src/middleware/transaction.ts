@@ -1,4 +1,4 @@
-import type { MessageInfo, Middleware } from './types.js';
+import type { MessageInfo, BusMiddleware } from './types.js';
 
 /** Runs `work` inside a transaction of your store and returns its result (rolls back when it throws). */
 export type TransactionRunner = (work: () => Promise<unknown>, message: object, info: MessageInfo) => Promise<unknown>;
@@ -14,7 +14,7 @@ export interface TransactionOptions {
  * @example
  * commandBus.use(transaction((work) => db.transaction(work)));
  */
-export function transaction(run: TransactionRunner, options: TransactionOptions = {}): Middleware {
+export function transaction(run: TransactionRunner, options: TransactionOptions = {}): BusMiddleware {
   const when = options.when ?? ((info: MessageInfo) => info.kind === 'command');
   return (message, next, info) => (when(info) ? run(() => next(message), message, info) : next(message));
 }

@@ -16,13 +16,13 @@ export interface MessageInfo {
 }
 
 /** Calls the rest of the pipeline (later middleware, then the handler). */
-export type Next = (message: object) => Promise<unknown>;
+export type BusNext = (message: object) => Promise<unknown>;
 
 /**
  * A bus middleware: `(message, next, info) => Promise<result>`. Composed once per route, so it must
  * not assume anything per call beyond its arguments.
  * @example
- * const timing: Middleware = async (message, next, info) => { const t = performance.now();
+ * const timing: BusMiddleware = async (message, next, info) => { const t = performance.now();
  *   try { return await next(message); } finally { console.log(info.name, performance.now() - t); } };
  */
-export type Middleware = (message: object, next: Next, info: MessageInfo) => Promise<unknown>;
+export type BusMiddleware = (message: object, next: BusNext, info: MessageInfo) => Promise<unknown>;

@@ -1,12 +1,12 @@
 import { CqrsError } from '../errors.js';
 import { issuesOf } from '../messages/registry.js';
-import type { Middleware } from './types.js';
+import type { BusMiddleware } from './types.js';
 
 /**
  * Validate each message against the schema its type declares (`static schema = z.object(...)`);
  * a failure throws ODY_CQRS_VALIDATION listing the issues. Messages without a schema pass through.
  */
-export function validation(): Middleware {
+export function validation(): BusMiddleware {
   return (message, next, info) => {
     const schema = info.schema;
     if (schema !== undefined) {

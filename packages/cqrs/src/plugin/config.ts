@@ -1,9 +1,10 @@
 import { z } from '@ody/core';
 
+/** The queue's job backoff in config: ms (fixed), or `{ type, delayMs, jitter?, maxDelayMs? }`. */
 const backoffSchema = z.union([
   z.number().int().min(0),
-  z.object({ type: z.literal('fixed'), delay: z.number().min(0) }),
-  z.object({ type: z.literal('exponential'), delay: z.number().min(0), jitter: z.number().min(0).max(1).optional(), maxDelay: z.number().min(0).optional() }),
+  z.strictObject({ type: z.literal('fixed'), delayMs: z.number().min(0) }),
+  z.strictObject({ type: z.literal('exponential'), delayMs: z.number().min(0), jitter: z.number().min(0).max(1).optional(), maxDelayMs: z.number().min(0).optional() }),
 ]);
 
 const routeSchema = z.union([
@@ -12,18 +13,18 @@ const routeSchema = z.union([
     queue: z.string().min(1),
     attempts: z.number().int().min(1).optional(),
     backoff: backoffSchema.optional(),
-    timeout: z.number().int().min(0).optional(),
+    timeoutMs: z.number().int().min(0).optional(),
   }),
 ]);
 
 /** Config section `cqrs` (env `ODY_CQRS_<KEY>`). */
 export const cqrsConfigSchema = z.object({
-  /** Routing table: command name → queue (or `{ queue, attempts, backoff, timeout }`); overrides `@Async`. */
+  /** Routing table: command name → queue (or `{ queue, attempts, backoff, timeoutMs }`); overrides `@Async`. */
   routes: z.record(z.string(), routeSchema).default({}),
   /** Default attempts of async commands and async event handlers (first run included). */
   attempts: z.number().int().min(1).default(3),
   /** Default backoff between attempts: ms, or a fixed/exponential spec. */
-  backoff: backoffSchema.default({ type: 'exponential', delay: 200 }),
+  backoff: backoffSchema.default({ type: 'exponential', delayMs: 200 }),
   /** Default attempt timeout of async commands in ms; 0 = none. */
   timeoutMs: z.number().int().min(0).default(0),
   /** Queue of async event handlers that name none. */

@@ -36,7 +36,7 @@ describeWithRedis('cqrsPlugin with the redis queue driver', (redis) => {
       expect(app.get(CommandStatusStore).name).toBe('redis');
       const bus = app.get(CommandBus);
       const { commandId } = await bus.dispatch(new Greet('ody'), { idempotencyKey: 'greet-1' });
-      expect(await bus.wait(commandId, { timeout: 10_000 })).toBe('hello ody');
+      expect(await bus.wait(commandId, { timeoutMs: 10_000 })).toBe('hello ody');
       expect(await bus.status(commandId)).toMatchObject({ state: 'succeeded', idempotencyKey: 'greet-1', queue: 'greetings' });
     } finally {
       await app.stop();

@@ -83,7 +83,7 @@ describe('cqrsPlugin', () => {
       const commands = a.get(CommandBus);
       expect(await commands.execute(new PlaceOrder('ab'))).toBe('o-1');
       const { commandId } = await commands.dispatch(new PlaceOrder('cd'));
-      expect(await commands.wait(commandId, { timeout: 10_000 })).toBe('o-2');
+      expect(await commands.wait(commandId, { timeoutMs: 10_000 })).toBe('o-2');
       expect(await a.get(QueryBus).execute(new CountOrders())).toBe(2);
       await expect(commands.execute(new PlaceOrder('x'))).rejects.toMatchObject({ code: 'ODY_CQRS_VALIDATION' });
       for (let i = 0; projected.length < 2 && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
@@ -101,6 +101,15 @@ describe('cqrsPlugin', () => {
     expect(OdyError.is(err, 'ODY_BOOT_FAILED')).toBe(true);
     expect((err as Error).message).toMatch(/Query 'CountOrders' has no handler/);
     expect(OdyError.is((err as Error).cause, 'ODY_CQRS_NO_HANDLER')).toBe(true);
+  });
+
+  it('config backoff takes the queue shape in ms (delayMs); the old `delay` key is refused at start', async () => {
+    const ok = await app([cqrsPlugin()], { cqrs: { backoff: { type: 'exponential', delayMs: 50, maxDelayMs: 1000 } } });
+    await ok.start();
+    await ok.stop();
+    const err = await app([cqrsPlugin()], { cqrs: { backoff: { type: 'exponential', delay: 50 } } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/backoff/);
   });
 
   it('fails start-up naming a command with two handlers', async () => {

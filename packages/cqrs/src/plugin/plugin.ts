@@ -11,7 +11,7 @@ import { CqrsError } from '../errors.js';
 import type { MessageKey } from '../messages/message.js';
 import { correlation } from '../middleware/correlation.js';
 import { logging } from '../middleware/logging.js';
-import type { Middleware } from '../middleware/types.js';
+import type { BusMiddleware } from '../middleware/types.js';
 import { validation } from '../middleware/validation.js';
 import { RedisStatusStore, type RedisStatusStoreOptions } from '../redis/redis-status-store.js';
 import { AsyncRuntime, CommandBus, CommandStatusStore, EventBus, MessageRegistry, QueryBus } from '../tokens.js';
@@ -24,7 +24,7 @@ export interface CqrsPluginOptions {
   /** Message types to register even without a local handler (for the HTTP adapter, producers, workers). */
   messages?: { commands?: readonly MessageKey[]; queries?: readonly MessageKey[]; events?: readonly MessageKey[] };
   /** Your middleware per bus, added after the built-ins (correlation, logging, validation). */
-  middleware?: { command?: readonly Middleware[]; query?: readonly Middleware[]; event?: readonly Middleware[] };
+  middleware?: { command?: readonly BusMiddleware[]; query?: readonly BusMiddleware[]; event?: readonly BusMiddleware[] };
   /** Functional twin of `handlers`: register handlers on the buses yourself (runs at boot). */
   setup?: (buses: Buses, ctx: PluginContext<CqrsConfig>) => void | Promise<void>;
 }
@@ -60,8 +60,8 @@ function chooseStore(ctx: PluginContext<CqrsConfig>): Store {
   return new FilesystemStatusStore(status.dir ?? join(typeof queueDir === 'string' ? queueDir : 'var/queue', '.cqrs-status'));
 }
 
-function builtIns(config: CqrsConfig, ctx: PluginContext<CqrsConfig>): Middleware[] {
-  const list: Middleware[] = [];
+function builtIns(config: CqrsConfig, ctx: PluginContext<CqrsConfig>): BusMiddleware[] {
+  const list: BusMiddleware[] = [];
   if (config.correlation) list.push(correlation());
   if (config.logging !== false) list.push(logging(ctx.logger, { level: config.logging }));
   if (config.validate) list.push(validation());
@@ -113,7 +113,7 @@ export const cqrsPlugin = (options: CqrsPluginOptions = {}) =>
         store,
         queues: { get: (name: string) => ctx.get(Queues).queue(name) },
         routes: ctx.config.routes,
-        defaults: { attempts: ctx.config.attempts, backoff: ctx.config.backoff, timeout: ctx.config.timeoutMs },
+        defaults: { attempts: ctx.config.attempts, backoff: ctx.config.backoff, timeoutMs: ctx.config.timeoutMs },
         eventQueue: ctx.config.eventQueue,
         worker: {
           concurrency: ctx.config.worker.concurrency,

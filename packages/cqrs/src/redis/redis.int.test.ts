@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeWithRedis } from '../../../../test-support/redis-harness.js';
-import { asyncCommandCases } from '../../test/async-cases.js';
-import { SlowCommand } from '../../test/fixtures/messages.js';
-import { redisBackend } from '../../test/redis-backend.js';
-import { record, statusStoreCases } from '../../test/status-store-cases.js';
+import { asyncCommandCases } from '../test-support/async-cases.js';
+import { SlowCommand } from '../test-support/fixtures/messages.js';
+import { redisBackend } from '../test-support/redis-backend.js';
+import { record, statusStoreCases } from '../test-support/status-store-cases.js';
 import { createBuses } from '../buses/create.js';
 import { createAsyncCommands } from '../async/runtime.js';
 import type { CommandStatusStore } from '../async/status-store.js';
 import { waitForRecord } from '../async/wait.js';
 import { RedisStatusStore, redisStatusStore } from './index.js';
 
-const fixtures = join(import.meta.dirname, '../../test/fixtures');
+const fixtures = join(import.meta.dirname, '../test-support/fixtures');
 
 describeWithRedis('cqrs on Redis', (redis) => {
   describe('async commands on the redis driver with the redis status store', () => {
@@ -126,7 +126,7 @@ describeWithRedis('cqrs on Redis', (redis) => {
       const runtime = createAsyncCommands({ buses, store: backend.store, queues: backend.queues, worker: { waitMs: 50 } });
       runtime.startWorkers();
       try {
-        await buses.commandBus.wait(commandId, { timeout: 10_000 });
+        await buses.commandBus.wait(commandId, { timeoutMs: 10_000 });
         expect(runs).toHaveLength(1);
         // The status is written before the worker's (batched) ack lands: let the ack land, then no job is left.
         let counts = await backend.driver.counts('slow');

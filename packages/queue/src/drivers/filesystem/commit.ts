@@ -1,9 +1,9 @@
-import { closeSync, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { NewJob, PushResult } from '../../contract/job.js';
 import { QueueError } from '../../errors.js';
 import { dropMarker, takeMarker } from './dedupe.js';
-import { fsyncDir, fsyncFd } from './fsync.js';
+import { fsyncFd, fsyncOpenDir } from './fsync.js';
 import { formatName, keyOf, timePrefixed } from './names.js';
 import type { QueueDir } from './queue-dir.js';
 import { encodeRecord } from './record.js';
@@ -12,6 +12,33 @@ interface Pending {
   jobs: readonly NewJob[];
   resolve: (r: PushResult[]) => void;
   reject: (e: unknown) => void;
+}
+
+/** write(2) until every byte is on the file: a short write (disk filling up) is continued, never ignored. */
+function writeFully(fd: number, buf: Buffer): void {
+  let done = 0;
+  while (done < buf.length) {
+    const n = writeSync(fd, buf, done, buf.length - done);
+    if (n <= 0) throw Object.assign(new Error(`short write: ${done} of ${buf.length} bytes`), { code: 'ENOSPC' });
+    done += n;
+  }
+}
+
+function unlinkQuiet(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone (or claimed by a consumer in that instant)
+  }
+}
+
+/** The typed error of a failed batch: ODY_QUEUE_DISK_FULL for ENOSPC/EDQUOT, else ODY_QUEUE_IO. */
+function writeError(root: string, err: unknown): QueueError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new QueueError('ODY_QUEUE_DISK_FULL', `The disk of ${root} is full (${code}); the push was rejected and none of its jobs is visible. Free space and push again.`, { cause: err });
+  }
+  return new QueueError('ODY_QUEUE_IO', `Could not write jobs to ${root}: ${(err as Error).message}`, { cause: err });
 }
 
 /** Most links one inode may have on ext4 is 65000; stay far below. */
@@ -27,9 +54,41 @@ let fileSeq = 0;
 export class GroupCommit {
   private pending: Pending[] = [];
   private flushing = false;
+  private closed = false;
   private seq = 0;
+  /**
+   * ready/ and delayed/ stay open while the driver is: a directory fsync is then one thread-pool
+   * trip instead of three (open, fsync, close), which is most of a lone producer's overhead.
+   */
+  private readonly dirFds = new Map<string, number>();
 
   constructor(private readonly dir: QueueDir, private readonly durable: boolean) {}
+
+  /** Release the directory descriptors (now, or when the batch being written is done). */
+  close(): void {
+    this.closed = true;
+    if (!this.flushing) this.releaseDirs();
+  }
+
+  private releaseDirs(): void {
+    for (const fd of this.dirFds.values()) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+    this.dirFds.clear();
+  }
+
+  private syncDir(path: string): Promise<void> {
+    let fd = this.dirFds.get(path);
+    if (fd === undefined) {
+      fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
+      this.dirFds.set(path, fd);
+    }
+    return fsyncOpenDir(fd);
+  }
 
   push(jobs: readonly NewJob[]): Promise<PushResult[]> {
     return new Promise((resolve, reject) => {
@@ -58,11 +117,12 @@ export class GroupCommit {
           i += p.jobs.length;
         }
       } catch (err) {
-        const error = new QueueError('ODY_QUEUE_IO', `Could not write jobs to ${this.dir.root}: ${(err as Error).message}`, { cause: err });
+        const error = writeError(this.dir.root, err);
         for (const p of batch) p.reject(error);
       }
     }
     this.flushing = false;
+    if (this.closed) this.releaseDirs();
   }
 
   private async write(jobs: NewJob[]): Promise<PushResult[]> {
@@ -71,6 +131,8 @@ export class GroupCommit {
     const buffers: Buffer[] = [];
     let offset = 0;
     const markers: string[] = [];
+    const linked: string[] = [];
+    let tmp: string | undefined;
     try {
       for (let i = 0; i < jobs.length; i++) {
         const job = jobs[i]!;
@@ -88,17 +150,18 @@ export class GroupCommit {
         offset += buf.length;
       }
       if (accepted.length === 0) return results;
-      const tmp = `${this.dir.tmp}${sep}${process.pid}-${(fileSeq++).toString(36)}-${Date.now().toString(36)}`;
+      tmp = `${this.dir.tmp}${sep}${process.pid}-${(fileSeq++).toString(36)}-${Date.now().toString(36)}`;
       const fd = openSync(tmp, 'wx');
       try {
-        writeSync(fd, buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, offset));
+        writeFully(fd, buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, offset));
         if (this.durable) await fsyncFd(fd);
       } finally {
         closeSync(fd);
       }
+      // Every byte is written (and synced when durable): only now do names appear in ready/ or delayed/.
       const now = Date.now();
       const readyPrefix = this.dir.ready + sep;
-      let anyReady = false;
+      const readyNames: string[] = [];
       let anyDelayed = false;
       for (const a of accepted) {
         const name = formatName({
@@ -106,26 +169,32 @@ export class GroupCommit {
           offset: a.offset, length: a.length, attemptsMade: 0, stalls: 0,
         });
         if (a.job.runAt > now) {
-          linkSync(tmp, join(this.dir.delayed, timePrefixed(a.job.runAt, name)));
+          const path = join(this.dir.delayed, timePrefixed(a.job.runAt, name));
+          linkSync(tmp, path);
+          linked.push(path);
           anyDelayed = true;
         } else {
           linkSync(tmp, readyPrefix + name);
-          // Known at once: the data is durable and other processes can already see the name, and
-          // the fs.watch event for it then needs no existence check.
-          this.dir.candidates.add(name);
-          anyReady = true;
+          linked.push(readyPrefix + name);
+          readyNames.push(name);
         }
         results[a.index] = { id: a.job.id, added: true };
       }
       if (this.durable) {
-        const dirs = [anyReady ? this.dir.ready : undefined, anyDelayed ? this.dir.delayed : undefined];
-        await Promise.all(dirs.filter((d): d is string => d !== undefined).map(fsyncDir));
+        const dirs = [readyNames.length > 0 ? this.dir.ready : undefined, anyDelayed ? this.dir.delayed : undefined];
+        await Promise.all(dirs.filter((d): d is string => d !== undefined).map((d) => this.syncDir(d)));
       }
-      unlinkSync(tmp);
+      unlinkQuiet(tmp);
+      // Known at once: the data is durable and other processes can already see the names, and the
+      // fs.watch events for them then need no existence check.
+      for (const name of readyNames) this.dir.candidates.add(name);
       if (anyDelayed) this.dir.delayedDirty = true;
       this.dir.waiters.notify();
       return results;
     } catch (err) {
+      // The batch is rejected as a whole: take back every name it showed and its batch file.
+      for (const path of linked) unlinkQuiet(path);
+      if (tmp !== undefined) unlinkQuiet(tmp);
       for (const key of markers) dropMarker(this.dir, key);
       throw err;
     }

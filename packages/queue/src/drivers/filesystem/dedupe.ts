@@ -1,4 +1,6 @@
-import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { removeEntry } from './garbage.js';
+import { readRegular } from './safe-io.js';
 import { join } from 'node:path';
 import type { QueueDir } from './queue-dir.js';
 
@@ -34,10 +36,12 @@ export function takeMarker(dir: QueueDir, key: string): boolean {
   let pid = 0;
   let age = 0;
   try {
-    pid = Number(readFileSync(path, 'utf8')) || 0;
+    pid = Number(readRegular(path)) || 0;
     age = Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return takeMarker(dir, key); // removed meanwhile: try again
+  } catch (err) {
+    // Not a marker of ours (a FIFO, a directory): garbage; remove it and take the id.
+    if ((err as NodeJS.ErrnoException).code === 'ENOTREG' || (err as NodeJS.ErrnoException).code === 'ELOOP') removeEntry(path);
+    return takeMarker(dir, key); // removed meanwhile (or just now): try again
   }
   // A young marker of a live process may belong to a push still being written: trust it.
   if (pid > 0 && alive(pid) && age < 5_000) return false;

@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
 import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
@@ -7,8 +7,10 @@ import { gone, promoteDelayed, takeReady } from './claim.js';
 import { GroupCommit } from './commit.js';
 import { dropMarker } from './dedupe.js';
 import { FailedFiles } from './failed-files.js';
+import { moveGarbage } from './garbage.js';
 import { formatName, leasedName, parseName, splitLeased, timePrefixed } from './names.js';
 import { QueueDir } from './queue-dir.js';
+import { appendRegular } from './safe-io.js';
 
 /** Options of the filesystem driver. */
 export interface FileSystemDriverOptions {
@@ -111,13 +113,24 @@ export class FileSystemDriver implements QueueDriver {
     const { dir } = this.q(queue);
     const current = this.release(dir, job);
     if (current === undefined) return false;
+    const path = dir.leased + sep + current;
+    // A lease lost meanwhile (expired and recovered elsewhere) is refused without counting.
+    if (!existsSync(path)) return false;
+    // Count first, then remove the job: a crash or a full disk between the two steps leaves the job
+    // leased (redelivered after its lease expires, like any unacknowledged job), never a removed job
+    // without its count. A failed count throws and the job stays redeliverable.
     try {
-      unlinkSync(dir.leased + sep + current);
+      if (writeSync(dir.completedFdNumber, ONE) !== 1) throw Object.assign(new Error('short write to completed.log'), { code: 'ENOSPC' });
     } catch (err) {
+      throw ackError(dir.root, job.id, err);
+    }
+    try {
+      unlinkSync(path);
+    } catch (err) {
+      // Lost the lease between the check and here (recovered elsewhere): it runs and is counted again.
       if (gone(err)) return false;
       throw err;
     }
-    writeSync(dir.completedFdNumber, ONE);
     const parsed = parseName(splitLeased(current)!.name);
     if (parsed !== undefined) {
       if (job.dedupe) dropMarker(dir, parsed.key);
@@ -139,7 +152,7 @@ export class FileSystemDriver implements QueueDriver {
       if (gone(err)) return false;
       throw err;
     }
-    appendFileSync(join(dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify(error)}\n`);
+    appendRegular(join(dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify(error)}\n`);
     if (due) dir.candidates.add(name);
     else dir.delayedDirty = true;
     dir.waiters.notify();
@@ -161,9 +174,13 @@ export class FileSystemDriver implements QueueDriver {
     const result: RecoverResult = { stalled: [], failed: [] };
     for (const leased of readdirSync(dir.leased)) {
       const split = splitLeased(leased);
-      if (split === undefined || split.expiry > now) continue;
-      const parsed = parseName(split.name);
-      if (parsed === undefined) continue;
+      if (split !== undefined && split.expiry > now) continue;
+      const parsed = split === undefined ? undefined : parseName(split.name);
+      if (parsed === undefined) {
+        // Not a lease of ours (no expiry), or an expired lease of a file that is not a job: garbage.
+        moveGarbage(dir, dir.leased, leased, 'leased');
+        continue;
+      }
       const stalls = parsed.stalls + 1;
       if (stalls > maxStalls) {
         const error: JobError = {
@@ -233,7 +250,10 @@ export class FileSystemDriver implements QueueDriver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const { dir } of this.dirs.values()) dir.close();
+    for (const { dir, commit } of this.dirs.values()) {
+      commit.close();
+      dir.close();
+    }
     this.dirs.clear();
   }
 
@@ -242,6 +262,13 @@ export class FileSystemDriver implements QueueDriver {
     dir.leases.delete(job.lease);
     return current;
   }
+}
+
+/** A refused ack: ODY_QUEUE_DISK_FULL on ENOSPC/EDQUOT, else ODY_QUEUE_IO. The job stays leased and is redelivered. */
+function ackError(root: string, id: string, err: unknown): QueueError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const full = code === 'ENOSPC' || code === 'EDQUOT';
+  return new QueueError(full ? 'ODY_QUEUE_DISK_FULL' : 'ODY_QUEUE_IO', `Could not acknowledge job ${id} in ${root}: ${(err as Error).message}. It stays leased and is redelivered when its lease expires.`, { cause: err });
 }
 
 function unlinkQuiet(path: string): void {

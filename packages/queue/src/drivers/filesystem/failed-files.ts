@@ -1,10 +1,12 @@
-import { appendFileSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailedJobRecord, FailReason, JobError } from '../../contract/job.js';
 import { gone } from './claim.js';
+import { garbageKey, moveGarbage, removeEntry } from './garbage.js';
 import { formatName, type JobName, keyOf, parseName, splitLeased, splitTimePrefixed, timePrefixed } from './names.js';
 import type { QueueDir } from './queue-dir.js';
 import { loadJob, parseErrors } from './read.js';
+import { appendRegular, readRegular } from './safe-io.js';
 
 /** The failed store: failed/<failedAt>_<name> plus errors/<key>.jsonl (every attempt's error, reason last). */
 export class FailedFiles {
@@ -24,7 +26,7 @@ export class FailedFiles {
       if (gone(err)) return false;
       throw err;
     }
-    appendFileSync(join(this.dir.errors, `${key}.jsonl`), `${JSON.stringify({ ...error, reason })}\n`);
+    appendRegular(join(this.dir.errors, `${key}.jsonl`), `${JSON.stringify({ ...error, reason })}\n`);
     return true;
   }
 
@@ -37,7 +39,7 @@ export class FailedFiles {
       if (gone(err)) return undefined;
       throw err;
     }
-    appendFileSync(join(this.dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify({ ...error, reason: 'stalled' })}\n`);
+    appendRegular(join(this.dir.errors, `${parsed.key}.jsonl`), `${JSON.stringify({ ...error, reason: 'stalled' })}\n`);
     return this.idOf(target, formatName(parsed)) ?? parsed.key;
   }
 
@@ -85,20 +87,27 @@ export class FailedFiles {
     let n = 0;
     for (const file of this.select(ids)) {
       try {
-        unlinkSync(join(this.dir.failed, file));
+        removeEntry(join(this.dir.failed, file));
       } catch (err) {
         if (gone(err)) continue;
         throw err;
       }
-      const parsed = parseName(splitTimePrefixed(file)!.name);
-      if (parsed !== undefined) unlinkQuiet(join(this.dir.errors, `${parsed.key}.jsonl`));
+      const name = splitTimePrefixed(file)!.name;
+      unlinkQuiet(join(this.dir.errors, `${parseName(name)?.key ?? garbageKey(name)}.jsonl`));
       n++;
     }
     return n;
   }
 
+  /** Entries of failed/, oldest first; an entry without our time prefix (dropped by hand) is given one. */
   private names(): string[] {
-    return readdirSync(this.dir.failed).filter((n) => splitTimePrefixed(n) !== undefined).sort();
+    const names: string[] = [];
+    let renamed = false;
+    for (const n of readdirSync(this.dir.failed)) {
+      if (splitTimePrefixed(n) !== undefined) names.push(n);
+      else renamed = moveGarbage(this.dir, this.dir.failed, n, 'failed') || renamed;
+    }
+    return renamed ? this.names() : names.sort();
   }
 
   private select(ids: readonly string[] | undefined): string[] {
@@ -116,10 +125,10 @@ export class FailedFiles {
   private load(file: string): FailedJobRecord {
     const split = splitTimePrefixed(file)!;
     const job = loadJob(join(this.dir.failed, file), split.name, '');
-    const key = parseName(split.name)?.key ?? job.id;
+    const key = parseName(split.name)?.key ?? garbageKey(split.name);
     let errors: (JobError & { reason?: string })[] = [];
     try {
-      errors = parseErrors(readFileSync(join(this.dir.errors, `${key}.jsonl`), 'utf8'));
+      errors = parseErrors(readRegular(join(this.dir.errors, `${key}.jsonl`)));
     } catch {
       // no errors file (e.g. a corrupt file moved by hand)
     }

@@ -1,7 +1,8 @@
-import { closeSync, existsSync, type FSWatcher, fstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, watch } from 'node:fs';
+import { closeSync, constants, existsSync, type FSWatcher, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { Waiters } from '../memory/waiters.js';
 import { Candidates } from './candidates.js';
+import { moveGarbage, removeEntry } from './garbage.js';
 import { splitTimePrefixed } from './names.js';
 
 /** Longest time a cached paused flag is trusted without an fs.watch event. */
@@ -9,6 +10,16 @@ const PAUSED_TTL_MS = 50;
 
 /** State subdirectories of one queue. */
 export const STATES = ['tmp', 'ready', 'leased', 'delayed', 'failed', 'errors', 'ids'] as const;
+
+/** Open completed.log for appends without blocking (a FIFO there must not freeze the process); it must be a regular file. */
+function openCountFile(path: string): number {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW, 0o644);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${path} is not a regular file; remove it (it holds the completed count)`);
+  }
+  return fd;
+}
 
 /** One queue's directory and this process's view of it (candidates, delayed cache, watchers, waiters). */
 export class QueueDir {
@@ -48,7 +59,7 @@ export class QueueDir {
     this.pausedFile = join(this.root, 'paused');
     for (const s of STATES) mkdirSync(join(this.root, s), { recursive: true });
     this.cleanStrayTmp();
-    this.completedFd = openSync(join(this.root, 'completed.log'), 'a');
+    this.completedFd = openCountFile(join(this.root, 'completed.log'));
     this.watch();
   }
 
@@ -91,9 +102,12 @@ export class QueueDir {
   refreshDelayed(): void {
     if (!this.delayedDirty) return;
     this.delayedDirty = false;
-    this.delayedNames = readdirSync(this.delayed)
-      .filter((n) => splitTimePrefixed(n) !== undefined)
-      .sort();
+    const names: string[] = [];
+    for (const n of readdirSync(this.delayed)) {
+      if (splitTimePrefixed(n) !== undefined) names.push(n);
+      else moveGarbage(this, this.delayed, n, 'delayed');
+    }
+    this.delayedNames = names.sort();
   }
 
   close(): void {
@@ -115,7 +129,7 @@ export class QueueDir {
     for (const name of readdirSync(this.tmp)) {
       const path = join(this.tmp, name);
       try {
-        if (statSync(path).mtimeMs < cutoff) unlinkSync(path);
+        if (lstatSync(path).mtimeMs < cutoff) removeEntry(path);
       } catch {
         // raced with its writer or another cleaner
       }

@@ -1,12 +1,36 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import type { ClaimedJob, JobError } from '../../contract/job.js';
+import { garbageKey } from './garbage.js';
 import { type JobName, parseName } from './names.js';
 import { decodeRecord, type RecordHeader } from './record.js';
 
-/** Read `length` bytes at `offset` of a job file (shorter when the file was truncated). */
+/**
+ * Open flags of a job file: never block (a FIFO dropped into ready/ would freeze the event loop on a
+ * blocking open) and never follow a symbolic link out of the queue directory.
+ */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+/** What a non-regular file is, for the failed store's reason. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Read `length` bytes at `offset` of a job file (shorter when the file was truncated). Throws for non-regular files. */
 export function readSlice(path: string, offset: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
+  let fd: number;
   try {
+    fd = openSync(path, READ_FLAGS);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new Error('not a regular file: a symbolic link');
+    throw err;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error(`not a regular file: ${kindOf(st)}`);
     const buf = Buffer.allocUnsafe(length);
     const n = readSync(fd, buf, 0, length, offset);
     return n === length ? buf : buf.subarray(0, n);
@@ -27,7 +51,16 @@ function unreadable(key: string, parsed: JobName | undefined): Omit<ClaimedJob, 
 /** Build a job from its file: name counters + record. Never throws: unreadable records carry `corrupt`. */
 export function loadJob(path: string, name: string, lease: string): ClaimedJob {
   const parsed = parseName(name);
-  if (parsed === undefined) return { ...unreadable(name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64), undefined), lease, corrupt: `unrecognised file name '${name}'` };
+  if (parsed === undefined) {
+    const key = garbageKey(name);
+    let why = `unrecognised file name '${name}'`;
+    try {
+      readSlice(path, 0, 0);
+    } catch (err) {
+      why += ` (${(err as Error).message})`;
+    }
+    return { ...unreadable(key, undefined), lease, corrupt: why };
+  }
   let header: RecordHeader;
   let data: ClaimedJob['data'];
   try {

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import type { CommandStatusStore } from '../src/async/status-store.js';
-import type { CommandRecord } from '../src/async/types.js';
+import type { CommandStatusStore } from '../async/status-store.js';
+import type { CommandRecord } from '../async/types.js';
 
 /** A queued record for store tests. */
 export const record = (id: string, extra: Partial<CommandRecord> = {}): CommandRecord => ({

@@ -1,6 +1,6 @@
 import { redisDriver } from '@ody/queue-redis';
-import { RedisStatusStore } from '../src/redis/redis-status-store.js';
-import type { RedisHandle } from '../../../test-support/redis-harness.js';
+import { RedisStatusStore } from '../redis/redis-status-store.js';
+import type { RedisHandle } from '../../../../test-support/redis-harness.js';
 import { type Backend, queuesOn } from './harness.js';
 
 let seq = 0;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesystemDriver, memoryDriver, Queue, type QueueDriver } from '@ody/queue';
-import { FilesystemStatusStore } from '../src/async/fs-status-store.js';
-import { MemoryStatusStore } from '../src/async/memory-status-store.js';
-import type { CommandStatusStore } from '../src/async/status-store.js';
+import { FilesystemStatusStore } from '../async/fs-status-store.js';
+import { MemoryStatusStore } from '../async/memory-status-store.js';
+import type { CommandStatusStore } from '../async/status-store.js';
 
 /** A queue driver and its matching status store, plus cleanup. */
 export interface Backend {

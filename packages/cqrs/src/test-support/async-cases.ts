@@ -3,11 +3,11 @@ import { UnrecoverableError } from '@ody/queue';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Backend } from './harness.js';
-import { createBuses } from '../src/buses/create.js';
-import { Async } from '../src/decorators/decorators.js';
-import { Command, Event } from '../src/messages/message.js';
-import { correlation, messageMeta } from '../src/middleware/correlation.js';
-import { type AsyncRuntime, createAsyncCommands } from '../src/async/runtime.js';
+import { createBuses } from '../buses/create.js';
+import { Async } from '../decorators/decorators.js';
+import { Command, Event } from '../messages/message.js';
+import { correlation, messageMeta } from '../middleware/correlation.js';
+import { type AsyncRuntime, createAsyncCommands } from '../async/runtime.js';
 
 @Async({ queue: 'orders', attempts: 3, backoff: 1 })
 class PlaceOrder extends Command<{ orderId: string }> {
@@ -82,7 +82,7 @@ export function asyncCommandCases(makeBackend: () => Promise<Backend>): void {
     runtime!.startWorkers();
     while ((await commandBus.status(receipt.commandId))?.state !== 'running') await new Promise((r) => setTimeout(r, 5));
     release();
-    expect(await commandBus.wait(receipt.commandId, { timeout: 10_000 })).toEqual({ orderId: 'o-ab-2' });
+    expect(await commandBus.wait(receipt.commandId, { timeoutMs: 10_000 })).toEqual({ orderId: 'o-ab-2' });
     expect(await commandBus.status(receipt.commandId)).toMatchObject({ state: 'succeeded', attempts: 1, name: 'PlaceOrder', queue: 'orders' });
     // wait() may read the finished file before this process's watcher is told; let it catch up.
     for (let i = 0; states.length < 2 && i < 100; i++) await new Promise((r) => setTimeout(r, 5));
@@ -99,7 +99,7 @@ export function asyncCommandCases(makeBackend: () => Promise<Backend>): void {
     });
     runtime!.startWorkers();
     const { commandId } = await commandBus.dispatch(new Flaky());
-    const err = await commandBus.wait(commandId, { timeout: 10_000 }).catch((e: unknown) => e);
+    const err = await commandBus.wait(commandId, { timeoutMs: 10_000 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ODY_CQRS_COMMAND_FAILED', details: { attempts: 3, error: { message: 'flake 3' } } });
     expect(calls).toBe(3);
     expect(await commandBus.status(commandId)).toMatchObject({ state: 'failed', attempts: 3 });
@@ -118,7 +118,7 @@ export function asyncCommandCases(makeBackend: () => Promise<Backend>): void {
     });
     runtime!.startWorkers();
     const { commandId } = await commandBus.dispatch(new Flaky());
-    expect(await commandBus.wait(commandId, { timeout: 10_000 })).toBe('third time');
+    expect(await commandBus.wait(commandId, { timeoutMs: 10_000 })).toBe('third time');
     expect(await commandBus.status(commandId)).toMatchObject({ state: 'succeeded', attempts: 3 });
   });
 
@@ -132,7 +132,7 @@ export function asyncCommandCases(makeBackend: () => Promise<Backend>): void {
     });
     runtime!.startWorkers();
     const { commandId } = await commandBus.dispatch(new Flaky());
-    await expect(commandBus.wait(commandId, { timeout: 10_000 })).rejects.toMatchObject({ details: { attempts: 1 } });
+    await expect(commandBus.wait(commandId, { timeoutMs: 10_000 })).rejects.toMatchObject({ details: { attempts: 1 } });
     expect(calls).toBe(1);
     const [failed] = await failedJobs(backend, 'flaky', 1);
     expect(failed).toMatchObject({ id: commandId, reason: 'unrecoverable' });
@@ -147,7 +147,7 @@ export function asyncCommandCases(makeBackend: () => Promise<Backend>): void {
     const b = await commandBus.dispatch(new PlaceOrder('ab', 1), { idempotencyKey: 'cart-7' });
     expect(b).toEqual({ commandId: a.commandId, status: 'queued', duplicate: true });
     runtime!.startWorkers();
-    expect(await commandBus.wait(a.commandId, { timeout: 10_000 })).toEqual({ orderId: 'ab-1' });
+    expect(await commandBus.wait(a.commandId, { timeoutMs: 10_000 })).toEqual({ orderId: 'ab-1' });
     const c = await commandBus.dispatch(new PlaceOrder('ab', 1), { idempotencyKey: 'cart-7' });
     expect(c).toEqual({ commandId: a.commandId, status: 'succeeded', duplicate: true });
     expect(calls).toBe(1);
@@ -208,7 +208,7 @@ export function asyncCommandCases(makeBackend: () => Promise<Backend>): void {
     expect(runtime!.queueNames()).toEqual(['orders', 'projections']);
     runtime!.startWorkers();
     const { commandId } = await runInContext({ correlationId: 'req-42' }, () => commandBus.dispatch(new PlaceOrder('ab', 1)));
-    await commandBus.wait(commandId, { timeout: 10_000 });
+    await commandBus.wait(commandId, { timeoutMs: 10_000 });
     for (let i = 0; seen.length === 0 && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await commandBus.status(commandId)).toMatchObject({ correlationId: 'req-42' });
     expect(seen).toHaveLength(1);

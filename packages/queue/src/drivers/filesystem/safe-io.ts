@@ -1,0 +1,36 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
+
+/**
+ * Side files (errors/<key>.jsonl, ids/<key>) are opened without blocking and without following links,
+ * and must be regular files: a FIFO someone dropped there would otherwise freeze the event loop on open.
+ */
+const READ = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+function notRegular(path: string): Error {
+  return Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
+}
+
+/** Read a regular file as UTF-8; throws (code ENOTREG) for anything else. */
+export function readRegular(path: string): string {
+  const fd = openSync(path, READ);
+  try {
+    if (!fstatSync(fd).isFile()) throw notRegular(path);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Append text to a regular file (created if missing); throws for anything else, never blocks. */
+export function appendRegular(path: string, text: string): void {
+  const fd = openSync(path, APPEND, 0o644);
+  try {
+    if (!fstatSync(fd).isFile()) throw notRegular(path);
+    const buf = Buffer.from(text);
+    let done = 0;
+    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+  } finally {
+    closeSync(fd);
+  }
+}
