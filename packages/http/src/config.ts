@@ -16,6 +16,11 @@ export const limitsSchema = z.object({
 
 /** The `http` config section. */
 export const httpConfigSchema = z.object({
+  /**
+   * Which engine serves requests: 'uws' (uWebSockets.js native binary), 'node' (node:http + ws), or
+   * 'auto' (uws when its binary loads, otherwise node). Env: ODY_HTTP_ENGINE.
+   */
+  engine: z.enum(['auto', 'uws', 'node']).default('auto'),
   port: z.number().int().min(0).max(65535).default(3000),
   host: z.string().default('0.0.0.0'),
   /** 0: serve in this thread. N or 'auto' (one per CPU): N workers (see workerMode) on one port. */

@@ -23,6 +23,7 @@ export const errorCodes = {
   ODY_HTTP_CONTROLLER_INVALID: 'A controller class is missing @Controller or has a malformed route.',
   ODY_HTTP_LISTEN_FAILED: 'The server could not listen on the configured host and port.',
   ODY_HTTP_STATE: 'A server method was called in a state that does not allow it (e.g. listen twice).',
+  ODY_HTTP_ENGINE_UNAVAILABLE: 'The engine asked for cannot run here (uws without a loadable native binary; thread workers on node).',
   ODY_HTTP_WORKERS_CRASH_LOOP: 'A worker thread crashed too often in a short window; restarts were stopped.',
   ODY_HTTP_WORKER_MODULE_INVALID: 'The worker app-factory module does not export a usable factory.',
 } as const;

@@ -7,7 +7,7 @@ import { type Pipeline, RESOLVED } from '../router/compose.js';
 import type { RoutePattern } from '../router/pattern.js';
 import { wildcardValue } from '../router/pattern.js';
 import type { Deadlines } from './deadlines.js';
-import { shimWire } from './encoded.js';
+import { stringWire } from './encoded.js';
 import { type InFlight, UwsExchange } from './exchange.js';
 import { toProblem } from './problem.js';
 import { respond, respondProblem } from './respond.js';
@@ -18,8 +18,8 @@ export interface RequestEnv extends InFlight {
   cookieSecret: string | undefined;
   trustProxy: boolean;
   draining: boolean;
-  /** Running on the uWS JS fallback shim (its request accessors need workarounds). */
-  readonly shim: boolean;
+  /** Header names/values are written as strings (node engine, inject), not pre-encoded bytes. */
+  readonly stringWire: boolean;
   logError(err: unknown, ctx: HttpContext): void;
   /** Request-body deadlines (requestTimeoutMs), swept by one shared timer. */
   readonly deadlines: Deadlines;
@@ -36,37 +36,6 @@ function decodeParam(v: string): string {
     return decodeURIComponent(v);
   } catch {
     throw new HttpError(400, 'ODY_HTTP_BAD_REQUEST', `Malformed percent-encoding in path parameter '${v}'.`);
-  }
-}
-
-/** The JS fallback shim keeps Node's IncomingMessage here; its getQuery/forEach are broken. */
-type ShimRequest = { request?: { url?: string; headers: Record<string, string | string[] | undefined> } };
-
-function readQuery(req: HttpRequest): string {
-  const shim = (req as unknown as ShimRequest).request;
-  if (shim !== undefined) {
-    const url = shim.url ?? '';
-    const i = url.indexOf('?');
-    return i < 0 ? '' : url.slice(i + 1);
-  }
-  return req.getQuery() ?? '';
-}
-
-function readPath(req: HttpRequest): string {
-  const url = req.getUrl();
-  const i = (req as unknown as ShimRequest).request === undefined ? -1 : url.indexOf('?');
-  return i < 0 ? url : url.slice(0, i);
-}
-
-function eachHeader(req: HttpRequest, cb: (k: string, v: string) => void): void {
-  const shim = (req as unknown as ShimRequest).request;
-  if (shim === undefined) {
-    req.forEach(cb);
-    return;
-  }
-  for (const [k, v] of Object.entries(shim.headers)) {
-    if (v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) cb(k, one);
   }
 }
 
@@ -88,12 +57,11 @@ function sinkHeader(k: string, v: string): void {
   sinkHeaders[k] = prev === undefined ? v : `${prev}${k === 'cookie' ? '; ' : ', '}${v}`;
 }
 
-function copyHeaders(req: HttpRequest, shim: boolean): Record<string, string> {
+function copyHeaders(req: HttpRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   sinkHeaders = headers;
   sinkBytes = 0;
-  if (shim) eachHeader(req, sinkHeader);
-  else req.forEach(sinkHeader);
+  req.forEach(sinkHeader);
   return headers;
 }
 
@@ -107,10 +75,9 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
   if (env.draining || !env.limits.keepAlive) ex.closeAfter = true;
   const method = knownMethod ?? req.getMethod().toUpperCase();
   const isHead = method === 'HEAD';
-  const shim = env.shim;
-  if (shim) ex.wire = shimWire;
-  const path = shim ? readPath(req) : req.getUrl();
-  const qs = shim ? readQuery(req) : (req.getQuery() ?? '');
+  if (env.stringWire) ex.wire = stringWire;
+  const path = req.getUrl();
+  const qs = req.getQuery() ?? '';
   const limits = env.limits;
   let ctx: HttpContext | undefined;
   try {
@@ -119,7 +86,7 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
         details: { limit: limits.maxUrlLength },
       });
     }
-    const headers = copyHeaders(req, shim);
+    const headers = copyHeaders(req);
     if (sinkBytes > limits.maxHeaderBytes) {
       throw new HttpError(431, 'ODY_HTTP_HEADERS_TOO_LARGE', `Request headers exceed ${limits.maxHeaderBytes} bytes.`, {
         details: { limit: limits.maxHeaderBytes },
