@@ -40,6 +40,11 @@ function toBytes(v: unknown): Buffer {
   return Buffer.from(JSON.stringify(v));
 }
 
+const decoder = new TextDecoder();
+function text(v: string | ArrayBuffer): string {
+  return typeof v === 'string' ? v : decoder.decode(v);
+}
+
 /** The in-memory request: uWS's request surface over plain values. */
 class MemoryRequest {
   constructor(
@@ -92,7 +97,8 @@ class MemoryResponse {
     return this;
   }
   writeHeader(k: string | ArrayBuffer, v: string | ArrayBuffer): this {
-    this.headers.push([String(k), String(v)]);
+    // The uws engine's server writes pre-encoded header bytes; inject shares its routes.
+    this.headers.push([text(k), text(v)]);
     return this;
   }
   end(body?: unknown, close?: boolean): this {

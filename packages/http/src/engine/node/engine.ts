@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Server as NetServer } from 'node:net';
 import { acceptParentConnections } from '../../workers/connections.js';
 import { workerListen } from '../../workers/role.js';
 import type { HttpEngine, ListenHandle } from '../types.js';
@@ -24,7 +24,9 @@ export function nodeEngine(reason: string): HttpEngine {
         server.once('error', onError);
         server.listen({ host, port, ...(mode === 'reuseport' ? { reusePort: true } : {}) }, () => {
           server.off('error', onError);
-          resolve({ port: (server.address() as AddressInfo).port, close: () => server.close() });
+          // net's close, not http's: http.Server#close also drops idle keep-alive sockets, while a
+          // draining server keeps them to answer (health says "draining") until closeApp.
+          resolve({ port: (server.address() as AddressInfo).port, close: () => NetServer.prototype.close.call(server) });
         });
       });
     },
