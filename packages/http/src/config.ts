@@ -10,6 +10,8 @@ export const limitsSchema = z.object({
   maxUrlLength: z.number().int().positive().default(8 * 1024),
   /** Time for the whole request body to arrive; slower gets 408 and the connection is closed. */
   requestTimeoutMs: z.number().int().positive().default(30_000),
+  /** Deepest nesting of arrays/objects a JSON body may have; deeper gets 400 before parsing. */
+  maxJsonDepth: z.number().int().positive().default(64),
   /** false: every response carries `Connection: close`. uWS closes idle keep-alive sockets after 10 s. */
   keepAlive: z.boolean().default(true),
 });

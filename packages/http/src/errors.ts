@@ -17,6 +17,8 @@ export const errorCodes = {
   ODY_HTTP_RANGE_NOT_SATISFIABLE: 'A Range header asks for bytes outside the file (416).',
   ODY_HTTP_TOO_MANY_REQUESTS: 'The client exceeded its rate limit (429).',
   ODY_HTTP_HEADERS_TOO_LARGE: 'The request headers are larger than limits.maxHeaderBytes (431).',
+  ODY_HTTP_JSON_TOO_DEEP: 'The JSON body nests deeper than limits.maxJsonDepth (400).',
+  ODY_HTTP_HEADER_INVALID: 'A handler set a response header whose name or value is invalid (CR/LF or other control characters); answered 500.',
   ODY_HTTP_INTERNAL: 'A handler threw or rejected; details are logged, not sent (500).',
   ODY_HTTP_UNAVAILABLE: 'The server is draining or cannot serve now (503).',
   ODY_HTTP_ROUTE_INVALID: 'A route definition is invalid (bad pattern, duplicate, bad method); raised at registration.',

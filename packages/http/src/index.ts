@@ -74,7 +74,9 @@ export {
   type Middleware,
   type RouteInfo,
   type RouteOptions,
+  type RouteHandler,
   type RouteSchemas,
+  type ValidOf,
 } from './types.js';
 export {
   type RestartPolicy,

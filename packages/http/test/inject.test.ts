@@ -82,6 +82,11 @@ describe('server.inject: routing', () => {
     });
     expect((await s.inject({ method: 'POST', url: '/b' })).body).toBe('b');
     expect((await s.inject({ method: 'HEAD', url: '/a' })).headers['x-head']).toBe('yes');
+    expect(s.router.routes()).toEqual([
+      { method: 'GET', path: '/a', middleware: 0 },
+      { method: 'POST', path: '/b', name: 'create-b', middleware: 0 },
+      { method: 'HEAD', path: '/a', middleware: 0 },
+    ]);
   });
 
   it('rejects duplicates, bad patterns and bad handlers with ODY_HTTP_ROUTE_INVALID', () => {
@@ -203,5 +208,72 @@ describe('server.inject: middleware', () => {
   it('the health route answers ok', async () => {
     const s = server(() => undefined);
     expect((await s.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('server.inject: hostile input', () => {
+  it('bounds JSON nesting depth with a 400 (configurable)', async () => {
+    const s = server((r) => r.post('/echo', async (ctx) => ({ got: await ctx.body.json() })), { config: { limits: { maxJsonDepth: 3 } } });
+    expect((await s.inject({ method: 'POST', url: '/echo', body: { a: { b: [1] } } })).statusCode).toBe(200);
+    const deep = await s.inject({ method: 'POST', url: '/echo', body: { a: { b: [[1]] } } });
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json()).toMatchObject({ code: 'ODY_HTTP_JSON_TOO_DEEP' });
+    // brackets inside strings do not count
+    expect((await s.inject({ method: 'POST', url: '/echo', body: { a: '[[[[[["' } })).statusCode).toBe(200);
+  });
+
+  it('circular (sync) and BigInt (async) results become 500 problem+json', async () => {
+    const s = server((r) => {
+      r.get('/circular', () => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      });
+      r.get('/bigint', async () => ({ n: 10n }));
+    });
+    for (const url of ['/circular', '/bigint']) {
+      const res = await s.inject({ url });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toMatchObject({ code: 'ODY_HTTP_INTERNAL' });
+    }
+  });
+
+  it('rejects CR/LF in header values and bad header names, in headers, redirects and cookies', async () => {
+    const s = server((r) => {
+      r.get('/go', (ctx) => ctx.redirect(String(ctx.query.to)));
+      r.get('/h', (ctx) => {
+        ctx.header(String(ctx.query.name), String(ctx.query.value));
+        return 'ok';
+      });
+      r.get('/cookie', (ctx) => {
+        ctx.cookies.set('c', String(ctx.query.v));
+        return 'ok';
+      });
+    });
+    const redirect = await s.inject({ url: '/go?to=/home%0d%0aSet-Cookie:%20x=1' });
+    expect(redirect.statusCode).toBe(500);
+    expect(redirect.json()).toMatchObject({ code: 'ODY_HTTP_HEADER_INVALID' });
+    expect(redirect.headers['set-cookie']).toBeUndefined();
+    expect((await s.inject({ url: '/h?name=x-ok&value=a%0ab' })).statusCode).toBe(500);
+    expect((await s.inject({ url: '/h?name=x%20bad&value=v' })).statusCode).toBe(500);
+    expect((await s.inject({ url: '/h?name=x-ok&value=tab%09ok' })).headers['x-ok']).toBe('tab\tok');
+    const cookie = await s.inject({ url: '/cookie?v=a%0d%0aX-Evil:%201' });
+    expect(cookie.headers['x-evil']).toBeUndefined();
+  });
+
+  it('parses query and form keys with built-in names into null-prototype objects', async () => {
+    const s = server((r) => {
+      r.get('/q', (ctx) => ({ q: ctx.query, proto: Object.getPrototypeOf(ctx.query) === null }));
+      r.post('/f', async (ctx) => {
+        const f = await ctx.body.form();
+        return { f, proto: Object.getPrototypeOf(f) === null };
+      });
+    });
+    expect((await s.inject({ url: '/q?toString=x&constructor=y&__proto__=z' })).json()).toEqual({
+      q: { toString: 'x', constructor: 'y', ['__proto__']: 'z' },
+      proto: true,
+    });
+    const form = await s.inject({ method: 'POST', url: '/f', body: 'toString=x&hasOwnProperty=y', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.json()).toEqual({ f: { toString: 'x', hasOwnProperty: 'y' }, proto: true });
   });
 });

@@ -74,6 +74,63 @@ describeEngines(() => {
       await until(() => streamDestroyed && s.server.inFlight === 0);
       expect(await (await fetch(`${s.url}/ok`)).text()).toBe('ok');
     });
+
+    it('aborted uploads are logged at debug and counted, never as server errors', async () => {
+      const s = await start((r) => {
+        r.post('/upload', async (ctx) => (await ctx.body.raw()).byteLength);
+      });
+      server = s.server;
+      for (let i = 0; i < 5; i++) {
+        const a = await connect(s.port);
+        a.write('POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\npartial');
+        await until(() => s.server.inFlight === 1);
+        a.destroy();
+        await until(() => s.server.inFlight === 0);
+      }
+      await until(() => s.server.abortedRequests === 5);
+      expect(s.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+      expect(s.lines.filter((l) => l.msg === 'request aborted by the client' && l.level === 20)).toHaveLength(5);
+    });
+
+    it('a body that cannot be serialised is a 500 problem+json and the process keeps serving', async () => {
+      const s = await start((r) => {
+        r.post('/echo', async (ctx) => ({ got: await ctx.body.json() }));
+        r.get('/circular', () => {
+          const o: Record<string, unknown> = {};
+          o.self = o;
+          return o;
+        });
+        r.get('/bigint', async () => ({ n: 1n }));
+        r.get('/ok', () => 'ok');
+      });
+      server = s.server;
+      const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+      const res = await fetch(`${s.url}/echo`, { method: 'POST', body: deep, headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(400);
+      expect((await res.json()).code).toBe('ODY_HTTP_JSON_TOO_DEEP');
+      for (const p of ['/circular', '/bigint']) {
+        const r = await fetch(`${s.url}${p}`);
+        expect(r.status).toBe(500);
+        expect((await r.json()).code).toBe('ODY_HTTP_INTERNAL');
+      }
+      expect(await (await fetch(`${s.url}/ok`)).text()).toBe('ok');
+    });
+
+    it('CR/LF in a redirect target or header value is a 500, never a split response', async () => {
+      const s = await start((r) => {
+        r.get('/go', (ctx) => ctx.redirect(String(ctx.query.to)));
+        r.get('/cookie', (ctx) => {
+          ctx.cookies.set('c', String(ctx.query.v));
+          return 'ok';
+        });
+      });
+      server = s.server;
+      const res = await fetch(`${s.url}/go?to=/home%0d%0aSet-Cookie:%20x=1`, { redirect: 'manual' });
+      expect(res.status).toBe(500);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect((await res.json()).code).toBe('ODY_HTTP_HEADER_INVALID');
+      expect((await fetch(`${s.url}/go?to=/home`, { redirect: 'manual' })).headers.get('location')).toBe('/home');
+    });
   });
 
   describe('streaming responses', () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpRouter, type UwsHttpServer } from '../src/index.js';
+import type { OdyHttpServer } from '../src/index.js';
 import { start } from './helpers.js';
 import { describeEngines } from '../../../test-support/engines.js';
 
-let server: UwsHttpServer | undefined;
+let server: OdyHttpServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -11,38 +11,6 @@ afterEach(async () => {
 
 describeEngines(() => {
   describe('routing over loopback', () => {
-    it('serves params, wildcards, groups with prefix and middleware in order', async () => {
-      const order: string[] = [];
-      const s = await start((r) => {
-        r.use(async (ctx, next) => {
-          order.push('global');
-          await next();
-          ctx.header('x-global', '1');
-        });
-        r.get('/users/:id', (ctx) => ({ id: ctx.params.id }));
-        r.get('/users/:id/posts/:post', (ctx) => ctx.params);
-        r.get('/files/*', (ctx) => ({ rest: ctx.params['*'] }));
-        const api = r.group('/api', async (_ctx, next) => {
-          order.push('api');
-          await next();
-        });
-        api.group('/v1', (ctx, next) => {
-          order.push('v1');
-          ctx.state.v = 1;
-          return next();
-        }).get('/ping', (ctx) => ({ pong: ctx.state.v }));
-      });
-      server = s.server;
-      expect(await (await fetch(`${s.url}/users/42`)).json()).toEqual({ id: '42' });
-      expect(await (await fetch(`${s.url}/users/a%20b/posts/7`)).json()).toEqual({ id: 'a b', post: '7' });
-      expect(await (await fetch(`${s.url}/files/a/b/c.txt`)).json()).toEqual({ rest: 'a/b/c.txt' });
-      order.length = 0;
-      const ping = await fetch(`${s.url}/api/v1/ping`);
-      expect(await ping.json()).toEqual({ pong: 1 });
-      expect(ping.headers.get('x-global')).toBe('1');
-      expect(order).toEqual(['global', 'api', 'v1']);
-    });
-
     it('answers 404 and 405 with Allow as problem+json, and HEAD for GET routes', async () => {
       const s = await start((r) => {
         r.get('/things/:id', () => ({ hello: 'world' }));
@@ -62,30 +30,6 @@ describeEngines(() => {
       expect(head.headers.get('content-length')).toBe(String('{"hello":"world"}'.length));
       expect(await head.text()).toBe('');
       expect((await fetch(`${s.url}/things/1`, { method: 'DELETE' })).status).toBe(204);
-    });
-
-    it('mounts routes added after listen and lists every route', async () => {
-      const s = await start((r) => r.get('/a', () => 'a'));
-      server = s.server;
-      s.server.router.post('/b', { name: 'create-b' }, () => 'b');
-      expect(await (await fetch(`${s.url}/b`, { method: 'POST' })).text()).toBe('b');
-      expect(s.server.router.routes()).toEqual([
-        { method: 'GET', path: '/a', middleware: 0 },
-        { method: 'POST', path: '/b', name: 'create-b', middleware: 0 },
-      ]);
-    });
-
-    it('an explicit HEAD route overrides the automatic one', async () => {
-      const s = await start((r) => {
-        r.get('/x', () => 'body');
-        r.head('/x', (ctx) => {
-          ctx.header('x-head', 'yes');
-          return '';
-        });
-      });
-      server = s.server;
-      const res = await fetch(`${s.url}/x`, { method: 'HEAD' });
-      expect(res.headers.get('x-head')).toBe('yes');
     });
 
     it('writes every response header and content type, past the cache of encoded header names', async () => {
@@ -118,14 +62,4 @@ describeEngines(() => {
     });
   });
 
-  describe('router registration errors', () => {
-    it('rejects duplicates, bad patterns and bad handlers with ODY_HTTP_ROUTE_INVALID', () => {
-      const r = new HttpRouter();
-      r.get('/u/:id', () => 1);
-      expect(() => r.get('/u/:other', () => 2)).toThrow(expect.objectContaining({ code: 'ODY_HTTP_ROUTE_INVALID' }));
-      expect(() => r.get('/a/*/b', () => 1)).toThrow(/last segment/);
-      expect(() => r.get('/a/x:y', () => 1)).toThrow(/mixes/);
-      expect(() => r.get('/z', 5 as never)).toThrow(/handler must be a function/);
-    });
-  });
 });

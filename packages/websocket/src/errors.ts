@@ -15,6 +15,7 @@ export const errorCodes = {
   ODY_WS_NOT_CONNECTED: 'Client side: the connection closed before the message was acknowledged, or the client was closed.',
   ODY_WS_SERVER_STATE: 'A server method was called in a state that does not allow it (listen twice, publish after close).',
   ODY_WS_LISTEN_FAILED: 'The standalone server could not listen on the requested host and port.',
+  ODY_WS_VERSION_UNSUPPORTED: 'The upgrade asked for a WebSocket version other than 13 (answered HTTP 426 with Sec-WebSocket-Version: 13).',
   ODY_WS_ADAPTER: 'A cross-worker or cross-node adapter failed (Redis unreachable, bad relay message).',
 } as const;
 

@@ -45,6 +45,7 @@ export class UwsExchange implements Exchange, FlowControl {
     private readonly tracker: InFlight,
     readonly cookieSecret: string | undefined,
     readonly trustProxy: boolean,
+    readonly maxJsonDepth: number,
   ) {
     tracker.inFlight++;
   }

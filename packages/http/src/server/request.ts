@@ -21,6 +21,8 @@ export interface RequestEnv extends InFlight {
   /** Header names/values are written as strings (node engine, inject), not pre-encoded bytes. */
   readonly stringWire: boolean;
   logError(err: unknown, ctx: HttpContext): void;
+  /** A request failed because its client went away: not a server error (debug level, counted). */
+  logAborted(err: unknown, ctx: HttpContext | undefined): void;
   /** Request-body deadlines (requestTimeoutMs), swept by one shared timer. */
   readonly deadlines: Deadlines;
 }
@@ -71,7 +73,7 @@ function copyHeaders(req: HttpRequest): Record<string, string> {
  * registered before returning whenever the answer is still pending.
  */
 export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpRequest, target: RequestTarget, knownMethod?: string): void {
-  const ex = new UwsExchange(res, env, env.cookieSecret, env.trustProxy);
+  const ex = new UwsExchange(res, env, env.cookieSecret, env.trustProxy, env.limits.maxJsonDepth);
   if (env.draining || !env.limits.keepAlive) ex.closeAfter = true;
   const method = knownMethod ?? req.getMethod().toUpperCase();
   const isHead = method === 'HEAD';
@@ -167,13 +169,26 @@ export function run(env: RequestEnv, ex: UwsExchange, ctx: HttpContext, pipeline
   }
   if (r !== undefined && r !== RESOLVED && typeof (r as Promise<void>).then === 'function') {
     (r as Promise<void>).then(
-      () => respond(ex, ctx, isHead),
+      () => answer(env, ex, ctx, isHead),
       (err) => fail(env, ex, ctx, err, isHead),
     );
-  } else respond(ex, ctx, isHead);
+  } else answer(env, ex, ctx, isHead);
+}
+
+/** Respond, turning a body that cannot be serialised (circular, BigInt, too deep) into a 500. */
+function answer(env: RequestEnv, ex: UwsExchange, ctx: HttpContext, isHead: boolean): void {
+  try {
+    respond(ex, ctx, isHead);
+  } catch (err) {
+    fail(env, ex, ctx, err, isHead);
+  }
 }
 
 function fail(env: RequestEnv, ex: UwsExchange, ctx: HttpContext | undefined, err: unknown, isHead: boolean): void {
+  if (ex.aborted) {
+    env.logAborted(err, ctx);
+    return;
+  }
   const problem = toProblem(err, ctx?.path ?? '');
   if (problem.unexpected !== undefined && ctx !== undefined) env.logError(problem.unexpected, ctx);
   else if (problem.unexpected !== undefined) env.logError(problem.unexpected, new HttpContext('?', '?', '', {}, {}));

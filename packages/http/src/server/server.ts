@@ -125,6 +125,15 @@ export class OdyHttpServer implements RequestEnv {
     if (this.inFlight === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
+  /** Requests whose client went away before the answer (aborted uploads and downloads). */
+  abortedRequests = 0;
+
+  /** @internal */
+  logAborted(err: unknown, ctx: HttpContext | undefined): void {
+    this.abortedRequests++;
+    this.logger.debug({ err: err instanceof Error ? err.message : String(err), method: ctx?.method, path: ctx?.path }, 'request aborted by the client');
+  }
+
   /** @internal */
   logError(err: unknown, ctx: HttpContext): void {
     this.logger.error({ err, method: ctx.method, path: ctx.path }, 'request handler failed');
