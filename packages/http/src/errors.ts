@@ -124,10 +124,12 @@ export class TooManyRequestsError extends HttpError {
   }
 }
 
-/** Error raised by the server itself outside a request (listen, state, workers). */
-export class HttpServerError extends OdyError {
-  declare readonly code: HttpErrorCode;
-  constructor(code: HttpErrorCode, message: string, options?: OdyErrorOptions) {
-    super(code, message, options);
+/**
+ * Error raised by the server itself outside a request (listen, state, routes, workers, engine).
+ * It shares the one @ody/http base, HttpError (status 500 if it ever reaches a response).
+ */
+export class HttpServerError extends HttpError {
+  constructor(code: HttpErrorCode, message: string, options?: HttpErrorOptions) {
+    super(500, code, message, options);
   }
 }

@@ -107,7 +107,10 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
       }
     }
     ctx = new HttpContext(method, path, qs, headers, params, ex);
-    if (mayHaveBody(method) && (headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0')) {
+    const te = headers['transfer-encoding'];
+    const cl = headers['content-length'];
+    if (te !== undefined || cl !== undefined) checkFraming(te, cl);
+    if (mayHaveBody(method) && (te !== undefined || (cl ?? '0') !== '0')) {
       attachBody(env, ex, headers, isHead, target.maxBodyBytes ?? limits.maxBodyBytes);
     }
   } catch (err) {
@@ -117,6 +120,24 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
   }
   run(env, ex, ctx, target.pipeline, isHead);
   settleSync(ex);
+}
+
+const digits = /^\d+$/;
+
+/**
+ * RFC 9112 §6.3: a request whose body length is ambiguous is rejected before the handler runs, and
+ * the connection closed (the rest of its bytes could be read as a smuggled request). uWS 20.30
+ * takes the first of two Content-Length headers and accepts unknown transfer codings; node's parser
+ * rejects these itself. Repeated headers arrive joined with ', '.
+ */
+function checkFraming(te: string | undefined, cl: string | undefined): void {
+  let problem: string | undefined;
+  if (te !== undefined && cl !== undefined) problem = 'Content-Length together with Transfer-Encoding';
+  else if (te !== undefined && te.trim().toLowerCase() !== 'chunked') problem = `Transfer-Encoding '${te}' (only chunked is accepted)`;
+  else if (cl !== undefined && !digits.test(cl)) problem = `Content-Length '${cl}' (one decimal length expected)`;
+  if (problem !== undefined) {
+    throw new HttpError(400, 'ODY_HTTP_BAD_REQUEST', `Ambiguous request framing: ${problem}.`, { closeConnection: true });
+  }
 }
 
 /** Leaving the uWS callback: later writes must cork themselves, and a pending answer needs onAborted. */
