@@ -75,6 +75,20 @@ describeEngines(() => {
       expect(await (await fetch(`${s.url}/ok`)).text()).toBe('ok');
     });
 
+    it('an upload that stalls gets 408 problem+json before uWS would cut the idle connection', async () => {
+      const s = await start((r) => {
+        r.post('/upload', async (ctx) => (await ctx.body.raw()).byteLength);
+      });
+      server = s.server;
+      const sock = await connect(s.port);
+      sock.write('POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\npartial');
+      // Default limits (requestTimeoutMs 30 s): the stall bound answers, not a bare close at ~10 s.
+      const out = await readUntil(sock, /ODY_HTTP_REQUEST_TIMEOUT/, 15_000);
+      expect(out).toMatch(/^HTTP\/1\.1 408 /);
+      expect(out).toContain('stalled');
+      sock.destroy();
+    }, 30_000);
+
     it('aborted uploads are logged at debug and counted, never as server errors', async () => {
       const s = await start((r) => {
         r.post('/upload', async (ctx) => (await ctx.body.raw()).byteLength);

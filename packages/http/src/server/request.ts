@@ -122,6 +122,13 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
   settleSync(ex);
 }
 
+/**
+ * A request body that sends nothing for this long gets 408. uWS 20.30 closes a connection idle for
+ * 10 s without an answer (uSockets' 4 s timer ticks make that 8–12 s); this fires first (the deadline
+ * sweep ticks at most 1 s late), so a stalled upload gets the promised 408, on both engines alike.
+ */
+const BODY_IDLE_MS = 6000;
+
 const digits = /^\d+$/;
 
 /**
@@ -164,12 +171,20 @@ function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, st
   res.onData((chunk, isLast) => {
     reader.push(chunk, isLast);
     if (isLast) env.deadlines.delete(ex);
+    else ex.touch();
   });
-  ex.deadline = Date.now() + env.limits.requestTimeoutMs;
+  const now = Date.now();
+  ex.absoluteDeadline = now + env.limits.requestTimeoutMs;
+  ex.bodyIdleMs = BODY_IDLE_MS;
+  ex.deadline = Math.min(ex.absoluteDeadline, now + BODY_IDLE_MS);
   ex.expire = () => {
     if (reader.finished) return;
-    const err = new HttpError(408, 'ODY_HTTP_REQUEST_TIMEOUT', `Request body did not arrive within ${env.limits.requestTimeoutMs} ms.`, {
-      details: { timeoutMs: env.limits.requestTimeoutMs, received: reader.received },
+    const stalled = Date.now() < ex.absoluteDeadline;
+    const message = stalled
+      ? `Request body stalled: no data for ${BODY_IDLE_MS} ms.`
+      : `Request body did not arrive within ${env.limits.requestTimeoutMs} ms.`;
+    const err = new HttpError(408, 'ODY_HTTP_REQUEST_TIMEOUT', message, {
+      details: { timeoutMs: stalled ? BODY_IDLE_MS : env.limits.requestTimeoutMs, received: reader.received },
       closeConnection: true,
     });
     reader.fail(err);
