@@ -2,13 +2,14 @@ import { median } from '../measure.js';
 import type { Row, Suite } from '../types.js';
 import { type PeerName, type RunResult, runPeer } from './websocket/run-peer.js';
 
-const peers: PeerName[] = ['uws-raw', 'ody-broadcast', 'ody-broadcast-2workers'];
+const peers: PeerName[] = ['uws-raw', 'ody-broadcast', 'ws-raw', 'ody-node-engine', 'ody-broadcast-2workers'];
 
 /**
  * Fan-out: N `ws` clients (in separate load-generator processes) subscribed to one channel; the
  * server publishes M messages; deliveries/s (first delivery → last delivery, all clients) and p99
  * delivery latency. uws-raw is `app.publish` on a bare uWS app; ody-broadcast is the hub's
- * Broadcaster in one thread; ody-broadcast-2workers is @ody/http with two worker threads, clients
+ * Broadcaster in one thread; ws-raw is a bare `ws` server sending to every client and
+ * ody-node-engine the same hub on the node engine (node:http + ws); ody-broadcast-2workers is @ody/http with two worker threads, clients
  * spread over both by SO_REUSEPORT and the publish issued on one of them.
  */
 const suite: Suite = {
@@ -37,6 +38,7 @@ const suite: Suite = {
       rows,
       ratios: {
         'ody-broadcast/uws-raw': Math.round((rate.get('ody-broadcast')! / rate.get('uws-raw')!) * 100) / 100,
+        'ody-node-engine/ws-raw': Math.round((rate.get('ody-node-engine')! / rate.get('ws-raw')!) * 100) / 100,
         // Worst run: every subscriber must get every message.
         'ody-broadcast-2workers/expected': Math.min(...two.map((s) => s.delivered / s.expected)),
       },

@@ -10,12 +10,19 @@ export const limitsSchema = z.object({
   maxUrlLength: z.number().int().positive().default(8 * 1024),
   /** Time for the whole request body to arrive; slower gets 408 and the connection is closed. */
   requestTimeoutMs: z.number().int().positive().default(30_000),
+  /** Deepest nesting of arrays/objects a JSON body may have; deeper gets 400 before parsing. */
+  maxJsonDepth: z.number().int().positive().default(64),
   /** false: every response carries `Connection: close`. uWS closes idle keep-alive sockets after 10 s. */
   keepAlive: z.boolean().default(true),
 });
 
 /** The `http` config section. */
 export const httpConfigSchema = z.object({
+  /**
+   * Which engine serves requests: 'uws' (uWebSockets.js native binary), 'node' (node:http + ws), or
+   * 'auto' (uws when its binary loads, otherwise node). Env: ODY_HTTP_ENGINE.
+   */
+  engine: z.enum(['auto', 'uws', 'node']).default('auto'),
   port: z.number().int().min(0).max(65535).default(3000),
   host: z.string().default('0.0.0.0'),
   /** 0: serve in this thread. N or 'auto' (one per CPU): N workers (see workerMode) on one port. */

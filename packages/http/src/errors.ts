@@ -16,12 +16,15 @@ const errors = defineErrors('http', {
   ODY_HTTP_RANGE_NOT_SATISFIABLE: { status: 416, message: 'A Range header asks for bytes outside the file (416).' },
   ODY_HTTP_TOO_MANY_REQUESTS: { status: 429, message: 'The client exceeded its rate limit (429).' },
   ODY_HTTP_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are larger than limits.maxHeaderBytes (431).' },
+  ODY_HTTP_JSON_TOO_DEEP: { status: 400, message: 'The JSON body nests deeper than limits.maxJsonDepth (400).' },
+  ODY_HTTP_HEADER_INVALID: { status: 500, message: 'A handler set a response header whose name or value is invalid (CR/LF or other control characters); answered 500.' },
   ODY_HTTP_INTERNAL: { status: 500, message: 'A handler threw or rejected; details are logged, not sent (500).' },
   ODY_HTTP_UNAVAILABLE: { status: 503, message: 'The server is draining or cannot serve now (503).' },
   ODY_HTTP_ROUTE_INVALID: { message: 'A route definition is invalid (bad pattern, duplicate, bad method); raised at registration.' },
   ODY_HTTP_CONTROLLER_INVALID: { message: 'A controller class is missing @Controller or has a malformed route.' },
   ODY_HTTP_LISTEN_FAILED: { message: 'The server could not listen on the configured host and port.' },
   ODY_HTTP_STATE: { message: 'A server method was called in a state that does not allow it (e.g. listen twice).' },
+  ODY_HTTP_ENGINE_UNAVAILABLE: { message: 'The engine asked for cannot run here (uws without a loadable native binary; thread workers on node).' },
   ODY_HTTP_WORKERS_CRASH_LOOP: { message: 'A worker thread crashed too often in a short window; restarts were stopped.' },
   ODY_HTTP_WORKER_MODULE_INVALID: { message: 'The worker app-factory module does not export a usable factory.' },
 });
@@ -139,5 +142,12 @@ export class TooManyRequestsError extends HttpError {
   }
 }
 
-/** Error raised by the server itself outside a request (listen, state, workers). */
-export class HttpServerError extends errors.Error {}
+/**
+ * Error raised by the server itself outside a request (listen, state, routes, workers, engine).
+ * It shares the one @ody/http base, HttpError (status 500 if it ever reaches a response).
+ */
+export class HttpServerError extends HttpError {
+  constructor(code: HttpErrorCode, message?: string, options?: HttpErrorOptions) {
+    super(code, message, options);
+  }
+}

@@ -21,7 +21,9 @@ export {
   query,
 } from './controller/metadata.js';
 export { registerController } from './controller/register.js';
-export { type Engine, type EngineInfo, loadEngine } from './engine.js';
+export type { InjectRequest, InjectResponse } from './engine/inject.js';
+export { engineChoice, resolveEngine } from './engine/select.js';
+export type { EngineApp, EngineChoice, EngineHandler, EngineName, HttpEngine, ListenHandle } from './engine/types.js';
 export {
   BadRequestError,
   ConflictError,
@@ -63,7 +65,7 @@ export { joinPath } from './router/pattern.js';
 export { HttpRouter, RouteGroup } from './router/router.js';
 export { type Problem, toProblem } from './server/problem.js';
 export { closeAllApps } from './server/registry.js';
-export { createServer, type ServerOptions, type ServerState, UwsHttpServer } from './server/server.js';
+export { createServer, OdyHttpServer, type ServerOptions, type ServerState, UwsHttpServer } from './server/server.js';
 export { HttpConfigToken, HttpServer, Router, WorkerSupervisorToken } from './tokens.js';
 export {
   type Handler,
@@ -72,7 +74,9 @@ export {
   type Middleware,
   type RouteInfo,
   type RouteOptions,
+  type RouteHandler,
   type RouteSchemas,
+  type ValidOf,
 } from './types.js';
 export {
   type RestartPolicy,

@@ -1,7 +1,7 @@
 import { definePlugin, type Newable, type Plugin } from '@ody/core';
 import { httpConfigSchema } from './config.js';
 import { HttpRouter } from './router/router.js';
-import { UwsHttpServer } from './server/server.js';
+import { OdyHttpServer } from './server/server.js';
 import { HttpConfigToken, HttpServer, Router, WorkerSupervisorToken } from './tokens.js';
 import type { Middleware } from './types.js';
 import { isWorkerProcess } from './workers/role.js';
@@ -43,7 +43,7 @@ export function httpPlugin(options: HttpPluginOptions = {}): Plugin<typeof httpC
       const router = new HttpRouter();
       router.setResolver((cls) => ctx.resolve(cls));
       if (options.middleware?.length) router.use(...options.middleware);
-      const server = new UwsHttpServer({ router, config: ctx.config, logger: ctx.logger });
+      const server = new OdyHttpServer({ router, config: ctx.config, logger: ctx.logger });
       ctx.bind(Router).toValue(router);
       ctx.bind(HttpServer).toValue(server);
       ctx.bind(HttpConfigToken).toValue(server.config);
@@ -62,6 +62,8 @@ export function httpPlugin(options: HttpPluginOptions = {}): Plugin<typeof httpC
           execArgv: options.workerExecArgv,
           stopTimeoutMs: ctx.config.shutdownTimeoutMs,
           restart: options.workerRestart,
+          engine: ctx.get(HttpServer).engine,
+          listen: { host: ctx.config.host, port: ctx.config.port },
         });
         ctx.bind(WorkerSupervisorToken).toValue(supervisor);
         return;

@@ -1,13 +1,13 @@
 import { token } from '@ody/core';
 import type { HttpConfig } from './config.js';
 import type { HttpRouter } from './router/router.js';
-import type { UwsHttpServer } from './server/server.js';
+import type { OdyHttpServer } from './server/server.js';
 import type { WorkerSupervisor } from './workers/supervisor.js';
 
 /** The HTTP server of this application (one per Application, i.e. per worker thread). */
-export const HttpServer = token<UwsHttpServer>('@ody/http/HttpServer');
+export const HttpServer = token<OdyHttpServer>('@ody/http/HttpServer');
 /** The HTTP server type (same name as its token). */
-export type HttpServer = UwsHttpServer;
+export type HttpServer = OdyHttpServer;
 /** The router every plugin adds routes to (before or after boot). */
 export const Router = token<HttpRouter>('@ody/http/Router');
 /** The router type (same name as its token). */

@@ -21,6 +21,19 @@ export interface RouteSchemas {
   headers?: z.ZodType;
 }
 
+type Out<S> = S extends z.ZodType ? z.output<S> : unknown;
+
+/** What `ctx.valid` holds for a route with these schemas: each location's parsed (output) type. */
+export interface ValidOf<O extends RouteSchemas> {
+  params: Out<O['params']>;
+  query: Out<O['query']>;
+  body: Out<O['body']>;
+  headers: Out<O['headers']>;
+}
+
+/** The handler of a route with options `O`: `ctx.valid` is typed from its schemas. */
+export type RouteHandler<O extends RouteSchemas> = (ctx: HttpContext<Record<string, string>, ValidOf<O>>) => unknown;
+
 /** Per-route options (functional twin of decorators' options). */
 export interface RouteOptions extends RouteSchemas {
   middleware?: Middleware[];

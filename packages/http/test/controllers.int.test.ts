@@ -18,6 +18,7 @@ import {
   Router,
   Use,
 } from '../src/index.js';
+import { describeEngines } from '../../../test-support/engines.js';
 
 interface Repo {
   find(id: string): { id: string; name: string };
@@ -57,60 +58,62 @@ class PlainController {
 defineController(PlainController, '/plain');
 defineRoute(PlainController, 'ping', 'GET', '/:id', { args: [param('id')] });
 
-describe('controllers through the http plugin and the DI container', () => {
-  it('resolves controllers with injected deps, maps params/query/body/headers/ctx, validates', async () => {
-    const repoPlugin = definePlugin({
-      name: 'repo',
-      register(ctx) {
-        ctx.bind(RepoToken).toValue({ find: (id) => ({ id, name: `user-${id}` }) });
-      },
+describeEngines(() => {
+  describe('controllers through the http plugin and the DI container', () => {
+    it('resolves controllers with injected deps, maps params/query/body/headers/ctx, validates', async () => {
+      const repoPlugin = definePlugin({
+        name: 'repo',
+        register(ctx) {
+          ctx.bind(RepoToken).toValue({ find: (id) => ({ id, name: `user-${id}` }) });
+        },
+      });
+      // a dependent plugin adding routes through the Router token, as @ody/queue and @ody/cqrs do
+      const extraPlugin = definePlugin({
+        name: 'extra',
+        dependsOn: ['http'],
+        boot(ctx) {
+          ctx.get(Router).get('/extra', () => ({ from: 'extra' }));
+        },
+      });
+      const app = await createApplication({
+        config: { http: { host: '127.0.0.1', port: 0 }, app: { logLevel: 'silent' } },
+        plugins: [repoPlugin, httpPlugin({ controllers: [UsersController, PlainController] }), extraPlugin],
+        envFile: false,
+      });
+      await app.start();
+      try {
+        const url = `http://127.0.0.1:${app.get(HttpServer).port}`;
+        const show = await fetch(`${url}/users/7`);
+        expect(await show.json()).toEqual({ id: '7', name: 'user-7' });
+        expect(show.headers.get('x-mw')).toBe('yes');
+        const created = await fetch(`${url}/users`, { method: 'POST', body: '{"name":"Ann"}', headers: { 'content-type': 'application/json', 'x-tenant': 't1' } });
+        expect(await created.json()).toEqual({ created: 'Ann', tenant: 't1' });
+        const invalid = await fetch(`${url}/users`, { method: 'POST', body: '{"name":""}', headers: { 'content-type': 'application/json' } });
+        expect(invalid.status).toBe(400);
+        expect((await invalid.json()).errors[0]).toMatchObject({ location: 'body', path: 'name' });
+        const search = await fetch(`${url}/users/search/all?q=x&page=2`);
+        expect(search.status).toBe(201);
+        expect(await search.json()).toEqual({ q: 'x', page: 2 });
+        const badPage = await fetch(`${url}/users/search/all?q=x&page=two`);
+        expect((await badPage.json()).errors[0]).toMatchObject({ location: 'query', path: 'page' });
+        expect(await (await fetch(`${url}/plain/9`)).json()).toEqual({ pong: '9' });
+        expect(await (await fetch(`${url}/extra`)).json()).toEqual({ from: 'extra' });
+        expect(app.get(Router).routes().map((r) => `${r.method} ${r.path}`)).toEqual([
+          'GET /users/:id',
+          'POST /users',
+          'GET /users/search/all',
+          'GET /plain/:id',
+          'GET /extra',
+        ]);
+      } finally {
+        await app.stop();
+      }
     });
-    // a dependent plugin adding routes through the Router token, as @ody/queue and @ody/cqrs do
-    const extraPlugin = definePlugin({
-      name: 'extra',
-      dependsOn: ['http'],
-      boot(ctx) {
-        ctx.get(Router).get('/extra', () => ({ from: 'extra' }));
-      },
-    });
-    const app = await createApplication({
-      config: { http: { host: '127.0.0.1', port: 0 }, app: { logLevel: 'silent' } },
-      plugins: [repoPlugin, httpPlugin({ controllers: [UsersController, PlainController] }), extraPlugin],
-      envFile: false,
-    });
-    await app.start();
-    try {
-      const url = `http://127.0.0.1:${app.get(HttpServer).port}`;
-      const show = await fetch(`${url}/users/7`);
-      expect(await show.json()).toEqual({ id: '7', name: 'user-7' });
-      expect(show.headers.get('x-mw')).toBe('yes');
-      const created = await fetch(`${url}/users`, { method: 'POST', body: '{"name":"Ann"}', headers: { 'content-type': 'application/json', 'x-tenant': 't1' } });
-      expect(await created.json()).toEqual({ created: 'Ann', tenant: 't1' });
-      const invalid = await fetch(`${url}/users`, { method: 'POST', body: '{"name":""}', headers: { 'content-type': 'application/json' } });
-      expect(invalid.status).toBe(400);
-      expect((await invalid.json()).errors[0]).toMatchObject({ location: 'body', path: 'name' });
-      const search = await fetch(`${url}/users/search/all?q=x&page=2`);
-      expect(search.status).toBe(201);
-      expect(await search.json()).toEqual({ q: 'x', page: 2 });
-      const badPage = await fetch(`${url}/users/search/all?q=x&page=two`);
-      expect((await badPage.json()).errors[0]).toMatchObject({ location: 'query', path: 'page' });
-      expect(await (await fetch(`${url}/plain/9`)).json()).toEqual({ pong: '9' });
-      expect(await (await fetch(`${url}/extra`)).json()).toEqual({ from: 'extra' });
-      expect(app.get(Router).routes().map((r) => `${r.method} ${r.path}`)).toEqual([
-        'GET /users/:id',
-        'POST /users',
-        'GET /users/search/all',
-        'GET /plain/:id',
-        'GET /extra',
-      ]);
-    } finally {
-      await app.stop();
-    }
-  });
 
-  it('rejects a class that is not a controller', async () => {
-    class NotOne {}
-    const { HttpRouter } = await import('../src/index.js');
-    expect(() => new HttpRouter().controller(NotOne)).toThrow(expect.objectContaining({ code: 'ODY_HTTP_CONTROLLER_INVALID' }));
+    it('rejects a class that is not a controller', async () => {
+      class NotOne {}
+      const { HttpRouter } = await import('../src/index.js');
+      expect(() => new HttpRouter().controller(NotOne)).toThrow(expect.objectContaining({ code: 'ODY_HTTP_CONTROLLER_INVALID' }));
+    });
   });
 });

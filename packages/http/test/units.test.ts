@@ -4,6 +4,8 @@ import {
   compose,
   errorCodes,
   HttpContext,
+  HttpError,
+  HttpServerError,
   MemoryRateLimitStore,
   NotFoundError,
   serializeCookie,
@@ -29,6 +31,16 @@ describe('errors', () => {
     expect(boom.status).toBe(500);
     expect(boom.body).not.toContain('secret');
     expect(boom.unexpected).toBeInstanceOf(Error);
+  });
+
+  it('has one base: server errors are HttpErrors too, hidden and logged if they reach a response', () => {
+    const err = new HttpServerError('ODY_HTTP_STATE', 'Cannot listen: the server is closed.');
+    expect(err).toBeInstanceOf(HttpError);
+    expect(err.code).toBe('ODY_HTTP_STATE');
+    const p = toProblem(err, '/s');
+    expect(p.status).toBe(500);
+    expect(p.body).not.toContain('Cannot listen');
+    expect(p.unexpected).toBe(err);
   });
 });
 

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { createLogger } from '@ody/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkers, type WorkerSupervisor, WorkerSupervisorToken } from '../src/index.js';
+import { testEngines } from '../../../test-support/engines.js';
 import { until } from './helpers.js';
 
 async function freePort(): Promise<number> {
@@ -27,7 +28,20 @@ afterEach(async () => {
   delete process.env.ODY_TEST_CRASH_AFTER_READY;
 });
 
-describe('worker threads on one port', () => {
+describe('thread workers on the node engine', () => {
+  it('are refused with a typed error that says to use process workers', async () => {
+    const err = await startWorkers({ module: new URL('./fixtures/worker-app.ts', import.meta.url), count: 2, engine: 'node', logger: createLogger({ level: 'silent' }) }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'ODY_HTTP_ENGINE_UNAVAILABLE', message: expect.stringContaining("'process'") });
+  });
+});
+
+// Worker threads share one port through uWS's SO_REUSEPORT: a uws-engine feature.
+const threadsRun = testEngines().includes('uws');
+if (!threadsRun) console.log('[engines] worker-thread suite needs the uws engine: not run on the node engine');
+
+describe.runIf(threadsRun)('worker threads on one port', () => {
   it('two workers serve one port; a crashed worker is restarted and the port keeps serving', async () => {
     const port = await freePort();
     process.env.ODY_TEST_WORKER_PORT = String(port);

@@ -14,7 +14,7 @@ const errors = defineErrors('websocket', {
   ODY_WS_NOT_CONNECTED: { message: 'Client side: the connection closed before the message was acknowledged, or the client was closed.' },
   ODY_WS_SERVER_STATE: { message: 'A server method was called in a state that does not allow it (listen twice, publish after close).' },
   ODY_WS_LISTEN_FAILED: { message: 'The standalone server could not listen on the requested host and port.' },
-  ODY_WS_NATIVE_MISSING: { message: 'uWebSockets.js fell back to its slow JS shim; Ody refuses to run on it.' },
+  ODY_WS_VERSION_UNSUPPORTED: { message: 'The upgrade asked for a WebSocket version other than 13 (answered HTTP 426 with Sec-WebSocket-Version: 13).' },
   ODY_WS_ADAPTER: { message: 'A cross-worker or cross-node adapter failed (Redis unreachable, bad relay message).' },
 });
 

@@ -11,7 +11,6 @@ export { assertChannelName, type ChannelKind, channelKind } from './protocol/cha
 export type { ClientMessage, Member, MessageId, ServerFrame } from './protocol/messages.js';
 export { parseClientMessage } from './protocol/parse.js';
 export { type PublishOptions, WebSocketHub } from './server/hub.js';
-export { assertNativeUws, isNativeUws } from './server/native.js';
 export {
   type BackpressurePolicy,
   defaultLimits,

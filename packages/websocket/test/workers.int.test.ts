@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test-support/redis-server.js';
+import { testEngines } from '../../../test-support/engines.js';
 import { Broadcaster } from '../src/index.js';
 import { createApp } from './fixtures/worker-app.js';
 import { eventually, RawClient } from './support/raw-client.js';
@@ -20,7 +21,12 @@ function call(port: number, method: string, path: string): Promise<Record<string
   });
 }
 
-describe('two @ody/http worker threads joined by the worker adapter', () => {
+// Worker threads share a port only on the uws engine (node's engine refuses thread mode with a typed
+// error, tested in @ody/http); process workers across machines use the Redis adapter (redis.int.test.ts).
+const threadsRun = testEngines().includes('uws');
+if (!threadsRun) console.log('[engines] worker-thread WebSocket suite needs the uws engine: not run on the node engine');
+
+describe.runIf(threadsRun)('two @ody/http worker threads joined by the worker adapter', () => {
   let app: Awaited<ReturnType<typeof createApp>>;
   let port: number;
   const clients: RawClient[] = [];

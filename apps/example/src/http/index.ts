@@ -16,7 +16,7 @@ const NoteSchema = z.object({ title: z.string().min(1), body: z.string().max(100
 export function exampleRoutes(router: HttpRouter): void {
   const notes: Array<z.output<typeof NoteSchema> & { id: number }> = [];
   router.post('/notes', { body: NoteSchema }, (ctx) => {
-    const note = { id: notes.length + 1, ...(ctx.valid.body as z.output<typeof NoteSchema>) };
+    const note = { id: notes.length + 1, ...ctx.valid.body };
     notes.push(note);
     ctx.status(201);
     return note;

@@ -1,5 +1,5 @@
 import { definePlugin, z } from '@ody/core';
-import { type HttpContext, Router } from '@ody/http';
+import { Router } from '@ody/http';
 import { Broadcaster } from '@ody/websocket';
 
 /** Channel the HTTP routes publish to. */
@@ -19,8 +19,8 @@ export const realtimePlugin = () =>
     boot(ctx) {
       const router = ctx.get(Router);
       const broadcaster = ctx.get(Broadcaster);
-      router.post('/announcements', { body: Announcement }, (c: HttpContext) => {
-        const { text } = c.valid.body as z.output<typeof Announcement>;
+      router.post('/announcements', { body: Announcement }, (c) => {
+        const { text } = c.valid.body;
         const announcement = { text, at: new Date().toISOString() };
         broadcaster.publish(announcementsChannel, 'announcement', announcement);
         c.status(202);

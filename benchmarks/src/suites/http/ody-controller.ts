@@ -26,8 +26,8 @@ const poweredBy: Middleware = (ctx, next) => {
   return next();
 };
 
-/** The `ody-controller` peer: DI-resolved controller, one global middleware, @Param. */
-export async function createController(port: number): Promise<string> {
+/** The `ody-controller` peer: DI-resolved controller, one global middleware, @Param (on the given engine). */
+export async function createController(port: number, engine: 'uws' | 'node' = 'uws'): Promise<string> {
   const { definePlugin } = await import('@ody/core');
   const users = definePlugin({
     name: 'users',
@@ -36,12 +36,12 @@ export async function createController(port: number): Promise<string> {
     },
   });
   const app = await createApplication({
-    config: { app: { logLevel: 'silent' }, http: { host: '127.0.0.1', port, healthPath: false } },
+    config: { app: { logLevel: 'silent' }, http: { host: '127.0.0.1', port, healthPath: false, engine } },
     envFile: false,
     plugins: [users, httpPlugin({ controllers: [UsersController], middleware: [poweredBy] })],
   });
   await app.start();
-  const engine = app.get(HttpServer).engine;
-  if (engine !== 'native') throw new Error('uWS fallback shim: refusing to benchmark');
-  return engine;
+  const running = app.get(HttpServer).engine;
+  if (running !== engine) throw new Error(`asked for the ${engine} engine, got ${running}: refusing to benchmark`);
+  return running;
 }

@@ -45,7 +45,7 @@ async function odyRoute(): Promise<void> {
   const { createServer } = await import('@ody/http');
   const { createLogger } = await import('@ody/core');
   const server = createServer({ config: { host: '127.0.0.1', port, healthPath: false }, logger: createLogger({ level: 'silent' }) });
-  if (server.engine !== 'native') throw new Error('uWS fallback shim: refusing to benchmark');
+  if (server.engine !== 'uws') throw new Error(`engine ${server.engine}, not uws: refusing to benchmark`);
   server.router.get('/users/:id', (ctx) => user(ctx.params.id!));
   await server.listen();
   ready(server.engine);
@@ -55,6 +55,12 @@ async function odyController(): Promise<void> {
   const { createController } = await import('./ody-controller.js');
   const engine = await createController(port);
   ready(engine);
+}
+
+/** The same controller app as ody-controller, on the node engine (node:http). */
+async function odyNodeEngine(): Promise<void> {
+  const { createController } = await import('./ody-controller.js');
+  ready(await createController(port, 'node'));
 }
 
 async function hyperExpress(): Promise<void> {
@@ -95,6 +101,7 @@ const peers: Record<string, () => Promise<void>> = {
   'uws-raw': uwsRaw,
   'ody-route': odyRoute,
   'ody-controller': odyController,
+  'ody-node-engine': odyNodeEngine,
   'hyper-express': hyperExpress,
   fastify: fastifyPeer,
   'node-http': nodeHttp,

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** Peers of the websocket suite. */
-export type PeerName = 'uws-raw' | 'ody-broadcast' | 'ody-broadcast-2workers';
+export type PeerName = 'uws-raw' | 'ws-raw' | 'ody-broadcast' | 'ody-node-engine' | 'ody-broadcast-2workers';
 
 /** What one measured run produced. */
 export interface RunResult {
@@ -73,7 +73,7 @@ export async function runPeer(peer: PeerName, clients: number, processes: number
   const loaders: ChildProcess[] = [];
   try {
     await lineOf(server, (l) => l === 'ready', `${peer} server`);
-    const mode = peer === 'uws-raw' ? 'raw' : 'ody';
+    const mode = peer === 'uws-raw' || peer === 'ws-raw' ? 'raw' : 'ody';
     const per = Math.ceil(clients / processes);
     const results: Promise<string>[] = [];
     for (let p = 0; p < processes; p++) {

@@ -28,9 +28,22 @@ if (peer === 'uws-raw') {
   } });
   await new Promise<void>((resolve, reject) => app.listen('127.0.0.1', port, (s) => (s ? resolve() : reject(new Error('listen failed')))));
   serve((messages, batch) => publishAll(messages, batch, (i) => app.publish('bench', frameOf(i), false)));
-} else if (peer === 'ody-broadcast') {
+} else if (peer === 'ws-raw') {
+  // The node engine's peer: a bare `ws` server sending each frame to every client.
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ host: '127.0.0.1', port, path: '/ws', perMessageDeflate: false });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  serve((messages, batch) =>
+    publishAll(messages, batch, (i) => {
+      const frame = frameOf(i);
+      for (const c of wss.clients) c.send(frame);
+    }),
+  );
+} else if (peer === 'ody-broadcast' || peer === 'ody-node-engine') {
   const { createWebSocketServer } = await import('@ody/websocket');
-  const server = await createWebSocketServer({ port, maxBackpressure, idleTimeoutSeconds: 0, rateLimit: false });
+  const engine = peer === 'ody-node-engine' ? 'node' : 'uws';
+  const server = await createWebSocketServer({ port, maxBackpressure, idleTimeoutSeconds: 0, rateLimit: false, engine });
+  if (server.engine !== engine) throw new Error(`asked for the ${engine} engine, got ${server.engine}`);
   serve((messages, batch) =>
     publishAll(messages, batch, (i) => server.hub.publish('bench', 'tick', { i, t: performance.timeOrigin + performance.now() })),
   );

@@ -19,9 +19,33 @@ export function mediaType(contentType: string | undefined): string {
 const isJson = (t: string) => t === 'application/json' || t.endsWith('+json');
 const utf8 = (b: Buffer) => b.toString('utf8');
 
-function parseJson(b: Buffer): unknown {
+/**
+ * Deepest array/object nesting in JSON text (strings skipped), stopping once past `max`: deeply
+ * nested bodies are cheap to send and expensive (or fatal: RangeError) to serialise again.
+ */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
+
+function parseJson(b: Buffer, maxDepth: number): unknown {
+  const text = b.toString('utf8');
+  if (jsonDepthExceeds(text, maxDepth)) {
+    throw new HttpError(400, 'ODY_HTTP_JSON_TOO_DEEP', `Request body JSON nests deeper than ${maxDepth} levels.`, { details: { limit: maxDepth } });
+  }
   try {
-    return JSON.parse(b.toString('utf8'));
+    return JSON.parse(text);
   } catch (cause) {
     throw new HttpError(400, 'ODY_HTTP_MALFORMED_JSON', `Request body is not valid JSON: ${(cause as Error).message}`, { cause });
   }
@@ -29,7 +53,8 @@ function parseJson(b: Buffer): unknown {
 
 /** Parse urlencoded text into an object; repeated keys become arrays. */
 export function parseForm(text: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  // Null prototype: keys like `constructor` or `toString` are plain keys, not inherited members.
+  const out: Record<string, string | string[]> = Object.create(null);
   for (const [k, v] of new URLSearchParams(text)) {
     const prev = out[k];
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
@@ -45,6 +70,7 @@ export class RequestBody {
   constructor(
     private readonly reader: BodyReader,
     private readonly headers: Record<string, string>,
+    private readonly maxJsonDepth = 64,
   ) {}
 
   /** The media type sent, lower case, without parameters ('' when none). */
@@ -67,7 +93,7 @@ export class RequestBody {
     const t = this.type;
     if (t !== '' && !isJson(t)) return Promise.reject(unsupported(t, 'application/json'));
     // one promise hop: this runs per JSON request
-    return this.reader.buffer().then(parseJson) as Promise<T>;
+    return this.reader.buffer().then((b) => parseJson(b, this.maxJsonDepth)) as Promise<T>;
   }
 
   /** application/x-www-form-urlencoded fields. */

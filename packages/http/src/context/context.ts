@@ -1,6 +1,7 @@
 import { BodyReader } from '../body/reader.js';
 import { RequestBody } from '../body/request-body.js';
 import type { RouteSchemas } from '../types.js';
+import { HttpError } from '../errors.js';
 import { Cookies } from './cookies.js';
 
 /** What a context needs from the connection; the server implements it over a uWS response. */
@@ -12,6 +13,8 @@ export interface Exchange {
   readonly reader?: BodyReader;
   readonly cookieSecret?: string;
   readonly trustProxy?: boolean;
+  /** limits.maxJsonDepth of the server. */
+  readonly maxJsonDepth?: number;
 }
 
 /** Values parsed by a route's schemas. */
@@ -22,6 +25,10 @@ export interface ValidValues {
   headers?: unknown;
 }
 
+const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// field-value: visible ASCII, space, tab and obs-text; no CR, LF, NUL or other controls.
+const invalidValue = /[^\t\x20-\x7e\x80-\xff]/;
+
 const detached: Exchange = { aborted: false, onAbort() {}, remoteAddress: () => '' };
 
 /**
@@ -30,7 +37,7 @@ const detached: Exchange = { aborted: false, onAbort() {}, remoteAddress: () => 
  * @example
  * router.get('/users/:id', (ctx) => { ctx.header('cache-control', 'no-store'); return { id: ctx.params.id }; });
  */
-export class HttpContext<P extends Record<string, string> = Record<string, string>> {
+export class HttpContext<P extends Record<string, string> = Record<string, string>, V extends ValidValues = ValidValues> {
   /** Upper-case method. */
   readonly method: string;
   /** URL path without the query string. */
@@ -73,16 +80,17 @@ export class HttpContext<P extends Record<string, string> = Record<string, strin
     return this.stateBag;
   }
 
-  /** Values parsed by the route's schemas (params, query, body, headers). */
-  get valid(): ValidValues {
+  /** Values parsed by the route's schemas (params, query, body, headers), typed from those schemas. */
+  get valid(): V {
     this.validBag ??= {};
-    return this.validBag;
+    return this.validBag as V;
   }
 
   /** Query parameters; repeated keys become arrays. */
   get query(): Record<string, string | string[]> {
     if (this.parsedQuery === undefined) {
-      const q: Record<string, string | string[]> = {};
+      // Null prototype: `?constructor=x` is a plain key, not a clash with Object.prototype.
+      const q: Record<string, string | string[]> = Object.create(null);
       if (this.querystring !== '') {
         for (const [k, v] of new URLSearchParams(this.querystring)) {
           const prev = q[k];
@@ -96,7 +104,7 @@ export class HttpContext<P extends Record<string, string> = Record<string, strin
 
   /** The request body, read on demand (json, text, form, raw, stream, multipart, parsed). */
   get body(): RequestBody {
-    this.requestBody ??= new RequestBody(this.exchange.reader ?? BodyReader.empty(), this.headers);
+    this.requestBody ??= new RequestBody(this.exchange.reader ?? BodyReader.empty(), this.headers, this.exchange.maxJsonDepth);
     return this.requestBody;
   }
 
@@ -144,6 +152,10 @@ export class HttpContext<P extends Record<string, string> = Record<string, strin
 
   /** Set (or with `append`, add) a response header. */
   header(name: string, value: string, append = false): this {
+    // RFC 9110 token name and field-value: a CR/LF from request data must never split the response.
+    if (!headerName.test(name) || invalidValue.test(value)) {
+      throw new HttpError(500, 'ODY_HTTP_HEADER_INVALID', `Response header '${headerName.test(name) ? name : '(invalid name)'}' has an invalid name or value (CR, LF or another control character).`);
+    }
     const key = name.toLowerCase();
     this.responseHeaders ??= [];
     const list = this.responseHeaders;

@@ -1,12 +1,15 @@
 import type { Newable } from '@ody/core';
 import { registerController } from '../controller/register.js';
 import { HttpError, HttpServerError, NotFoundError } from '../errors.js';
-import { type Handler, type HttpMethod, httpMethods, type Middleware, type RouteInfo, type RouteOptions } from '../types.js';
+import { type Handler, type HttpMethod, httpMethods, type Middleware, type RouteHandler, type RouteInfo, type RouteOptions } from '../types.js';
 import { compose, type Pipeline } from './compose.js';
 import { joinPath, matchPattern, parsePattern } from './pattern.js';
 import { type RouteRecord, terminalFor } from './route.js';
 
-type RouteArgs = [handler: Handler] | [options: RouteOptions, handler: Handler];
+// biome-ignore lint/suspicious/noExplicitAny: implementation signature behind the typed overloads
+type AnyHandler = (ctx: any) => unknown;
+/** A handler alone, or options then the handler (the implementations' signature). */
+type RouteArgs = [handler: AnyHandler] | [options: RouteOptions, handler: AnyHandler];
 type Listener = (route: RouteRecord) => void;
 
 /** Shared state of a router and all its groups. */
@@ -50,8 +53,11 @@ export class RouteGroup {
   }
 
   /** Register a route for any method. */
+  route(method: HttpMethod, path: string, handler: Handler): this;
+  route<O extends RouteOptions>(method: HttpMethod, path: string, options: O, handler: RouteHandler<O>): this;
   route(method: HttpMethod, path: string, ...args: RouteArgs): this {
-    const [options, handler] = args.length === 1 ? [{}, args[0]] : args;
+    // A typed handler is stored untyped: validation fills ctx.valid before it runs.
+    const [options, handler] = (args.length === 1 ? [{}, args[0]] : args) as [RouteOptions, Handler];
     if (!httpMethods.includes(method)) {
       throw new HttpServerError('ODY_HTTP_ROUTE_INVALID', `Unknown method '${method}'; use one of ${httpMethods.join(', ')}.`);
     }
@@ -79,32 +85,46 @@ export class RouteGroup {
   }
 
   /** GET route (also answers HEAD unless a HEAD route exists). */
+  get(path: string, handler: Handler): this;
+  get<O extends RouteOptions>(path: string, options: O, handler: RouteHandler<O>): this;
   get(path: string, ...args: RouteArgs): this {
-    return this.route('GET', path, ...args);
+    return this.route('GET', path, ...(args as [RouteOptions, AnyHandler]));
   }
   /** POST route. */
+  post(path: string, handler: Handler): this;
+  post<O extends RouteOptions>(path: string, options: O, handler: RouteHandler<O>): this;
   post(path: string, ...args: RouteArgs): this {
-    return this.route('POST', path, ...args);
+    return this.route('POST', path, ...(args as [RouteOptions, AnyHandler]));
   }
   /** PUT route. */
+  put(path: string, handler: Handler): this;
+  put<O extends RouteOptions>(path: string, options: O, handler: RouteHandler<O>): this;
   put(path: string, ...args: RouteArgs): this {
-    return this.route('PUT', path, ...args);
+    return this.route('PUT', path, ...(args as [RouteOptions, AnyHandler]));
   }
   /** PATCH route. */
+  patch(path: string, handler: Handler): this;
+  patch<O extends RouteOptions>(path: string, options: O, handler: RouteHandler<O>): this;
   patch(path: string, ...args: RouteArgs): this {
-    return this.route('PATCH', path, ...args);
+    return this.route('PATCH', path, ...(args as [RouteOptions, AnyHandler]));
   }
   /** DELETE route. */
+  delete(path: string, handler: Handler): this;
+  delete<O extends RouteOptions>(path: string, options: O, handler: RouteHandler<O>): this;
   delete(path: string, ...args: RouteArgs): this {
-    return this.route('DELETE', path, ...args);
+    return this.route('DELETE', path, ...(args as [RouteOptions, AnyHandler]));
   }
   /** HEAD route (overrides the automatic HEAD of a GET route). */
+  head(path: string, handler: Handler): this;
+  head<O extends RouteOptions>(path: string, options: O, handler: RouteHandler<O>): this;
   head(path: string, ...args: RouteArgs): this {
-    return this.route('HEAD', path, ...args);
+    return this.route('HEAD', path, ...(args as [RouteOptions, AnyHandler]));
   }
   /** OPTIONS route. */
+  options(path: string, handler: Handler): this;
+  options<O extends RouteOptions>(path: string, options: O, handler: RouteHandler<O>): this;
   options(path: string, ...args: RouteArgs): this {
-    return this.route('OPTIONS', path, ...args);
+    return this.route('OPTIONS', path, ...(args as [RouteOptions, AnyHandler]));
   }
 
   /** Register a decorated controller class, resolved through the DI container when there is one. */

@@ -1,8 +1,8 @@
 /**
  * uWS converts every string argument of writeHeader through a temporary UTF-8 copy (about 60 ns
  * per string here); bytes are used in place. Constant header names and values, and the header
- * names a server keeps writing, are therefore encoded once. The JS fallback shim only takes
- * strings, so it gets the same table with strings.
+ * names a server keeps writing, are therefore encoded once. The node engine and inject() take
+ * strings, so they get the same table with strings.
  */
 const encoder = new TextEncoder();
 
@@ -65,5 +65,5 @@ export const nativeWire: Wire = {
   value: (value) => (value.length > MAX_VALUE_LENGTH ? value : cached(values, MAX_VALUES, value)),
 };
 
-/** String table for the JS fallback shim (its writeHeader only takes strings). */
-export const shimWire: Wire = { ...constants, name: (name) => name, value: (value) => value };
+/** String table for the node engine and inject() (their writeHeader takes strings). */
+export const stringWire: Wire = { ...constants, name: (name) => name, value: (value) => value };

@@ -29,6 +29,10 @@ export class UwsExchange implements Exchange, FlowControl {
   /** Body deadline (ms since epoch) while registered in `deadlines`; `expire` answers 408. */
   deadline = 0;
   expire: () => void = noop;
+  /** requestTimeoutMs deadline of the whole body; `deadline` may come earlier while the upload stalls. */
+  absoluteDeadline = 0;
+  /** A body that sends nothing for this long (while not paused by us) expires (0: no such bound). */
+  bodyIdleMs = 0;
   deadlines?: Deadlines;
   /** Pre-encoded header names and values for the engine in use. */
   wire: Wire = nativeWire;
@@ -45,6 +49,7 @@ export class UwsExchange implements Exchange, FlowControl {
     private readonly tracker: InFlight,
     readonly cookieSecret: string | undefined,
     readonly trustProxy: boolean,
+    readonly maxJsonDepth: number,
   ) {
     tracker.inFlight++;
   }
@@ -73,6 +78,13 @@ export class UwsExchange implements Exchange, FlowControl {
     if (this.uploadPaused || this.answering || !this.writable) return;
     this.uploadPaused = true;
     this.res.pause();
+    // Paused by us: silence is our doing, only the whole-body deadline applies.
+    if (this.bodyIdleMs > 0) this.deadline = this.absoluteDeadline;
+  }
+
+  /** Data arrived (or the upload resumed): push the stall deadline out. */
+  touch(): void {
+    if (this.bodyIdleMs > 0 && !this.uploadPaused) this.deadline = Math.min(this.absoluteDeadline, Date.now() + this.bodyIdleMs);
   }
 
   /** Resume a paused upload (a no-op once the response is finished: uWS forbids touching it then). */
@@ -80,6 +92,7 @@ export class UwsExchange implements Exchange, FlowControl {
     if (!this.uploadPaused || !this.writable) return;
     this.uploadPaused = false;
     this.res.resume();
+    this.touch();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { OdyError } from '@ody/core';
-import { HttpError } from '../errors.js';
+import { HttpError, HttpServerError } from '../errors.js';
 
 /** An RFC 9457 problem+json answer built from any thrown value. */
 export interface Problem {
@@ -17,7 +17,9 @@ export interface Problem {
  * 500 whose message stays in the logs.
  */
 export function toProblem(err: unknown, instance: string): Problem {
-  if (err instanceof HttpError || (OdyError.is(err) && typeof (err as HttpError).status === 'number')) {
+  // A server-side failure (HttpServerError) reaching a response is logged and hidden like any bug.
+  const serverSide = err instanceof HttpServerError;
+  if (!serverSide && (err instanceof HttpError || (OdyError.is(err) && typeof (err as HttpError).status === 'number'))) {
     const e = err as HttpError;
     const body: Record<string, unknown> = {
       type: `https://ody.dev/errors/${e.code}`,

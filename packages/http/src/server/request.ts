@@ -7,7 +7,7 @@ import { type Pipeline, RESOLVED } from '../router/compose.js';
 import type { RoutePattern } from '../router/pattern.js';
 import { wildcardValue } from '../router/pattern.js';
 import type { Deadlines } from './deadlines.js';
-import { shimWire } from './encoded.js';
+import { stringWire } from './encoded.js';
 import { type InFlight, UwsExchange } from './exchange.js';
 import { toProblem } from './problem.js';
 import { respond, respondProblem } from './respond.js';
@@ -18,9 +18,11 @@ export interface RequestEnv extends InFlight {
   cookieSecret: string | undefined;
   trustProxy: boolean;
   draining: boolean;
-  /** Running on the uWS JS fallback shim (its request accessors need workarounds). */
-  readonly shim: boolean;
+  /** Header names/values are written as strings (node engine, inject), not pre-encoded bytes. */
+  readonly stringWire: boolean;
   logError(err: unknown, ctx: HttpContext): void;
+  /** A request failed because its client went away: not a server error (debug level, counted). */
+  logAborted(err: unknown, ctx: HttpContext | undefined): void;
   /** Request-body deadlines (requestTimeoutMs), swept by one shared timer. */
   readonly deadlines: Deadlines;
 }
@@ -36,37 +38,6 @@ function decodeParam(v: string): string {
     return decodeURIComponent(v);
   } catch {
     throw new HttpError(400, 'ODY_HTTP_BAD_REQUEST', `Malformed percent-encoding in path parameter '${v}'.`);
-  }
-}
-
-/** The JS fallback shim keeps Node's IncomingMessage here; its getQuery/forEach are broken. */
-type ShimRequest = { request?: { url?: string; headers: Record<string, string | string[] | undefined> } };
-
-function readQuery(req: HttpRequest): string {
-  const shim = (req as unknown as ShimRequest).request;
-  if (shim !== undefined) {
-    const url = shim.url ?? '';
-    const i = url.indexOf('?');
-    return i < 0 ? '' : url.slice(i + 1);
-  }
-  return req.getQuery() ?? '';
-}
-
-function readPath(req: HttpRequest): string {
-  const url = req.getUrl();
-  const i = (req as unknown as ShimRequest).request === undefined ? -1 : url.indexOf('?');
-  return i < 0 ? url : url.slice(0, i);
-}
-
-function eachHeader(req: HttpRequest, cb: (k: string, v: string) => void): void {
-  const shim = (req as unknown as ShimRequest).request;
-  if (shim === undefined) {
-    req.forEach(cb);
-    return;
-  }
-  for (const [k, v] of Object.entries(shim.headers)) {
-    if (v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) cb(k, one);
   }
 }
 
@@ -88,12 +59,11 @@ function sinkHeader(k: string, v: string): void {
   sinkHeaders[k] = prev === undefined ? v : `${prev}${k === 'cookie' ? '; ' : ', '}${v}`;
 }
 
-function copyHeaders(req: HttpRequest, shim: boolean): Record<string, string> {
+function copyHeaders(req: HttpRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   sinkHeaders = headers;
   sinkBytes = 0;
-  if (shim) eachHeader(req, sinkHeader);
-  else req.forEach(sinkHeader);
+  req.forEach(sinkHeader);
   return headers;
 }
 
@@ -103,14 +73,13 @@ function copyHeaders(req: HttpRequest, shim: boolean): Record<string, string> {
  * registered before returning whenever the answer is still pending.
  */
 export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpRequest, target: RequestTarget, knownMethod?: string): void {
-  const ex = new UwsExchange(res, env, env.cookieSecret, env.trustProxy);
+  const ex = new UwsExchange(res, env, env.cookieSecret, env.trustProxy, env.limits.maxJsonDepth);
   if (env.draining || !env.limits.keepAlive) ex.closeAfter = true;
   const method = knownMethod ?? req.getMethod().toUpperCase();
   const isHead = method === 'HEAD';
-  const shim = env.shim;
-  if (shim) ex.wire = shimWire;
-  const path = shim ? readPath(req) : req.getUrl();
-  const qs = shim ? readQuery(req) : (req.getQuery() ?? '');
+  if (env.stringWire) ex.wire = stringWire;
+  const path = req.getUrl();
+  const qs = req.getQuery() ?? '';
   const limits = env.limits;
   let ctx: HttpContext | undefined;
   try {
@@ -119,7 +88,7 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
         details: { limit: limits.maxUrlLength },
       });
     }
-    const headers = copyHeaders(req, shim);
+    const headers = copyHeaders(req);
     if (sinkBytes > limits.maxHeaderBytes) {
       throw new HttpError(431, 'ODY_HTTP_HEADERS_TOO_LARGE', `Request headers exceed ${limits.maxHeaderBytes} bytes.`, {
         details: { limit: limits.maxHeaderBytes },
@@ -138,7 +107,10 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
       }
     }
     ctx = new HttpContext(method, path, qs, headers, params, ex);
-    if (mayHaveBody(method) && (headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0')) {
+    const te = headers['transfer-encoding'];
+    const cl = headers['content-length'];
+    if (te !== undefined || cl !== undefined) checkFraming(te, cl);
+    if (mayHaveBody(method) && (te !== undefined || (cl ?? '0') !== '0')) {
       attachBody(env, ex, headers, isHead, target.maxBodyBytes ?? limits.maxBodyBytes);
     }
   } catch (err) {
@@ -148,6 +120,31 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
   }
   run(env, ex, ctx, target.pipeline, isHead);
   settleSync(ex);
+}
+
+/**
+ * A request body that sends nothing for this long gets 408. uWS 20.30 closes a connection idle for
+ * 10 s without an answer (uSockets' 4 s timer ticks make that 8–12 s); this fires first (the deadline
+ * sweep ticks at most 1 s late), so a stalled upload gets the promised 408, on both engines alike.
+ */
+const BODY_IDLE_MS = 6000;
+
+const digits = /^\d+$/;
+
+/**
+ * RFC 9112 §6.3: a request whose body length is ambiguous is rejected before the handler runs, and
+ * the connection closed (the rest of its bytes could be read as a smuggled request). uWS 20.30
+ * takes the first of two Content-Length headers and accepts unknown transfer codings; node's parser
+ * rejects these itself. Repeated headers arrive joined with ', '.
+ */
+function checkFraming(te: string | undefined, cl: string | undefined): void {
+  let problem: string | undefined;
+  if (te !== undefined && cl !== undefined) problem = 'Content-Length together with Transfer-Encoding';
+  else if (te !== undefined && te.trim().toLowerCase() !== 'chunked') problem = `Transfer-Encoding '${te}' (only chunked is accepted)`;
+  else if (cl !== undefined && !digits.test(cl)) problem = `Content-Length '${cl}' (one decimal length expected)`;
+  if (problem !== undefined) {
+    throw new HttpError(400, 'ODY_HTTP_BAD_REQUEST', `Ambiguous request framing: ${problem}.`, { closeConnection: true });
+  }
 }
 
 /** Leaving the uWS callback: later writes must cork themselves, and a pending answer needs onAborted. */
@@ -174,12 +171,20 @@ function attachBody(env: RequestEnv, ex: UwsExchange, headers: Record<string, st
   res.onData((chunk, isLast) => {
     reader.push(chunk, isLast);
     if (isLast) env.deadlines.delete(ex);
+    else ex.touch();
   });
-  ex.deadline = Date.now() + env.limits.requestTimeoutMs;
+  const now = Date.now();
+  ex.absoluteDeadline = now + env.limits.requestTimeoutMs;
+  ex.bodyIdleMs = BODY_IDLE_MS;
+  ex.deadline = Math.min(ex.absoluteDeadline, now + BODY_IDLE_MS);
   ex.expire = () => {
     if (reader.finished) return;
-    const err = new HttpError(408, 'ODY_HTTP_REQUEST_TIMEOUT', `Request body did not arrive within ${env.limits.requestTimeoutMs} ms.`, {
-      details: { timeoutMs: env.limits.requestTimeoutMs, received: reader.received },
+    const stalled = Date.now() < ex.absoluteDeadline;
+    const message = stalled
+      ? `Request body stalled: no data for ${BODY_IDLE_MS} ms.`
+      : `Request body did not arrive within ${env.limits.requestTimeoutMs} ms.`;
+    const err = new HttpError(408, 'ODY_HTTP_REQUEST_TIMEOUT', message, {
+      details: { timeoutMs: stalled ? BODY_IDLE_MS : env.limits.requestTimeoutMs, received: reader.received },
       closeConnection: true,
     });
     reader.fail(err);
@@ -200,13 +205,26 @@ export function run(env: RequestEnv, ex: UwsExchange, ctx: HttpContext, pipeline
   }
   if (r !== undefined && r !== RESOLVED && typeof (r as Promise<void>).then === 'function') {
     (r as Promise<void>).then(
-      () => respond(ex, ctx, isHead),
+      () => answer(env, ex, ctx, isHead),
       (err) => fail(env, ex, ctx, err, isHead),
     );
-  } else respond(ex, ctx, isHead);
+  } else answer(env, ex, ctx, isHead);
+}
+
+/** Respond, turning a body that cannot be serialised (circular, BigInt, too deep) into a 500. */
+function answer(env: RequestEnv, ex: UwsExchange, ctx: HttpContext, isHead: boolean): void {
+  try {
+    respond(ex, ctx, isHead);
+  } catch (err) {
+    fail(env, ex, ctx, err, isHead);
+  }
 }
 
 function fail(env: RequestEnv, ex: UwsExchange, ctx: HttpContext | undefined, err: unknown, isHead: boolean): void {
+  if (ex.aborted) {
+    env.logAborted(err, ctx);
+    return;
+  }
   const problem = toProblem(err, ctx?.path ?? '');
   if (problem.unexpected !== undefined && ctx !== undefined) env.logError(problem.unexpected, ctx);
   else if (problem.unexpected !== undefined) env.logError(problem.unexpected, new HttpContext('?', '?', '', {}, {}));

@@ -1,8 +1,11 @@
-import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { createLogger, type Logger } from '@ody/core';
 import { type HttpConfig, type HttpConfigInput, type HttpLimits, resolveHttpConfig } from '../config.js';
 import type { HttpContext } from '../context/context.js';
-import { type Engine, loadEngine } from '../engine.js';
+import { type InjectRequest, type InjectResponse, injectInto } from '../engine/inject.js';
+import { type MethodKey, RouteTable } from '../engine/routes.js';
+import { engineChoice, resolveEngine } from '../engine/select.js';
+import type { EngineApp, EngineName, HttpEngine, ListenHandle } from '../engine/types.js';
 import { HttpServerError } from '../errors.js';
 import type { RouteRecord } from '../router/route.js';
 import { HttpRouter } from '../router/router.js';
@@ -14,42 +17,46 @@ import { handleRequest, type RequestEnv, type RequestTarget } from './request.js
 /** Where a server is in its life. */
 export type ServerState = 'idle' | 'listening' | 'draining' | 'closed';
 
-/** Options of createServer / new UwsHttpServer. */
+/** Options of createServer / new OdyHttpServer. */
 export interface ServerOptions {
   router?: HttpRouter;
   config?: HttpConfigInput;
   logger?: Logger;
 }
 
-type UwsMethod = 'get' | 'post' | 'put' | 'patch' | 'del' | 'head' | 'options';
-const uwsMethod: Record<string, UwsMethod> = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'del', HEAD: 'head', OPTIONS: 'options' };
+const methodKeys: Record<string, MethodKey> = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'del', HEAD: 'head', OPTIONS: 'options' };
 
 /**
- * An HTTP server on uWebSockets.js serving a router. Routes may be added before or after listen.
- * Other packages reach the same uWS app through `uws` (e.g. to add `.ws()` upgrade routes) and
- * run cleanup through `onClose`.
+ * An HTTP server serving a router on one of two engines (`http.engine`: uWebSockets.js or
+ * node:http); the app never knows which. Routes may be added before or after listen. Other
+ * packages reach the engine's app through `app` (e.g. to add `.ws()` upgrade routes) and run
+ * cleanup through `onClose`. `inject()` runs a request without a socket.
  * @example
  * const server = createServer({ config: { port: 3000 } });
  * server.router.get('/', () => 'hello');
  * await server.listen();
  */
-export class UwsHttpServer implements RequestEnv {
+export class OdyHttpServer implements RequestEnv {
   readonly router: HttpRouter;
   readonly config: HttpConfig;
   readonly logger: Logger;
-  /** 'native' when the uWS binary loaded, 'fallback' when the slow JS shim is in use. */
-  readonly engine: Engine;
+  /** The engine serving requests: 'uws' or 'node'. */
+  readonly engine: EngineName;
+  /** Why this engine was chosen (also logged once at construction). */
+  readonly engineReason: string;
   inFlight = 0;
   readonly limits: HttpLimits;
   readonly cookieSecret: string | undefined;
   readonly trustProxy: boolean;
-  /** @internal */
-  readonly shim: boolean;
+  /** @internal header names/values are strings (node engine, inject) rather than pre-encoded bytes. */
+  readonly stringWire: boolean;
   /** @internal */
   readonly deadlines: Deadlines;
-  private readonly app: TemplatedApp;
-  private readonly uwsModule: ReturnType<typeof loadEngine>['uws'];
-  private listenSocket?: us_listen_socket;
+  private readonly engineImpl: HttpEngine;
+  private readonly engineApp: EngineApp;
+  /** Routing for inject(): the same handlers the engine's app gets. */
+  private readonly injectRoutes = new RouteTable();
+  private listenSocket?: ListenHandle;
   private boundPort = 0;
   private currentState: ServerState = 'idle';
   private readonly headSlots = new Map<string, RouteRecord>();
@@ -65,22 +72,33 @@ export class UwsHttpServer implements RequestEnv {
     this.deadlines = new Deadlines(this.limits.requestTimeoutMs);
     this.router = options.router ?? new HttpRouter();
     this.logger = options.logger ?? createLogger({ name: 'http' });
-    const info = loadEngine();
-    this.engine = info.engine;
-    this.shim = info.engine === 'fallback';
-    this.uwsModule = info.uws;
-    if (info.engine === 'fallback') {
-      this.logger.warn(
-        { engine: 'fallback', loadError: info.loadError },
-        '!!! uWebSockets.js native binary did NOT load; running on its slow JS fallback shim. Fix the install (Node ABI / glibc) before measuring or deploying. !!!',
-      );
-    }
-    this.app = info.uws.App();
+    this.engineImpl = resolveEngine(engineChoice(this.config.engine));
+    this.engine = this.engineImpl.name;
+    this.engineReason = this.engineImpl.reason;
+    this.stringWire = this.engineImpl.stringWire;
+    this.logger.info({ engine: this.engine, reason: this.engineReason }, `http engine: ${this.engine} (${this.engineReason})`);
+    this.engineApp = this.engineImpl.createApp({
+      maxHeaderBytes: this.limits.maxHeaderBytes + this.limits.maxUrlLength + 1024,
+      headersTimeoutMs: Math.min(this.limits.requestTimeoutMs, 60_000),
+      keepAliveTimeoutMs: 10_000,
+    });
   }
 
-  /** The underlying uWS app: add `.ws()` routes here (before or after listen). */
-  get uws(): TemplatedApp {
-    return this.app;
+  /** The engine's app (the uWS app on `uws`): add `.ws()` routes here (before or after listen). */
+  get app(): EngineApp {
+    return this.engineApp;
+  }
+
+  /**
+   * Run one request through routing, middleware, limits, validation and error handling without a
+   * socket (fastify's inject, hono's app.request). Routes are mounted on the first call.
+   * @example
+   * const res = await server.inject({ method: 'POST', url: '/users', body: { name: 'Ada' } });
+   * expect(res.statusCode).toBe(201);
+   */
+  inject(request: InjectRequest): Promise<InjectResponse> {
+    if (this.currentState === 'idle') this.mountAll();
+    return injectInto(this.injectRoutes, request);
   }
 
   /** The bound port (useful with port 0). */
@@ -107,6 +125,15 @@ export class UwsHttpServer implements RequestEnv {
     if (this.inFlight === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
+  /** Requests whose client went away before the answer (aborted uploads and downloads). */
+  abortedRequests = 0;
+
+  /** @internal */
+  logAborted(err: unknown, ctx: HttpContext | undefined): void {
+    this.abortedRequests++;
+    this.logger.debug({ err: err instanceof Error ? err.message : String(err), method: ctx?.method, path: ctx?.path }, 'request aborted by the client');
+  }
+
   /** @internal */
   logError(err: unknown, ctx: HttpContext): void {
     this.logger.error({ err, method: ctx.method, path: ctx.path }, 'request handler failed');
@@ -117,6 +144,16 @@ export class UwsHttpServer implements RequestEnv {
     if (this.currentState !== 'idle') {
       return Promise.reject(new HttpServerError('ODY_HTTP_STATE', `Cannot listen: the server is ${this.currentState}.`));
     }
+    this.mountAll();
+    return this.bind();
+  }
+
+  private mounted = false;
+
+  /** Mount health, every route (and each later one) and the miss handler; once. */
+  private mountAll(): void {
+    if (this.mounted) return;
+    this.mounted = true;
     this.mountHealth();
     this.unsubscribe = this.router.subscribe((r) => this.mount(r));
     const router = this.router;
@@ -127,8 +164,12 @@ export class UwsHttpServer implements RequestEnv {
         return router.missPipeline;
       },
     };
-    this.app.any('/*', (res, req) => handleRequest(this, res, req, miss));
-    return this.bind();
+    this.addRoute('any', '/*', (res, req) => handleRequest(this, res, req, miss));
+  }
+
+  private addRoute(method: MethodKey, path: string, handler: (res: HttpResponse, req: HttpRequest) => void): void {
+    this.engineApp[method](path, handler);
+    this.injectRoutes.add(method, path, handler);
   }
 
   private async bind(): Promise<number> {
@@ -136,10 +177,10 @@ export class UwsHttpServer implements RequestEnv {
     // Port 0: pick the port here (see free-port.ts); retry if another process takes it in between.
     for (let attempt = 0; ; attempt++) {
       const target = port === 0 ? await freePort(host) : port;
-      const socket = await new Promise<us_listen_socket | false>((r) => this.app.listen(host, target, r));
+      const socket = await this.engineImpl.listen(this.engineApp, host, target);
       if (socket) {
         this.listenSocket = socket;
-        this.boundPort = this.uwsModule.us_socket_local_port(socket);
+        this.boundPort = socket.port;
         this.currentState = 'listening';
         trackApp(this);
         this.logger.info({ host, port: this.boundPort, engine: this.engine }, 'http server listening');
@@ -169,7 +210,7 @@ export class UwsHttpServer implements RequestEnv {
   private closing: Promise<void> = Promise.resolve();
 
   private async drain(timeoutMs: number): Promise<void> {
-    if (this.listenSocket) this.uwsModule.us_listen_socket_close(this.listenSocket);
+    this.listenSocket?.close();
     this.listenSocket = undefined;
     if (this.inFlight > 0) {
       this.logger.info({ inFlight: this.inFlight }, 'draining in-flight requests');
@@ -197,9 +238,9 @@ export class UwsHttpServer implements RequestEnv {
 
   /** @internal close every socket now (used by close and by worker crash handling). */
   forceClose(): void {
-    if (this.listenSocket) this.uwsModule.us_listen_socket_close(this.listenSocket);
+    this.listenSocket?.close();
     this.listenSocket = undefined;
-    (this.app as TemplatedApp & { close?: () => void }).close?.();
+    this.engineImpl.closeApp(this.engineApp);
     this.deadlines.stop();
     this.currentState = 'closed';
     untrackApp(this);
@@ -208,7 +249,7 @@ export class UwsHttpServer implements RequestEnv {
   private mountHealth(): void {
     const path = this.config.healthPath;
     if (path === false) return;
-    this.app.get(path, (res) => {
+    this.addRoute('get', path, (res) => {
       const draining = this.draining;
       res.cork(() => {
         res.writeStatus(draining ? '503 Service Unavailable' : '200 OK');
@@ -226,19 +267,24 @@ export class UwsHttpServer implements RequestEnv {
       const hadSlot = this.headSlots.has(slotKey);
       if (route.method === 'HEAD' || !hadSlot) this.headSlots.set(slotKey, route);
       if (!hadSlot) {
-        this.app.head(pattern.path, (res, req) => {
+        this.addRoute('head', pattern.path, (res, req) => {
           handleRequest(this, res, req, this.headSlots.get(slotKey)!, 'HEAD');
         });
       }
       if (route.method === 'HEAD') return;
     }
-    this.app[uwsMethod[route.method]!](pattern.path, handler);
+    this.addRoute(methodKeys[route.method]!, pattern.path, handler);
   }
 }
 
 /** Build a server (not listening yet). Outside a plugin; inside Ody use the http plugin. */
-export function createServer(options: ServerOptions = {}): UwsHttpServer {
-  return new UwsHttpServer(options);
+export function createServer(options: ServerOptions = {}): OdyHttpServer {
+  return new OdyHttpServer(options);
 }
+
+/** @deprecated the server is no longer uWS-only; use OdyHttpServer (or the HttpServer type). */
+export const UwsHttpServer = OdyHttpServer;
+/** @deprecated use OdyHttpServer. */
+export type UwsHttpServer = OdyHttpServer;
 
 export { closeAllApps };

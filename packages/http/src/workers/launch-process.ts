@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { entryFile, type Launcher, needsTsx, resolveHere } from './launch.js';
+import type { WorkerListen } from './role.js';
 
 /** `--import <tsx loader>` by absolute URL, so the child finds tsx whatever its cwd. */
 function tsxImport(): string[] {
@@ -9,12 +10,38 @@ function tsxImport(): string[] {
   return ['--import', pathToFileURL(loader).href];
 }
 
+/** A passed socket's native handle: node closes it once the child acknowledges receipt. */
+type NativeHandle = { close(): void };
+
+/**
+ * The handles of the last connections passed to one child. Node closes a passed handle only when
+ * the child acknowledges it, so a child that dies with handles in flight would leave those clients
+ * hanging: they are closed when it exits (closing an already closed handle is a no-op).
+ */
+class RecentHandles {
+  private readonly ring: Array<NativeHandle | undefined> = new Array(1024);
+  private next = 0;
+  track(socket: unknown): void {
+    const h = (socket as { _handle?: NativeHandle })._handle;
+    if (h) this.ring[this.next++ % this.ring.length] = h;
+  }
+  closeAll(): void {
+    for (const h of this.ring.splice(0)) {
+      try {
+        h?.close();
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 /**
  * Child processes (child_process.fork of process-entry), each importing the app module and
  * building its own Application; all bind the one port through SO_REUSEPORT. A child exits when
  * the IPC channel to this process disconnects, so a SIGKILLed parent leaves no orphans.
  */
-export function processLauncher(module: string, options: { execArgv?: string[]; stopTimeoutMs: number }): Launcher {
+export function processLauncher(module: string, options: { execArgv?: string[]; stopTimeoutMs: number; listen?: WorkerListen }): Launcher {
   const entry = entryFile('process-entry');
   const execArgv = options.execArgv ?? (needsTsx(module, entry.ts) ? tsxImport() : []);
   return (slot, events) => {
@@ -25,11 +52,14 @@ export function processLauncher(module: string, options: { execArgv?: string[]; 
         ODY_HTTP_WORKER_MODULE: module,
         ODY_HTTP_WORKER_SLOT: String(slot),
         ODY_HTTP_WORKER_STOP_MS: String(options.stopTimeoutMs),
+        ...(options.listen ? { ODY_HTTP_WORKER_LISTEN: options.listen } : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    const recent = new RecentHandles();
     const exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
+        recent.closeAll();
         events.exit(code, signal);
         resolve();
       });
@@ -42,6 +72,20 @@ export function processLauncher(module: string, options: { execArgv?: string[]; 
     const signal = (s: NodeJS.Signals) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(s);
     };
-    return { threadId: 0, pid: child.pid ?? 0, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL'), exited };
+    return {
+      threadId: 0,
+      pid: child.pid ?? 0,
+      stop: () => signal('SIGTERM'),
+      kill: () => signal('SIGKILL'),
+      exited,
+      sendConnection(message, socket) {
+        if (!child.connected) return false;
+        recent.track(socket);
+        // A send that fails (the child just died) must not leave the client hanging on a socket nobody owns.
+        return child.send(message as object, socket, { keepOpen: false }, (err) => {
+          if (err) socket.destroy();
+        });
+      },
+    };
   };
 }

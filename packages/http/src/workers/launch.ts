@@ -18,6 +18,8 @@ export interface WorkerHandle {
   kill(): void;
   /** Resolves once the worker is gone. */
   readonly exited: Promise<void>;
+  /** Pass an accepted connection to the worker (process mode on the node engine without SO_REUSEPORT). */
+  sendConnection?(message: unknown, socket: import('node:net').Socket): boolean;
 }
 
 /** Starts one worker for a slot. */

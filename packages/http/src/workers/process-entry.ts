@@ -2,10 +2,16 @@
 // the app-factory module and serves the shared port. Started by launch-process.ts with an IPC channel.
 import { closeAllApps } from '../server/registry.js';
 import { type AppLike, buildAppFrom } from './app-module.js';
-import { markWorkerProcess } from './role.js';
+import { installConnectionReceiver } from './connections.js';
+import { markWorkerProcess, setWorkerListen, type WorkerListen } from './role.js';
 
 
 markWorkerProcess();
+const listen = process.env.ODY_HTTP_WORKER_LISTEN as WorkerListen | undefined;
+setWorkerListen(listen);
+// Connections may arrive as soon as the parent sees 'ready': listen for them before the app loads.
+if (listen === 'parent') installConnectionReceiver();
+delete process.env.ODY_HTTP_WORKER_LISTEN;
 const module = process.env.ODY_HTTP_WORKER_MODULE ?? '';
 const stopMs = Number(process.env.ODY_HTTP_WORKER_STOP_MS ?? 10_000);
 // Not inherited by processes this worker's app may start (they are not http workers).

@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from '@ody/core';
+import type { EngineName } from '../engine/types.js';
 import { HttpServerError } from '../errors.js';
+import { ConnectionDistributor } from './connections.js';
 import { type Launcher, moduleUrl, type WorkerHandle } from './launch.js';
 import { processLauncher } from './launch-process.js';
 import { threadLauncher } from './launch-thread.js';
+import { hasReusePort, type WorkerListen } from './role.js';
 
 /** How workers run: threads of this process, or child processes (each killable on its own). */
 export type WorkerMode = 'thread' | 'process';
@@ -31,6 +34,10 @@ export interface WorkerOptions {
   restart?: Partial<RestartPolicy>;
   /** Bound on each worker's graceful stop. */
   stopTimeoutMs?: number;
+  /** The engine the workers run (default uws). Thread mode needs uws. */
+  engine?: EngineName;
+  /** Where the workers serve; needed for process mode on the node engine without SO_REUSEPORT. */
+  listen?: { host: string; port: number };
   /** Called when a slot is stopped for crash-looping. */
   onCrashLoop?: (slot: number, error: HttpServerError) => void;
 }
@@ -85,9 +92,19 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
   const policy: RestartPolicy = { initialDelayMs: 100, maxDelayMs: 5000, maxCrashes: 5, windowMs: 30_000, ...options.restart };
   const module = moduleUrl(options.module);
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const onNode = options.engine === 'node';
+  if (onNode && options.mode !== 'process') {
+    throw new HttpServerError(
+      'ODY_HTTP_ENGINE_UNAVAILABLE',
+      "http.workerMode 'thread' needs the uws engine (node:http servers in worker threads cannot share a port); this server runs the node engine. Set http.workerMode to 'process', or run where the uWebSockets.js binary loads.",
+      { details: { engine: 'node', workerMode: options.mode ?? 'thread' } },
+    );
+  }
+  // Node engine in processes: SO_REUSEPORT where node has it, else the parent accepts and passes connections.
+  const listenMode: WorkerListen | undefined = onNode ? (hasReusePort() ? 'reuseport' : 'parent') : undefined;
   const launch: Launcher =
     options.mode === 'process'
-      ? processLauncher(module, { execArgv: options.execArgv, stopTimeoutMs })
+      ? processLauncher(module, { execArgv: options.execArgv, stopTimeoutMs, listen: listenMode })
       : threadLauncher(module, options.execArgv);
   const log = options.logger;
   let stopping = false;
@@ -174,6 +191,14 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
     s.info.state = 'stopped';
   };
 
+  let distributor: ConnectionDistributor | undefined;
+  if (listenMode === 'parent') {
+    if (options.listen === undefined) throw new HttpServerError('ODY_HTTP_STATE', 'startWorkers on the node engine needs `listen` (host and port).');
+    distributor = new ConnectionDistributor(() =>
+      slots.filter((s) => s.info.state === 'ready' && s.handle?.sendConnection).map((s) => ({ send: (m, sock) => s.handle!.sendConnection!(m, sock) })),
+    );
+    await distributor.listen(options.listen.host, options.listen.port);
+  }
   for (let i = 0; i < options.count; i++) {
     slots.push({ info: { slot: i, threadId: 0, pid: 0, restarts: 0, state: 'starting' }, crashes: [] });
   }
@@ -183,9 +208,10 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
     stopping = true;
     for (const t of timers) clearTimeout(t);
     await Promise.all(slots.map(stopSlot));
+    await distributor?.close();
     throw err;
   }
-  log.info({ workers: options.count, mode: options.mode ?? 'thread' }, 'http workers ready');
+  log.info({ workers: options.count, mode: options.mode ?? 'thread', engine: options.engine ?? 'uws', listen: listenMode }, 'http workers ready');
 
   return {
     slots: () => slots.map((s) => ({ ...s.info })),
@@ -200,6 +226,7 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
     async stop() {
       stopping = true;
       for (const t of timers) clearTimeout(t);
+      await distributor?.close();
       await Promise.all(slots.map(stopSlot));
     },
   };

@@ -8,7 +8,8 @@ import { WebSocketHub } from '../server/hub.js';
 import type { WebSocketHooks } from '../server/options.js';
 import { listenStandalone, type StandaloneServer } from '../server/standalone.js';
 import { type WebSocketConfig, websocketConfigSchema } from './config.js';
-import { HttpConfigToken, HttpServerToken, httpWorkerCount } from './http-link.js';
+import { HttpConfigToken, HttpServer } from '@ody/http';
+import { httpWorkerCount } from './http-link.js';
 
 /** DI token of the WebSocket hub (the Broadcaster plus server internals such as localConnectionCount). */
 export const WebSocketHubToken = token<WebSocketHub<unknown>>('@ody/websocket/WebSocketHub');
@@ -44,15 +45,15 @@ export function websocketPlugin<User = unknown>(options: WebSocketPluginOptions<
     configSchema: websocketConfigSchema,
     register(ctx) {
       const { adapter: makeAdapter, ...hooks } = options;
-      const withHttp = ctx.has(HttpServerToken);
+      const withHttp = ctx.has(HttpServer);
       const workers = withHttp ? httpWorkerCount(ctx.get(HttpConfigToken), availableParallelism()) : 0;
       const adapter = makeAdapter ? makeAdapter() : chooseAdapter(ctx.config, workers);
       const hubOptions = { ...ctx.config, ...hooks, adapter, logger: ctx.logger };
       const hub = new WebSocketHub<User>(hubOptions);
       if (withHttp) {
-        const server = ctx.get(HttpServerToken);
+        const server = ctx.get(HttpServer);
         // The main thread of a worker-mode server never listens; its hub only relays and reads presence.
-        if (!(workers > 0 && ctx.worker.isMain)) hub.attach(server.uws);
+        if (!(workers > 0 && ctx.worker.isMain)) hub.attach(server.app);
         server.onClose(() => hub.close());
       } else {
         standaloneHub = hub;
@@ -64,7 +65,7 @@ export function websocketPlugin<User = unknown>(options: WebSocketPluginOptions<
       if (standaloneHub) {
         // Standalone: the hub gets its own app and port; the bound hub object stays the same.
         standalone = await listenStandalone(standaloneHub, { port: ctx.config.port, host: ctx.config.host });
-        ctx.logger.info({ url: standalone.url }, 'websocket server listening');
+        ctx.logger.info({ url: standalone.url, engine: standalone.engine }, 'websocket server listening');
         return;
       }
       await ctx.get(WebSocketHubToken).start();

@@ -1,4 +1,5 @@
-import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
+import type { WebSocket, WebSocketBehavior } from 'uWebSockets.js';
+import type { EngineApp } from '@ody/http';
 import { randomUUID } from 'node:crypto';
 import { type Logger, newId, runInContext } from '@ody/core';
 import type { Adapter } from '../adapters/adapter.js';
@@ -9,7 +10,6 @@ import type { ClientMessage, Member } from '../protocol/messages.js';
 import { type FrameError, parseClientMessage } from '../protocol/parse.js';
 import { type Connection, type SocketData, sendError, sendFrame } from './connection.js';
 import { type DispatchHost, dispatch } from './dispatch.js';
-import { assertNativeUws } from './native.js';
 import { defaultLimits, type WebSocketLimits, type WebSocketServerOptions } from './options.js';
 import { TokenBucket } from './rate-limit.js';
 import { upgradeHandler } from './upgrade.js';
@@ -38,7 +38,7 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
   /** `ws://host:port/path` when the hub listens on its own port (standalone); undefined when attached. */
   url?: string;
   private readonly connections = new Map<string, Connection<User>>();
-  private app?: TemplatedApp;
+  private app?: EngineApp;
   private state: 'created' | 'started' | 'closed' = 'created';
   private readonly logger?: Logger;
 
@@ -53,9 +53,8 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
     return this.limits.maxChannelsPerConnection;
   }
 
-  /** Register the `.ws()` route on a uWS app (before it listens). */
-  attach(app: TemplatedApp): void {
-    assertNativeUws();
+  /** Register the `.ws()` route on an engine's app (@ody/http's `server.app`, uws or node). */
+  attach(app: EngineApp): void {
     if (this.app) throw new WebSocketError('ODY_WS_SERVER_STATE', 'this WebSocket hub is already attached to an app');
     this.app = app;
     app.ws(this.limits.path, this.behavior());

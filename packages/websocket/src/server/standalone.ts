@@ -1,4 +1,4 @@
-import uWS, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
+import { type EngineApp, type EngineChoice, engineChoice, resolveEngine } from '@ody/http';
 import { WebSocketError } from '../errors.js';
 import { WebSocketHub } from './hub.js';
 import type { WebSocketServerOptions } from './options.js';
@@ -9,12 +9,16 @@ export interface StandaloneOptions<User = unknown> extends WebSocketServerOption
   port?: number;
   /** Host; default 127.0.0.1. */
   host?: string;
+  /** Engine, as @ody/http's `http.engine` (default auto; env ODY_HTTP_ENGINE wins). */
+  engine?: EngineChoice;
 }
 
-/** A WebSocket server with its own uWS app and port (no @ody/http needed). */
+/** A WebSocket server with its own app and port (no @ody/http server needed). */
 export interface StandaloneServer<User = unknown> {
   readonly hub: WebSocketHub<User>;
-  readonly app: TemplatedApp;
+  readonly app: EngineApp;
+  /** The engine serving it: 'uws' or 'node'. */
+  readonly engine: 'uws' | 'node';
   /** The port it listens on. */
   readonly port: number;
   /** `ws://host:port/path`. */
@@ -36,30 +40,34 @@ export async function createWebSocketServer<User = unknown>(options: StandaloneO
 /** @internal give an existing (not started) hub its own uWS app and listen. */
 export async function listenStandalone<User>(
   hub: WebSocketHub<User>,
-  options: { port?: number; host?: string },
+  options: { port?: number; host?: string; engine?: EngineChoice },
 ): Promise<StandaloneServer<User>> {
-  const app = uWS.App();
+  const engine = resolveEngine(engineChoice(options.engine));
+  const app = engine.createApp({ maxHeaderBytes: 16 * 1024, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 10_000 });
   hub.attach(app);
   await hub.start();
   const host = options.host ?? '127.0.0.1';
-  const socket = await new Promise<us_listen_socket | false>((resolve) => app.listen(host, options.port ?? 0, resolve));
+  const socket = await engine.listen(app, host, options.port ?? 0);
   if (!socket) {
+    engine.closeApp(app);
     await hub.close();
     throw new WebSocketError('ODY_WS_LISTEN_FAILED', `could not listen on ${host}:${options.port ?? 0}; is the port in use?`);
   }
-  const port = uWS.us_socket_local_port(socket);
+  const port = socket.port;
   let closed = false;
   hub.url = `ws://${host}:${port}${hub.limits.path}`;
   return {
     hub,
     app,
+    engine: engine.name,
     port,
     url: `ws://${host}:${port}${hub.limits.path}`,
     async close() {
       if (closed) return;
       closed = true;
-      uWS.us_listen_socket_close(socket);
+      socket.close();
       await hub.close();
+      engine.closeApp(app);
     },
   };
 }

@@ -4,10 +4,12 @@ import { newId, OdyError, runInContext } from '@ody/core';
 import type { Connection, SocketData } from './connection.js';
 import type { UpgradeRequest, WebSocketHooks } from './options.js';
 
-function problem(res: HttpResponse, status: string, code: string, detail: string): void {
+function problem(res: HttpResponse, status: string, code: string, detail: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ type: 'about:blank', title: status.slice(4), status: Number(status.slice(0, 3)), code, detail });
   res.cork(() => {
-    res.writeStatus(status).writeHeader('content-type', 'application/problem+json').end(body);
+    res.writeStatus(status);
+    for (const k in headers) res.writeHeader(k, headers[k]!);
+    res.writeHeader('content-type', 'application/problem+json').end(body);
   });
 }
 
@@ -34,6 +36,11 @@ export function upgradeHandler<User>(
     const key = headers['sec-websocket-key'] ?? '';
     const protocol = headers['sec-websocket-protocol'] ?? '';
     const extensions = headers['sec-websocket-extensions'] ?? '';
+    // RFC 6455 §4.4: only version 13 is spoken; others get 426 naming it (before authenticate runs).
+    if (headers['sec-websocket-version'] !== '13') {
+      problem(res, '426 Upgrade Required', 'ODY_WS_VERSION_UNSUPPORTED', 'only WebSocket version 13 is supported', { 'sec-websocket-version': '13' });
+      return;
+    }
     let aborted = false;
     res.onAborted(() => {
       aborted = true;
