@@ -1,5 +1,3 @@
-import type { Names } from './names.js';
-
 /** One file a generator writes (path relative to the app root). */
 export interface GeneratedFile {
   path: string;
