@@ -5,6 +5,7 @@ import { describeConfig } from './commands/config.js';
 import { doctor } from './commands/doctor.js';
 import { failed, queuesOf, queueStats } from './commands/queue.js';
 import { formatTable, listRoutes, routesEnv } from './commands/routes.js';
+import { work } from './commands/work.js';
 import { CliError } from './errors.js';
 import { kinds } from './make/generators.js';
 import { make } from './make/make.js';
@@ -96,6 +97,15 @@ export function createProgram(version: string): { program: Command; exitCode: ()
       await release();
     }
   };
+  program
+    .command('queue:work <queue...>')
+    .description('work queues in supervised processes (restarted on crash) running the app with only these queues; Ctrl-C stops')
+    .option(appOption, appHelp)
+    .option('--concurrency <n>', 'jobs at once per process (default: the app\'s own setting)', (v) => positiveInt('--concurrency', v))
+    .option('--processes <n>', 'worker processes (default 1)', (v) => positiveInt('--processes', v), 1)
+    .action(async (queues: string[], o: { app?: string; concurrency?: number; processes: number }) => {
+      code = await work(findProject(), { queues, processes: o.processes, ...(o.concurrency ? { concurrency: o.concurrency } : {}), ...(o.app ? { app: o.app } : {}) }, createOutput(json()));
+    });
   program
     .command('queue:stats <queue...>')
     .description('jobs waiting, delayed, active, completed and failed per queue (filesystem, Redis; not memory)')
