@@ -6,6 +6,7 @@ import { doctor } from './commands/doctor.js';
 import { failed, queuesOf, queueStats } from './commands/queue.js';
 import { formatTable, listRoutes, routesEnv } from './commands/routes.js';
 import { work } from './commands/work.js';
+import { commandStatus } from './commands/commands-status.js';
 import { CliError } from './errors.js';
 import { kinds } from './make/generators.js';
 import { make } from './make/make.js';
@@ -135,6 +136,27 @@ export function createProgram(version: string): { program: Command; exitCode: ()
       }
       if (result.action === 'show') return out.line(JSON.stringify(result.job, null, 2));
       out.line(`${out.ok(result.action === 'retry' ? 'retried' : 'removed')} ${result.count} job${result.count === 1 ? '' : 's'} of ${queue}`);
+    });
+  program
+    .command('commands:status <id>')
+    .description('the status of an async command (queued, running, succeeded, failed) from the app\'s status store')
+    .option(appOption, appHelp)
+    .action(async (id: string, o: { app?: string }) => {
+      const out = createOutput(json());
+      const record = await commandStatus(findProject().root, o.app, id);
+      if (out.json) return out.data({ command: record });
+      const rows: Array<[string, string]> = [
+        ['id', record.id],
+        ['name', record.name],
+        ['queue', record.queue],
+        ['state', record.state],
+        ['attempts', String(record.attempts)],
+        ['created', new Date(record.createdAt).toISOString()],
+        ['updated', new Date(record.updatedAt).toISOString()],
+      ];
+      if (record.result !== undefined) rows.push(['result', JSON.stringify(record.result)]);
+      if (record.error !== undefined) rows.push(['error', `${record.error.name ?? 'Error'}: ${record.error.message}`]);
+      for (const [k, v] of rows) out.line(`${k.padEnd(9)} ${v}`);
     });
   for (const kind of kinds) {
     program

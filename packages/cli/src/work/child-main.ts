@@ -48,23 +48,31 @@ async function filterQueueWorkers(app: LoadedApplication, wanted: ReadonlySet<st
   }
 }
 
+/** An app ody started with only the queue workers it asked for. */
+export interface StartedApp {
+  app: LoadedApplication;
+  /** Every queue the app has a worker for (its `queues.process()` calls and routed cqrs queues). */
+  handled: Set<string>;
+  stop(): Promise<void>;
+}
+
 /**
- * Start the app in a worker process with only the workers of `spec.queues` (its own `queues.process()`
- * workers and @ody/cqrs command/event workers). HTTP, if the app has it, listens on 127.0.0.1:0.
+ * Start the app with only the workers of `queues` (its own `queues.process()` workers and @ody/cqrs
+ * command/event workers; none when empty). HTTP, if the app has it, listens on 127.0.0.1:0.
  */
-export async function startWorking(spec: WorkSpec): Promise<{ message: WorkMessage; stop: () => Promise<void> }> {
-  const project = findProject(spec.root);
-  const wanted = new Set(spec.queues);
+export async function startWithQueues(root: string, file: string | undefined, queues: readonly string[], concurrency?: number): Promise<StartedApp> {
+  const project = findProject(root);
+  const wanted = new Set(queues);
   const seen = new Set<string>();
   const quiet = { ODY_APP_LOG_LEVEL: 'warn' };
   const envFor = (a: LoadedApplication): Record<string, string> => ({
     ...(a.plugins.includes('http') ? { ODY_HTTP_PORT: '0', ODY_HTTP_HOST: '127.0.0.1' } : {}),
-    ...(a.plugins.includes('cqrs') ? { ODY_CQRS_WORKER_ENABLED: 'false', ...(spec.concurrency ? { ODY_CQRS_WORKER_CONCURRENCY: String(spec.concurrency) } : {}) } : {}),
+    ...(a.plugins.includes('cqrs') ? { ODY_CQRS_WORKER_ENABLED: 'false', ...(concurrency ? { ODY_CQRS_WORKER_CONCURRENCY: String(concurrency) } : {}) } : {}),
   });
-  const probe = await loadApp(project, spec.app, quiet, envFor);
-  await filterQueueWorkers(probe.app, wanted, spec.concurrency, seen);
+  const probe = await loadApp(project, file, quiet, envFor);
+  await filterQueueWorkers(probe.app, wanted, concurrency, seen);
   seen.clear();
-  const { app } = await loadApp(project, spec.app, quiet, envFor);
+  const { app } = await loadApp(project, file, quiet, envFor);
   await app.start();
   if (app.has(ASYNC_RUNTIME)) {
     const runtime = app.get<AsyncRuntimeLike>(ASYNC_RUNTIME);
@@ -73,7 +81,13 @@ export async function startWorking(spec: WorkSpec): Promise<{ message: WorkMessa
     const mine = names.filter((n) => wanted.has(n));
     if (mine.length > 0) runtime.startWorkers(mine);
   }
-  const missing = spec.queues.filter((q) => !seen.has(q));
-  const message: WorkMessage = missing.length > 0 ? { type: 'unhandled', queues: missing, handled: [...seen].sort() } : { type: 'working', queues: spec.queues };
-  return { message, stop: () => app.stop() };
+  return { app, handled: seen, stop: () => app.stop() };
+}
+
+/** Start the app in a worker process of `ody queue:work` and say what it works. */
+export async function startWorking(spec: WorkSpec): Promise<{ message: WorkMessage; stop: () => Promise<void> }> {
+  const { handled, stop } = await startWithQueues(spec.root, spec.app, spec.queues, spec.concurrency);
+  const missing = spec.queues.filter((q) => !handled.has(q));
+  const message: WorkMessage = missing.length > 0 ? { type: 'unhandled', queues: missing, handled: [...handled].sort() } : { type: 'working', queues: spec.queues };
+  return { message, stop };
 }
