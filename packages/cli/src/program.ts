@@ -7,6 +7,7 @@ import { failed, queuesOf, queueStats } from './commands/queue.js';
 import { formatTable, listRoutes, routesEnv } from './commands/routes.js';
 import { work } from './commands/work.js';
 import { commandStatus } from './commands/commands-status.js';
+import { formatStatus, readStatus } from './commands/process-status.js';
 import { CliError } from './errors.js';
 import { kinds } from './make/generators.js';
 import { make } from './make/make.js';
@@ -157,6 +158,33 @@ export function createProgram(version: string): { program: Command; exitCode: ()
       if (record.result !== undefined) rows.push(['result', JSON.stringify(record.result)]);
       if (record.error !== undefined) rows.push(['error', `${record.error.name ?? 'Error'}: ${record.error.message}`]);
       for (const [k, v] of rows) out.line(`${k.padEnd(9)} ${v}`);
+    });
+  program
+    .command('process:status')
+    .description('the processes ody supervises for this app (queue:work workers): pid, state, restarts, uptime, memory')
+    .option('--watch', 'refresh until Ctrl-C')
+    .option('--interval <ms>', 'refresh period with --watch (default 1000)', (v) => positiveInt('--interval', v), 1_000)
+    .action(async (o: { watch?: boolean; interval: number }) => {
+      const out = createOutput(json());
+      const root = findProject().root;
+      const show = () => {
+        const supervisors = readStatus(root);
+        if (out.json) out.line(JSON.stringify({ supervisors }));
+        else out.line(`${o.watch && out.tty ? '\u001b[2J\u001b[H' : ''}${formatStatus(supervisors)}${o.watch ? '\n' : ''}`);
+      };
+      show();
+      if (!o.watch) return;
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(show, o.interval);
+        const stop = () => {
+          clearInterval(timer);
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
     });
   for (const kind of kinds) {
     program

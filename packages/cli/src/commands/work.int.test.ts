@@ -136,6 +136,52 @@ describe('ody queue:work', () => {
     expect(running.stderr()).toContain("ody: the app has no worker for queue 'nobody'; it handles: mail, other.");
   }, 60_000);
 
+  it('process:status shows the workers (restarts after a SIGKILL), --watch refreshes, a stopped supervisor disappears', async () => {
+    type Status = { supervisors: Array<{ pid: number; command: string; processes: Array<{ name: string; instance: number; pid: number; state: string; restarts: number }> }> };
+    const status = async (): Promise<Status> => {
+      const out = await ody(app, ['--json', 'process:status']);
+      expect(out.status, out.stderr).toBe(0);
+      return JSON.parse(out.stdout) as Status;
+    };
+    // A snapshot left by a supervisor that died without cleaning up is ignored (and removed).
+    mkdirSync(join(app, 'var', 'ody', 'processes'), { recursive: true });
+    writeFileSync(join(app, 'var', 'ody', 'processes', '999999.json'), JSON.stringify({ pid: 999_999, command: 'queue:work ghost', updatedAt: Date.now(), processes: [] }));
+
+    running = startWork(app, ['queue:work', 'mail', '--processes', '2', '--app', 'work-app.mjs']);
+    const r = running;
+    await until(() => pidsOf(r.lines).length >= 2);
+    await until(async () => (await status()).supervisors[0]?.processes.filter((p) => p.state === 'ready').length === 2);
+    const before = await status();
+    expect(before.supervisors).toHaveLength(1);
+    expect(before.supervisors[0]).toMatchObject({ pid: r.child.pid, command: 'queue:work mail' });
+    expect(before.supervisors[0]?.processes.map((p) => p.pid).sort()).toEqual(pidsOf(r.lines).sort());
+    expect(existsSync(join(app, 'var', 'ody', 'processes', '999999.json'))).toBe(false);
+
+    const victim = before.supervisors[0]?.processes.find((p) => p.instance === 1);
+    process.kill(victim?.pid as number, 'SIGKILL');
+    await until(async () => {
+      const row = (await status()).supervisors[0]?.processes.find((p) => p.instance === 1);
+      return row?.state === 'ready' && row.restarts === 1 && row.pid !== victim?.pid;
+    });
+    const table = await ody(app, ['process:status']);
+    expect(table.stdout).toContain(`queue:work mail (supervisor pid ${r.child.pid})`);
+    expect(table.stdout).toMatch(/queue-worker\s+1\s+\d+\s+ready\s+1\s/);
+
+    const watch = startWork(app, ['--json', 'process:status', '--watch', '--interval', '100']);
+    await until(() => watch.lines.length >= 3);
+    for (const line of watch.lines) expect((JSON.parse(line) as Status).supervisors[0]?.processes).toHaveLength(2);
+    watch.child.kill('SIGINT');
+    expect(await watch.exited).toBe(0);
+
+    r.child.kill('SIGTERM');
+    expect(await r.exited).toBe(0);
+    expect((await status()).supervisors).toEqual([]);
+    const none = await ody(app, ['process:status']);
+    expect(none.stdout.trim()).toBe('no supervised processes running (ody queue:work publishes its workers here)');
+    const bad = await ody(app, ['process:status', '--interval', '-5']);
+    expect(bad.status).toBe(2);
+  }, 120_000);
+
   it('bad arguments: one line, exit 2; --help exits 0', async () => {
     const processes = await ody(app, ['queue:work', 'mail', '--processes', '0']);
     expect(processes.status).toBe(2);

@@ -4,6 +4,7 @@ import { findAppFile } from '../app/load.js';
 import type { Output } from '../output.js';
 import type { Project } from '../project.js';
 import type { WorkMessage, WorkSpec } from '../work/child-main.js';
+import { publishStatus } from './process-status.js';
 
 /** Options of `ody queue:work`. */
 export interface WorkOptions {
@@ -54,6 +55,7 @@ export async function work(project: Project, options: WorkOptions, out: Output):
   const done = new Promise<number>((resolve) => {
     resolveDone = resolve;
   });
+  const unpublish = publishStatus(project.root, `queue:work ${options.queues.join(' ')}`, manager);
   let closing = false;
   const finish = async (code: number) => {
     if (closing) return;
@@ -61,6 +63,7 @@ export async function work(project: Project, options: WorkOptions, out: Output):
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await manager.close();
+    unpublish();
     event('stopped', { code }, `stopped (${code === 0 ? 'signal' : 'error'})`);
     resolveDone(code);
   };
