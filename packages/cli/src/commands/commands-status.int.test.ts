@@ -84,5 +84,5 @@ export const createApp = () => createApplication({ config: { queue: { driver: 'm
     const help = await ody(app, ['commands:status', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: ody commands:status [options] <id>');
-  }, 90_000);
+  }, 180_000);
 });

@@ -35,7 +35,7 @@ export function createApp() {
     expect(json.status, json.stderr).toBe(0);
     const { routes } = JSON.parse(json.stdout) as { routes: Array<{ method: string; path: string }> };
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /orders', 'GET /orders/commands/:id', 'GET /orders/:id']);
-  }, 60_000);
+  }, 120_000);
 
   it('routes names controller handlers (a generated controller shows up as Class.method)', async () => {
     const made = await ody(app, ['make:controller', 'audit']);
@@ -44,7 +44,7 @@ export function createApp() {
     expect(json.status, json.stderr).toBe(0);
     const { routes } = JSON.parse(json.stdout) as { routes: Array<{ handler: string; path: string }> };
     expect(routes.some((r) => r.handler.startsWith('AuditController.'))).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('config gives every value with its source: default, code, file (.env) and env', async () => {
     const out = await ody(app, ['--json', 'config'], { ODY_CQRS_ATTEMPTS: '7' });
@@ -57,7 +57,7 @@ export function createApp() {
     expect(at('cqrs.attempts')).toMatchObject({ value: 7, source: 'env', env: 'ODY_CQRS_ATTEMPTS' });
     const table = await ody(app, ['config']);
     expect(table.stdout).toMatch(/queue\.dir\s+"var\/from-file"\s+file/);
-  }, 60_000);
+  }, 120_000);
 
   it('config redacts secret keys and URL credentials (--app picks another module)', async () => {
     const out = await ody(app, ['--json', 'config', '--app', 'secret-app.mjs']);
@@ -71,7 +71,7 @@ export function createApp() {
     expect(at('queue.apiKey')).toBe('[redacted]');
     expect(at('queue.mirror')).toBe('redis://[redacted]@cache.local:6379/0');
     expect(at('app.name')).toBe('secretive');
-  }, 60_000);
+  }, 120_000);
 
   it('answers bad arguments with one line and exit 2, an app without routes with exit 1', async () => {
     const missing = await ody(app, ['routes', '--app', 'nope.ts']);
@@ -86,7 +86,7 @@ export function createApp() {
     const noHttp = await ody(app, ['routes', '--app', 'secret-app.mjs']);
     expect(noHttp.status).toBe(1);
     expect(noHttp.stderr.trim()).toBe('ody: The app has no http plugin (plugins: queue), so it has no routes.');
-  }, 60_000);
+  }, 120_000);
 
   it('--help describes each command and exits 0', async () => {
     for (const command of ['routes', 'config']) {
@@ -95,5 +95,5 @@ export function createApp() {
       expect(help.stdout).toContain(`Usage: ody ${command} [options]`);
       expect(help.stdout).toContain('--app <file>');
     }
-  }, 60_000);
+  }, 120_000);
 });

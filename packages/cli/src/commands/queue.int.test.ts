@@ -69,7 +69,7 @@ function failedStoreSession(args: () => { app: string; extra: string[]; env: Nod
     expect(JSON.parse(flush.stdout)).toEqual({ action: 'flush', queue: s.queue, count: 1 });
     const empty = await run('queue:failed', 'list', s.queue);
     expect(empty.stdout.trim()).toBe(`no failed jobs in ${s.queue}`);
-  }, 90_000);
+  }, 180_000);
 
   it('a missing job id is one line and exit 1; bad usage is one line and exit 2', async () => {
     const missing = await run('queue:failed', 'show', s.queue, 'no-such-job');
@@ -87,7 +87,7 @@ function failedStoreSession(args: () => { app: string; extra: string[]; env: Nod
     const noQueue = await run('queue:stats');
     expect(noQueue.status).toBe(2);
     expect(noQueue.stderr.trim().split('\n')[0]).toBe("error: missing required argument 'queue'");
-  }, 90_000);
+  }, 180_000);
 }
 
 describe('ody queue:* on the filesystem driver (the cqrs template, src/app.ts)', () => {
@@ -113,7 +113,7 @@ export const createApp = () => createApplication({ config: { queue: { driver: 'm
       expect(out.stderr.trim()).toMatch(/^ody: The app's queue driver is 'memory': its jobs live inside the app's own process/);
       expect(out.stderr.trim().split('\n')).toHaveLength(1);
     }
-  }, 60_000);
+  }, 120_000);
 
   it('--help on queue:stats and queue:failed', async () => {
     const stats = await ody(app, ['queue:stats', '--help']);
@@ -123,7 +123,7 @@ export const createApp = () => createApplication({ config: { queue: { driver: 'm
     expect(failed.status).toBe(0);
     expect(failed.stdout).toContain('Usage: ody queue:failed [options] <action> <queue> [ids...]');
     expect(failed.stdout).toContain('--limit <n>');
-  }, 60_000);
+  }, 120_000);
 });
 
 describeWithRedis('ody queue:* on the Redis driver (--app redis-app.mjs)', (redis) => {

@@ -31,7 +31,7 @@ describe('ody make:process in a scaffolded worker app', () => {
     const help = await ody(app, ['make:process', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: ody make:process [options] <name>');
-  }, 60_000);
+  }, 120_000);
 
   it('the generated process compiles and its test starts it with createProcessManager until ready', async () => {
     // Only the generated files with the app's compiler options: the worker template's own src/app.ts
