@@ -19,22 +19,32 @@ export interface LoadedApplication {
 /** The files ody looks for, in order, when `--app` is not given. */
 export const appCandidates = ['src/app.ts', 'dist/app.js'] as const;
 
-/** Which app module ody would load: `--app <file>`, else src/app.ts (through the app's tsx), else dist/app.js. */
+/** Which app module ody would load: `--app <file>`, else src/app.ts (through the app's tsx, when installed), else dist/app.js. */
 export function findAppFile(project: Project, file?: string): string {
   if (file !== undefined) {
     const path = isAbsolute(file) ? file : join(project.root, file);
     if (!existsSync(path)) throw new CliError('ODY_CLI_APP_NOT_FOUND', `--app ${file}: no such file in ${project.root}.`, { details: { file } });
     return path;
   }
-  for (const candidate of appCandidates) {
-    const path = join(project.root, candidate);
-    if (existsSync(path)) return path;
-  }
+  const [source, built] = appCandidates.map((c) => join(project.root, c)) as [string, string];
+  // From source when the app can run TypeScript (tsx installed); a production install without dev
+  // dependencies uses the build.
+  if (existsSync(source) && (hasTsx(project) || !existsSync(built))) return source;
+  if (existsSync(built)) return built;
   throw new CliError(
     'ODY_CLI_APP_NOT_FOUND',
     `No ${appCandidates.join(' or ')} in ${project.root}; export createApp() from one of them or pass --app <file>.`,
     { details: { root: project.root } },
   );
+}
+
+function hasTsx(project: Project): boolean {
+  try {
+    createRequire(join(project.root, 'package.json')).resolve('tsx/package.json');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function importModule(project: Project, path: string): Promise<Record<string, unknown>> {

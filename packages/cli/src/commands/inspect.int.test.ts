@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ody, scaffoldApp } from '../testing/scaffolded.js';
@@ -86,6 +86,22 @@ export function createApp() {
     const noHttp = await ody(app, ['routes', '--app', 'secret-app.mjs']);
     expect(noHttp.status).toBe(1);
     expect(noHttp.stderr.trim()).toBe('ody: The app has no http plugin (plugins: queue), so it has no routes.');
+  }, 120_000);
+
+  it('without src/app.ts it loads dist/app.js; with neither it says what it looked for (exit 2)', async () => {
+    const built = join(app, '..', 'built');
+    mkdirSync(join(built, 'dist'), { recursive: true });
+    writeFileSync(join(built, 'package.json'), JSON.stringify({ name: 'built', type: 'module' }));
+    const empty = await ody(built, ['config']);
+    expect(empty.status).toBe(2);
+    expect(empty.stderr.trim()).toBe(`ody: No src/app.ts or dist/app.js in ${built}; export createApp() from one of them or pass --app <file>.`);
+    writeFileSync(
+      join(built, 'dist', 'app.js'),
+      "import { createApplication } from '@ody/core';\nexport const createApp = () => createApplication({ config: { app: { name: 'from-dist' } } });\n",
+    );
+    const out = await ody(built, ['--json', 'config']);
+    expect(out.status, out.stderr).toBe(0);
+    expect((JSON.parse(out.stdout) as { config: Array<{ path: string; value: unknown }> }).config).toContainEqual(expect.objectContaining({ path: 'app.name', value: 'from-dist' }));
   }, 120_000);
 
   it('--help describes each command and exits 0', async () => {
