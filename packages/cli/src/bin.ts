@@ -7,6 +7,8 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 main(process.argv.slice(2), version).then(
   (code) => {
     process.exitCode = code;
+    // An app ody loaded may leave handles open (a driver's socket); do not hang on them.
+    setTimeout(() => process.exit(code), 2_000).unref();
   },
   (error: unknown) => {
     console.error(error);

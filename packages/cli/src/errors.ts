@@ -5,6 +5,10 @@ const errors = defineErrors('cli', {
   ODY_CLI_NAME_INVALID: { message: 'A generator name is not a usable identifier (letters, digits, - and _; starting with a letter).' },
   ODY_CLI_FILE_EXISTS: { message: 'A generator would overwrite an existing file; nothing was written.' },
   ODY_CLI_PROJECT_NOT_FOUND: { message: 'No package.json was found from the current folder upwards; run ody inside an app.' },
+  ODY_CLI_APP_NOT_FOUND: { message: 'No app module: src/app.ts or dist/app.js (or the --app file) does not exist.' },
+  ODY_CLI_APP_INVALID: { message: 'The app module does not export createApp(), or createApp() did not return an un-started @ody/core Application.' },
+  ODY_CLI_UNSUPPORTED: { message: 'The app is set up so the command cannot work (e.g. queue commands on the in-process memory driver, no http plugin for routes).' },
+  ODY_CLI_JOB_NOT_FOUND: { message: 'queue:failed show|retry|forget or commands:status named an id that is not in the failed store or the command status store.' },
   ODY_CLI_STEP_FAILED: { message: 'A tool ody runs (tsc, tsx, node) exited with an error; its output is above.' },
 });
 

@@ -1,4 +1,11 @@
+export { appCandidates, findAppFile, type LoadedApplication, loadApp } from './app/load.js';
+export { type CommandStatus, commandStatus } from './commands/commands-status.js';
+export { type ConfigRow, type ConfigSource, describeConfig, REDACTED, redact } from './commands/config.js';
 export { type Check, doctor } from './commands/doctor.js';
+export { formatStatus, readStatus, type SupervisorStatus } from './commands/process-status.js';
+export type { FailedResult, FailedRow, QueueStats } from './commands/queue.js';
+export { listRoutes, type RouteRow } from './commands/routes.js';
+export { type WorkOptions, work } from './commands/work.js';
 export { CliError, type CliErrorCode, errorCodes } from './errors.js';
 export { type Generated, type GeneratedFile, generators, type Kind, kinds } from './make/generators.js';
 export { type MakeResult, make } from './make/make.js';

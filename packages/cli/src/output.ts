@@ -1,6 +1,8 @@
 /** How a command talks: plain lines, or one JSON document with `--json`; colours only on a TTY. */
 export interface Output {
   json: boolean;
+  /** Whether stdout is a terminal (colours, screen refreshes). */
+  tty: boolean;
   line(text: string): void;
   error(text: string): void;
   data(value: unknown): void;
@@ -14,6 +16,7 @@ export function createOutput(json: boolean, stream: NodeJS.WriteStream = process
   const paint = (code: number) => (text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   return {
     json,
+    tty: stream.isTTY === true,
     line: (text) => stream.write(`${text}\n`),
     error: (text) => process.stderr.write(`${text}\n`),
     data: (value) => stream.write(`${JSON.stringify(value, null, 2)}\n`),

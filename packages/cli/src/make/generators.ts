@@ -1,21 +1,11 @@
+import type { Generated } from './generators-types.js';
 import type { Names } from './names.js';
+import { processGenerator } from './process.js';
 
-/** One file a generator writes (path relative to the app root). */
-export interface GeneratedFile {
-  path: string;
-  content: string;
-}
-
-/** A generator's output: files, and where the new thing is registered (marker slot in src/app.ts). */
-export interface Generated {
-  files: GeneratedFile[];
-  register?: { slot: string; entry: string; from: string };
-  /** Printed when the thing cannot be registered automatically. */
-  hint?: string;
-}
+export type { Generated, GeneratedFile } from './generators-types.js';
 
 /** The kinds `ody make:<kind>` knows. */
-export const kinds = ['controller', 'route', 'command', 'query', 'event', 'plugin', 'task'] as const;
+export const kinds = ['controller', 'route', 'command', 'query', 'event', 'plugin', 'task', 'process'] as const;
 /** One of `kinds`. */
 export type Kind = (typeof kinds)[number];
 
@@ -305,4 +295,5 @@ export const generators: Record<Kind, (n: Names) => Generated> = {
   event,
   plugin,
   task,
+  process: processGenerator,
 };

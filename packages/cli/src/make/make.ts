@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CliError } from '../errors.js';
-import type { Project } from '../project.js';
+import { dependsOn, type Project } from '../project.js';
 import { generators, type Kind } from './generators.js';
 import { names } from './names.js';
 import { register } from './register.js';
@@ -16,7 +16,7 @@ export interface MakeResult {
 }
 
 /**
- * Write a generated controller, route, command, query, event, plugin or task with its test.
+ * Write a generated controller, route, command, query, event, plugin, task or process with its test.
  * Refuses (ODY_CLI_FILE_EXISTS, nothing written) when any file exists. Registers it at the
  * `/* ody:<slot> *\/` marker in src/app.ts when the app has one.
  */
@@ -41,6 +41,9 @@ export function make(project: Project, kind: Kind, name: string): MakeResult {
   } else {
     const hint = generated.hint ?? (reg ? `Register it: add ${reg.entry} to the ${reg.slot} list (import from '${reg.from}').` : undefined);
     if (hint !== undefined) result.hint = hint;
+  }
+  if (kind === 'process' && !dependsOn(project, '@ody/process')) {
+    result.hint = `The app does not depend on @ody/process yet: npm install @ody/process. ${result.hint ?? ''}`.trim();
   }
   return result;
 }
