@@ -1,8 +1,8 @@
 // Generates docs/errors.md and each packages/<pkg>/docs/errors.md table from the packages'
 // `src/errors.ts` (defineErrors tables). `npm run errors:docs` writes them; tests/error-docs.test.ts
 // fails when a committed file differs from what this renders.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ErrorDocRow, errorDocRows } from '@ody/core/portable';
 
@@ -90,6 +90,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const [path, text] of files) {
     const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
     if (current !== text) {
+      mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, text);
       console.log(`wrote ${path.slice(repoRoot.length + 1)}`);
     }

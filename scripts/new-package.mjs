@@ -1,6 +1,6 @@
 // Scaffold packages/<dir> with the shared layout: package.json (ESM + CJS exports), tsconfig, tsup config.
 // Usage: node scripts/new-package.mjs <dir> "<description>" [subpath ...]
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [dir, description, ...subpaths] = process.argv.slice(2);
@@ -14,18 +14,20 @@ if (existsSync(join(root, 'package.json'))) {
   process.exit(1);
 }
 const entries = ['index', ...subpaths];
+// Same version and engines as the fixed group (packages/core), internal ranges ^<version>.
+const core = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'packages', 'core', 'package.json'), 'utf8'));
 const exportOf = (entry) => ({
   import: { types: `./dist/${entry}.d.ts`, default: `./dist/${entry}.js` },
   require: { types: `./dist/${entry}.d.cts`, default: `./dist/${entry}.cjs` },
 });
 const pkg = {
   name: `@ody/${dir}`,
-  version: '0.0.0',
+  version: core.version,
   description,
   license: 'MIT',
   type: 'module',
   sideEffects: false,
-  engines: { node: '>=20' },
+  engines: core.engines,
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.ts',
@@ -33,11 +35,13 @@ const pkg = {
     ...entries.map((e) => [e === 'index' ? '.' : `./${e}`, exportOf(e)]),
     ['./package.json', './package.json'],
   ]),
-  files: ['dist', 'README.md'],
+  files: ['dist', 'README.md', 'LICENSE', 'docs'],
+  publishConfig: { access: 'public' },
   scripts: { build: 'tsup', typecheck: 'tsc --noEmit', test: `vitest run --root ../.. --project ${dir}` },
-  dependencies: { '@ody/core': '*' },
+  dependencies: { '@ody/core': `^${core.version}` },
 };
 mkdirSync(join(root, 'src'), { recursive: true });
+copyFileSync(join(import.meta.dirname, '..', 'LICENSE'), join(root, 'LICENSE'));
 writeFileSync(join(root, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 writeFileSync(
   join(root, 'tsconfig.json'),

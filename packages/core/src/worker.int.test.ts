@@ -11,7 +11,7 @@ describe('worker awareness', () => {
   });
 
   it('the same factory in a real worker thread knows it is a worker', async () => {
-    const fixtures = join(import.meta.dirname, '../test/fixtures');
+    const fixtures = join(import.meta.dirname, 'fixtures');
     const worker = new Worker(join(fixtures, 'worker-bootstrap.mjs'), {
       workerData: { entry: pathToFileURL(join(fixtures, 'worker-app.ts')).href },
     });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const fixture = join(import.meta.dirname, '../../test/fixtures/signal-app.ts');
+const fixture = join(import.meta.dirname, '../fixtures/signal-app.ts');
 const children: ChildProcess[] = [];
 
 function start(mode: string) {

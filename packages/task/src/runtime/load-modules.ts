@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TaskErrorCode } from '../errors.js';
 import type { RetryPolicy } from '../protocol.js';
 import { isTaskModule, retryPolicyOf, type TaskHandler } from '../worker.js';
@@ -23,11 +24,37 @@ function specifierOf(module: string): string {
   return isAbsolute(module) ? pathToFileURL(module).href : module;
 }
 
+const TYPESCRIPT = /\.(c|m)?tsx?$/;
+let tsxRegistered = false;
+
+/**
+ * A TypeScript task module (an app run with tsx or vitest points the pool at its `.ts` source): tsx's
+ * loader does not reach worker threads through `--import` on Node 20, so the thread registers the
+ * app's own tsx, resolved from the module's folder. Built apps pass `.js` and load nothing.
+ */
+async function registerTypeScript(module: string): Promise<void> {
+  // The monorepo's development entry (worker-main-dev.mjs) registered tsx already.
+  if (tsxRegistered || (globalThis as Record<symbol, unknown>)[Symbol.for('ody.task.tsx')] === true) return;
+  const path = module.startsWith('file:') ? fileURLToPath(module) : module;
+  let api: string;
+  try {
+    api = createRequire(path).resolve('tsx/esm/api');
+  } catch {
+    throw loadError('ODY_TASK_INVALID_MODULE', `Task module '${module}' is TypeScript and tsx is not installed next to it. Install it (npm install -D tsx) or point the pool at the built .js file.`, {
+      module,
+    });
+  }
+  const { register } = (await import(pathToFileURL(api).href)) as { register: () => unknown };
+  register();
+  tsxRegistered = true;
+}
+
 /** Import every task module, run their setups, and index handlers by task name. */
 export async function loadModules(modules: readonly string[]): Promise<Map<string, LoadedTask>> {
   const tasks = new Map<string, LoadedTask>();
   const owner = new Map<string, string>();
   for (const module of modules) {
+    if (TYPESCRIPT.test(module)) await registerTypeScript(module);
     const ns = (await import(specifierOf(module))) as Record<string, unknown>;
     const candidate = ns.default ?? ns;
     let handlers: Record<string, unknown>;

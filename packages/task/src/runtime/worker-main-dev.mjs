@@ -3,4 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
+globalThis[Symbol.for('ody.task.tsx')] = true;
 await import('./worker-main.ts');

@@ -19,9 +19,10 @@ export function createApp(config: Record<string, unknown> = {}): Promise<Applica
     plugins: [
       notesPlugin,
       httpPlugin({
-        controllers: [NotesController],
+        controllers: [NotesController, /* ody:controllers */],
         routes: noteRoutes(() => store as NoteStore),
       }),
+      /* ody:plugins */
     ],
   });
 }

@@ -38,8 +38,9 @@ export function createApp(options: AppOptions = {}): Promise<Application> {
     plugins: [
       storePlugin,
       queuePlugin(),
-      cqrsPlugin({ handlers: orderHandlers }),
-      ...(role === 'worker' ? [] : [httpPlugin(), orderRoutes()]),
+      cqrsPlugin({ handlers: [...orderHandlers, /* ody:handlers */] }),
+      ...(role === 'worker' ? [] : [httpPlugin({ controllers: [/* ody:controllers */] }), orderRoutes()]),
+      /* ody:plugins */
     ],
   });
 }

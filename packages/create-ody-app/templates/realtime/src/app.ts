@@ -20,11 +20,12 @@ export function createApp(config: Record<string, unknown> = {}): Promise<Applica
     plugins: [
       notesPlugin,
       httpPlugin({
-        controllers: [NotesController],
+        controllers: [NotesController, /* ody:controllers */],
         routes: noteRoutes(() => store as NoteStore),
       }),
       realtimeWebSocket(),
       realtimePlugin(),
+      /* ody:plugins */
     ],
   });
 }

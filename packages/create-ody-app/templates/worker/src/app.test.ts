@@ -5,7 +5,7 @@ import type { Application } from '@ody/core';
 import { Queues } from '@ody/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
-import { DigestResults } from './jobs.js';
+import { type DigestJob, DigestResults } from './jobs.js';
 import { digest } from './tasks.js';
 
 describe('digest worker', () => {
@@ -23,7 +23,7 @@ describe('digest worker', () => {
   });
 
   it('processes a queued job on the task pool', async () => {
-    const { id } = await app.get(Queues).get('digests').push('test', { text: 'hello', rounds: 3 });
+    const { id } = await app.get(Queues).queue<DigestJob>('digests').push('test', { text: 'hello', rounds: 3 });
     const results = app.get(DigestResults);
     // Bounded wait for the worker to finish the job (no fixed sleep: it returns as soon as it is done).
     for (let i = 0; i < 1_000 && !results.has(id); i++) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -41,6 +41,7 @@ export function createApp(options: AppOptions = {}): Promise<Application> {
             }),
           ]),
       jobsPlugin(),
+      /* ody:plugins */
     ],
   });
 }

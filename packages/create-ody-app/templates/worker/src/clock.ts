@@ -4,7 +4,7 @@
  */
 import { defineProcess } from '@ody/process/child';
 
-void defineProcess<never, { tick: number }>(async (ctx) => {
+void defineProcess<{ out: { tick: number } }>(async (ctx) => {
   let tick = 0;
   const every = Number(process.env.CLOCK_MS ?? 5_000);
   const timer = setInterval(() => ctx.send({ tick: ++tick }), every);

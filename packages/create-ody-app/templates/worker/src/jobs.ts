@@ -1,12 +1,13 @@
-import { definePlugin, token, z } from '@ody/core';
-import { ProcessManagerToken } from '@ody/process';
+import { definePlugin, token } from '@ody/core';
+import { ProcessManager } from '@ody/process';
 import { Queues } from '@ody/queue';
-import { TaskPoolToken } from '@ody/task';
+import { TaskPool } from '@ody/task';
 
-/** What a `digests` job carries. */
-export const DigestJob = z.object({ text: z.string().min(1), rounds: z.number().int().min(1).max(100_000) });
-/** A `digests` job's data. */
-export type DigestJob = z.output<typeof DigestJob>;
+/** What a `digests` job carries (the queue is typed: push and job.data agree). */
+export interface DigestJob {
+  text: string;
+  rounds: number;
+}
 
 /** Finished digests by job id (a real service would write them to its database). */
 export const DigestResults = token<Map<string, string>>('{{name}}/DigestResults');
@@ -21,24 +22,23 @@ export const jobsPlugin = () =>
     dependsOn: ['queue', 'task'],
     register(ctx) {
       const queues = ctx.get(Queues);
-      const pool = ctx.get(TaskPoolToken);
+      const pool = ctx.get(TaskPool);
       const results = new Map<string, string>();
       ctx.bind(DigestResults).toValue(results);
       queues.process<DigestJob>('digests', async (job) => {
-        const data = DigestJob.parse(job.data);
-        const hex = (await pool.run('digest', data, { timeoutMs: 30_000 })) as string;
+        const hex = (await pool.run('digest', job.data, { timeoutMs: 30_000 })) as string;
         results.set(job.id, hex);
         ctx.logger.info({ jobId: job.id, hex: hex.slice(0, 12) }, 'digest done');
         return hex;
       });
     },
     boot(ctx) {
-      if (!ctx.has(ProcessManagerToken)) return;
+      if (!ctx.has(ProcessManager)) return;
       const queues = ctx.get(Queues);
-      ctx.get(ProcessManagerToken).on('message', ({ name, message }) => {
+      ctx.get(ProcessManager).on('message', ({ name, message }) => {
         if (name !== 'clock') return;
         const { tick } = message as { tick: number };
-        queues.get('digests').push('tick', { text: `tick ${tick}`, rounds: 1_000 }).catch((error: unknown) => {
+        queues.queue<DigestJob>('digests').push('tick', { text: `tick ${tick}`, rounds: 1_000 }).catch((error: unknown) => {
           ctx.logger.error({ err: error }, 'could not queue a tick');
         });
       });

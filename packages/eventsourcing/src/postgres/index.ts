@@ -1,0 +1,3 @@
+export { migrate, migrationSql } from './schema.js';
+export { PostgresEventStore, type PostgresEventStoreOptions, postgresEventStore } from './store.js';
+export { PostgresCheckpointStore } from './checkpoints.js';

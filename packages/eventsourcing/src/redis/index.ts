@@ -1,0 +1,1 @@
+export { RedisEventStore, type RedisEventStoreOptions, redisEventStore } from './store.js';

@@ -1,0 +1,60 @@
+/** Shared by both scripts: does the expected version (ARGV[2]) hold for version v / deletedAt d? */
+const EXPECTED = `
+local function expected_ok(expected, v, d)
+  local exists = v > 0 and d < v
+  if expected == 'any' then return true end
+  if expected == 'no-stream' then return not exists end
+  if expected == 'exists' then return exists end
+  return tonumber(expected) == v
+end
+`;
+
+/**
+ * Append. KEYS: versions hash, deleted hash, head counter, global log zset, stream list.
+ * ARGV: stream, expected, n, then n JSON fragments (event fields without positions, no braces).
+ * Returns {1, newVersion, firstGlobal} or {0, actualVersion}. Atomic: the version check, the
+ * global positions and both writes happen in one script, so the log is gap-free.
+ */
+export const APPEND = `${EXPECTED}
+local stream = ARGV[1]
+local v = tonumber(redis.call('HGET', KEYS[1], stream) or '0')
+local d = tonumber(redis.call('HGET', KEYS[2], stream) or '0')
+if not expected_ok(ARGV[2], v, d) then return {0, v} end
+local n = tonumber(ARGV[3])
+if n == 0 then return {1, v, 0} end
+local last = redis.call('INCRBY', KEYS[3], n)
+local first = last - n + 1
+local zargs = {}
+local largs = {}
+for i = 1, n do
+  local json = '{"streamPosition":' .. (v + i) .. ',"globalPosition":' .. (first + i - 1) .. ',' .. ARGV[3 + i] .. '}'
+  largs[#largs + 1] = json
+  zargs[#zargs + 1] = first + i - 1
+  zargs[#zargs + 1] = json
+end
+redis.call('RPUSH', KEYS[5], unpack(largs))
+redis.call('ZADD', KEYS[4], unpack(zargs))
+redis.call('HSET', KEYS[1], stream, v + n)
+return {1, v + n, first}
+`;
+
+/** Soft delete. KEYS: versions, deleted. ARGV: stream, expected. Returns {1, v} or {0, actual}. */
+export const DELETE = `${EXPECTED}
+local stream = ARGV[1]
+local v = tonumber(redis.call('HGET', KEYS[1], stream) or '0')
+local d = tonumber(redis.call('HGET', KEYS[2], stream) or '0')
+if not expected_ok(ARGV[2], v, d) then return {0, v} end
+if v > 0 then redis.call('HSET', KEYS[2], stream, v) end
+return {1, v}
+`;
+
+/** Keep the newest snapshot. KEYS: snapshots hash. ARGV: stream, version, json. */
+export const SNAPSHOT = `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local ov = tonumber(string.match(old, '^{"version":(%d+)'))
+  if ov and ov > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;

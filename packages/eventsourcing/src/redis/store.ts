@@ -1,0 +1,176 @@
+import { newId } from '@ody/core';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '../errors.js';
+import { Listeners } from '../store/listeners.js';
+import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
+import { checkEvents, checkExpected, checkRead, checkStream, matches, metadataOf } from '../store/validate.js';
+import { APPEND, DELETE, SNAPSHOT } from './lua.js';
+
+/** Options of the Redis store. */
+export interface RedisEventStoreOptions {
+  /** Your ioredis client or Cluster (not closed by the store), or … */
+  client?: Redis | Cluster;
+  /** … a redis:// URL for a connection the store owns (default `REDIS_URL`, else 127.0.0.1:6379). */
+  url?: string;
+  /** Extra ioredis options for a connection the store opens. */
+  redis?: RedisOptions;
+  /** Key prefix; every key is `{<prefix>}:…` (default `ody-es`). */
+  prefix?: string;
+}
+
+type Call = (...args: (string | number)[]) => Promise<unknown>;
+
+/**
+ * The Redis event store (ioredis). Appends are one Lua script: the expected-version check, global
+ * positions from a counter and the writes to the stream list and the global log (a sorted set by
+ * position) happen atomically, so reads of the log are gap-free. Events are stored twice (stream
+ * list and global log). All keys share one hash tag `{prefix}`, so the store works on Redis Cluster
+ * but lives in one slot.
+ * @example
+ * const store = redisEventStore({ url: process.env.REDIS_URL, prefix: 'shop' });
+ */
+export class RedisEventStore implements EventStore {
+  readonly name = 'redis';
+  readonly client: Redis | Cluster;
+  private readonly owns: boolean;
+  private readonly k: { ver: string; del: string; head: string; log: string; snap: string; stream: (s: string) => string };
+  private readonly listeners = new Listeners();
+  private closed = false;
+
+  constructor(options: RedisEventStoreOptions = {}) {
+    this.owns = options.client === undefined;
+    this.client = options.client ?? new Redis(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, ...options.redis });
+    const tag = `{${options.prefix ?? 'ody-es'}}`;
+    this.k = { ver: `${tag}:ver`, del: `${tag}:del`, head: `${tag}:head`, log: `${tag}:log`, snap: `${tag}:snap`, stream: (s) => `${tag}:s:${s}` };
+    const c = this.client as unknown as Record<string, unknown>;
+    if (typeof c.odyEsAppend !== 'function') {
+      this.client.defineCommand('odyEsAppend', { numberOfKeys: 5, lua: APPEND });
+      this.client.defineCommand('odyEsDelete', { numberOfKeys: 2, lua: DELETE });
+      this.client.defineCommand('odyEsSnapshot', { numberOfKeys: 1, lua: SNAPSHOT });
+    }
+  }
+
+  private call(name: string): Call {
+    return ((this.client as unknown as Record<string, Call>)[name] as Call).bind(this.client);
+  }
+
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.open();
+    checkStream(stream);
+    checkEvents(stream, events);
+    const expected = options.expectedVersion ?? 'any';
+    checkExpected(expected);
+    const recordedAt = new Date().toISOString();
+    const partial = events.map((e) => ({ id: e.id ?? newId(), stream, type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: metadataOf(e), recordedAt }));
+    // Each event's fields as JSON without the braces; the script prepends the positions.
+    const fragments = partial.map((p) => JSON.stringify(p).slice(1, -1));
+    const reply = (await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), stream, String(expected), partial.length, ...fragments)) as number[];
+    if (reply[0] === 0) throw new VersionConflictError(stream, expected as ExpectedVersion, Number(reply[1]));
+    const version = Number(reply[1]);
+    const first = Number(reply[2]);
+    const recorded = partial.map((p, i): RecordedEvent => ({ ...p, streamPosition: version - partial.length + i + 1, globalPosition: first + i }));
+    if (recorded.length > 0) this.listeners.fire();
+    return { nextExpectedVersion: version, events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
+  }
+
+  async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
+    this.open();
+    checkStream(stream);
+    checkRead(options);
+    const [version, deletedAt] = await this.versions(stream);
+    const backward = options.direction === 'backward';
+    const lo = Math.max(deletedAt + 1, (backward ? options.to : options.from) ?? 1);
+    const hi = Math.min(version, (backward ? options.from : options.to) ?? version);
+    if (hi < lo || options.limit === 0) return [];
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const start = backward ? Math.max(lo, hi - limit + 1) : lo;
+    const end = backward ? hi : Math.min(hi, lo + limit - 1);
+    const raw = await this.client.lrange(this.k.stream(stream), start - 1, end - 1);
+    const events = raw.map((j) => JSON.parse(j) as RecordedEvent);
+    return backward ? events.reverse() : events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.open();
+    checkRead(options);
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const out: RecordedEvent[] = [];
+    let from = options.fromPosition ?? 1;
+    const page = Number.isFinite(limit) && options.filter === undefined ? limit : 1000;
+    while (out.length < limit) {
+      const raw = await this.client.zrangebyscore(this.k.log, from, '+inf', 'LIMIT', 0, page);
+      for (const j of raw) {
+        const e = JSON.parse(j) as RecordedEvent;
+        from = e.globalPosition + 1;
+        if (matches(options.filter, e)) out.push(e);
+        if (out.length >= limit) break;
+      }
+      if (raw.length < page) break;
+    }
+    return out;
+  }
+
+  async streamVersion(stream: string): Promise<number> {
+    return (await this.streamInfo(stream)).version;
+  }
+
+  async streamInfo(stream: string): Promise<StreamInfo> {
+    this.open();
+    checkStream(stream);
+    const [version, deletedAt] = await this.versions(stream);
+    return { version, deleted: deletedAt > 0 && deletedAt >= version };
+  }
+
+  async deleteStream(stream: string, options: AppendOptions = {}): Promise<void> {
+    this.open();
+    checkStream(stream);
+    const expected = options.expectedVersion ?? 'any';
+    checkExpected(expected);
+    const reply = (await this.call('odyEsDelete')(this.k.ver, this.k.del, stream, String(expected))) as number[];
+    if (reply[0] === 0) throw new VersionConflictError(stream, expected, Number(reply[1]));
+  }
+
+  async headPosition(): Promise<number> {
+    this.open();
+    return Number((await this.client.get(this.k.head)) ?? 0);
+  }
+
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    this.open();
+    const json = JSON.stringify({ version: snapshot.version, schemaVersion: snapshot.schemaVersion, state: snapshot.state });
+    await this.call('odyEsSnapshot')(this.k.snap, snapshot.stream, snapshot.version, json);
+  }
+
+  async loadSnapshot(stream: string): Promise<Snapshot | undefined> {
+    this.open();
+    const raw = await this.client.hget(this.k.snap, stream);
+    if (raw === null) return undefined;
+    const s = JSON.parse(raw) as Omit<Snapshot, 'stream'>;
+    return { stream, version: s.version, schemaVersion: s.schemaVersion, state: s.state };
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    if (this.owns) await this.client.quit().catch(() => undefined);
+  }
+
+  private async versions(stream: string): Promise<[number, number]> {
+    const [v, d] = await Promise.all([this.client.hget(this.k.ver, stream), this.client.hget(this.k.del, stream)]);
+    return [Number(v ?? 0), Number(d ?? 0)];
+  }
+
+  private open(): void {
+    if (this.closed) throw new EventSourcingError('ODY_EVENTSOURCING_STORE_CLOSED', 'The Redis event store is closed.');
+  }
+}
+
+/** Create a Redis event store. */
+export function redisEventStore(options?: RedisEventStoreOptions): RedisEventStore {
+  return new RedisEventStore(options);
+}

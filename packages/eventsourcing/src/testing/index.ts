@@ -1,0 +1,3 @@
+export { type TestApi, until } from './api.js';
+export { type ConformanceOptions, eventStoreConformance, type StoreFactory } from './conformance.js';
+export { aggregateSpec, deciderSpec, type ErrorMatcher, projectionSpec, sagaSpec, type SagaThen, type SpecOptions, type Then } from './spec.js';
