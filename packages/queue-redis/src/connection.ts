@@ -1,48 +1,38 @@
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { Emitter } from '@ody/core';
 import { QueueRedisError } from './errors.js';
 
 /** Connection events of a Redis driver. */
-export interface ConnectionEvents {
+export type ConnectionEvents = {
   /** A connection failed or dropped (ODY_QUEUE_REDIS_CONNECTION); the driver keeps reconnecting. */
   error: (error: QueueRedisError) => void;
   /** A connection is about to retry after `delayMs`. */
   reconnecting: (delayMs: number) => void;
   /** A connection is (again) ready; waiting workers resume. */
   ready: () => void;
-}
+};
 
-/** Listener sets for ConnectionEvents; errors with no listener are printed once per outage. */
-export class ConnectionEmitter {
-  private readonly listeners = new Map<keyof ConnectionEvents, Set<(...a: never[]) => void>>();
+/**
+ * Core's typed emitter for ConnectionEvents (a throwing listener is logged, never breaks reconnects);
+ * an 'error' nobody listens to is printed once per outage instead of on every retry.
+ */
+export class ConnectionEmitter extends Emitter<ConnectionEvents> {
   private warned = false;
 
-  on<K extends keyof ConnectionEvents>(event: K, fn: ConnectionEvents[K]): () => void {
-    let set = this.listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(event, set);
-    }
-    set.add(fn as (...a: never[]) => void);
-    return () => set.delete(fn as (...a: never[]) => void);
+  constructor() {
+    super({ source: 'redis queue driver' });
   }
 
-  emit<K extends keyof ConnectionEvents>(event: K, ...args: Parameters<ConnectionEvents[K]>): void {
+  override emit<K extends keyof ConnectionEvents>(event: K, ...args: Parameters<ConnectionEvents[K]>): boolean {
     if (event === 'ready') this.warned = false;
-    const set = this.listeners.get(event);
-    if (!set || set.size === 0) {
-      if (event === 'error' && !this.warned) {
+    if (event === 'error' && this.listenerCount('error') === 0) {
+      if (!this.warned) {
         this.warned = true;
         console.warn(`[@ody/queue-redis] ${(args[0] as Error).message}`);
       }
-      return;
+      return false;
     }
-    for (const fn of set) {
-      try {
-        (fn as (...a: unknown[]) => void)(...args);
-      } catch {
-        // a listener's bug must not break the connection handling
-      }
-    }
+    return super.emit(event, ...args);
   }
 }
 

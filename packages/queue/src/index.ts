@@ -1,4 +1,4 @@
-export { type BackoffStrategy, backoffDelay } from './contract/backoff.js';
+export type { BackoffStrategy } from './contract/backoff.js';
 export { type Codec, jsonCodec } from './contract/codec.js';
 export { type ClaimOptions, isQueueDriver, type ListOptions, type QueueDriverFactory, type RecoverResult } from './contract/driver.js';
 export type {

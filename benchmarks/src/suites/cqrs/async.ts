@@ -61,7 +61,7 @@ export async function roundTrip(kind: RoundTripKind, total: number, inFlight: nu
     store,
     routes: { Ping: 'ping' },
     queues: {
-    get: (name) => {
+    queue: (name) => {
       let q = queues.get(name);
       if (q === undefined) {
         q = new Queue(name, { driver });

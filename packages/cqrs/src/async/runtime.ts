@@ -11,8 +11,8 @@ export interface AsyncRuntimeOptions {
   buses: Buses;
   /** Where statuses live; pick the one matching the queue driver. */
   store: CommandStatusStore;
-  /** Queues by name (`app.get(Queues)` from @ody/queue, or any `{ get(name) }`). */
-  queues: { get(name: string): Queue };
+  /** Queues by name (`app.get(Queues)` from @ody/queue, or any `{ queue(name) }`). */
+  queues: { queue(name: string): Queue };
   /** Routing table: command name → queue (or queue + retry options); overrides `@Async`. */
   routes?: Record<string, string | AsyncRouteOptions>;
   /** Defaults of async commands: attempts (3), backoff (exponential 200 ms), attempt timeout (0 = none). */
@@ -62,7 +62,7 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     buses,
     store,
     routing,
-    queueFor: (name) => options.queues.get(name),
+    queueFor: (name) => options.queues.queue(name),
     eventQueue,
     eventRetry: { attempts: options.defaults?.attempts ?? 3, backoff: options.defaults?.backoff ?? { type: 'exponential', delayMs: 200 } },
     waitTimeoutMs: options.waitTimeoutMs,
@@ -88,7 +88,7 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     prune,
     startWorkers(queues = queueNames()) {
       for (const name of queues) {
-        const queue = options.queues.get(name);
+        const queue = options.queues.queue(name);
         const w = new Worker(queue, worker.handle, options.worker);
         const record = (id: string, error: JobError, reason: FailReason) =>
           worker.onJobFailed(id, error, reason).catch((err: unknown) => options.logger?.error({ err, id }, 'could not record a failed command'));

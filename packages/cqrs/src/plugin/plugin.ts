@@ -111,7 +111,7 @@ export const cqrsPlugin = (options: CqrsPluginOptions = {}) =>
       const runtime = createAsyncCommands({
         buses,
         store,
-        queues: { get: (name: string) => ctx.get(Queues).queue(name) },
+        queues: ctx.get(Queues),
         routes: ctx.config.routes,
         defaults: { attempts: ctx.config.attempts, backoff: ctx.config.backoff, timeoutMs: ctx.config.timeoutMs },
         eventQueue: ctx.config.eventQueue,

@@ -28,10 +28,10 @@ class Flaky extends Command<string> {}
 
 /** The queue's failed store once it holds `count` jobs (bounded wait). */
 async function failedJobs(backend: Backend, queue: string, count: number) {
-  let failed = await backend.queues.get(queue).failed.list();
+  let failed = await backend.queues.queue(queue).failed.list();
   for (let i = 0; failed.length < count && i < 500; i++) {
     await new Promise((r) => setTimeout(r, 10));
-    failed = await backend.queues.get(queue).failed.list();
+    failed = await backend.queues.queue(queue).failed.list();
   }
   return failed;
 }
@@ -169,7 +169,7 @@ export function asyncCommandCases(makeBackend: () => Promise<Backend>): void {
       commandBus.register(PlaceOrder, () => ({ orderId: String(++calls) }));
     });
     runtime!.startWorkers();
-    const orders = backend.queues.get('orders');
+    const orders = backend.queues.queue('orders');
     const envelope = (name: string, payload: object, commandId: string) => ({ v: 1, kind: 'command', commandId, name, payload, correlationId: 'c' });
     await orders.push('Evil', envelope('child_process', { cmd: 'rm -rf' }, 'u1'), { jobId: 'u1', attempts: 3 });
     await orders.push('PlaceOrder', envelope('PlaceOrder', { sku: 1, qty: 'many' }, 'u2'), { jobId: 'u2', attempts: 3 });

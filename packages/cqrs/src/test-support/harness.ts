@@ -10,16 +10,16 @@ import type { CommandStatusStore } from '../async/status-store.js';
 export interface Backend {
   driver: QueueDriver;
   store: CommandStatusStore;
-  queues: { get(name: string): Queue };
+  queues: { queue(name: string): Queue };
   dir?: string;
   close(): Promise<void>;
 }
 
 /** Queues by name on one driver (cached). */
-export function queuesOn(driver: QueueDriver): { get(name: string): Queue } {
+export function queuesOn(driver: QueueDriver): { queue(name: string): Queue } {
   const map = new Map<string, Queue>();
   return {
-    get(name) {
+    queue(name) {
       let q = map.get(name);
       if (q === undefined) {
         q = new Queue(name, { driver });

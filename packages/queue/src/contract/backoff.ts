@@ -1,3 +1,4 @@
+import { computeBackoffMs } from '@ody/core';
 import { QueueError } from '../errors.js';
 import type { BackoffSpec, JobBackoff, JobError } from './job.js';
 
@@ -13,6 +14,7 @@ export function toBackoffSpec(value: number | JobBackoff | undefined): BackoffSp
       return { type: 'fixed', delay: value.delayMs };
     case 'exponential': {
       const spec: BackoffSpec = { type: 'exponential', delay: value.delayMs };
+      if (value.factor !== undefined) spec.factor = value.factor;
       if (value.jitter !== undefined) spec.jitter = value.jitter;
       if (value.maxDelayMs !== undefined) spec.maxDelay = value.maxDelayMs;
       return spec;
@@ -23,8 +25,8 @@ export function toBackoffSpec(value: number | JobBackoff | undefined): BackoffSp
 }
 
 /**
- * Delay before the next attempt. Exponential: delay·2^(n-1), capped by maxDelay, with ±jitter
- * (0..1, fraction of the delay, default 0.2) so retries of many jobs spread out.
+ * Delay before the next attempt, by core's Backoff rule (computeBackoffMs): exponential is
+ * delay·factor^(n-1) (factor 2), capped by maxDelay, minus up to `jitter` (0..1, default 0) of it at random.
  */
 export function backoffDelay(
   spec: BackoffSpec,
@@ -36,11 +38,18 @@ export function backoffDelay(
   switch (spec.type) {
     case 'fixed':
       return spec.delay;
-    case 'exponential': {
-      const base = Math.min(spec.delay * 2 ** Math.max(0, attemptsMade - 1), spec.maxDelay ?? Number.POSITIVE_INFINITY);
-      const jitter = spec.jitter ?? 0.2;
-      return Math.max(0, Math.round(base * (1 - jitter + 2 * jitter * random())));
-    }
+    case 'exponential':
+      return computeBackoffMs(
+        {
+          type: 'exponential',
+          delayMs: spec.delay,
+          ...(spec.factor === undefined ? {} : { factor: spec.factor }),
+          ...(spec.maxDelay === undefined ? {} : { maxDelayMs: spec.maxDelay }),
+          ...(spec.jitter === undefined ? {} : { jitter: spec.jitter }),
+        },
+        attemptsMade,
+        random,
+      );
     case 'custom': {
       const strategy = strategies[spec.name];
       if (strategy === undefined) {

@@ -1,20 +1,19 @@
+import type { Backoff } from '@ody/core';
+
 /** Encoded payload as a codec produces it and a driver stores it. */
 export type Encoded = string | Uint8Array;
 
 /**
- * How long to wait between attempts, as a push option (durations in ms).
- * @example { type: 'exponential', delayMs: 500, maxDelayMs: 60_000 }
+ * How long to wait between attempts, as a push option: core's `Backoff` (durations in ms), or a
+ * strategy registered on the Worker under `name` (option `backoffStrategies`).
+ * @example { type: 'exponential', delayMs: 500, maxDelayMs: 60_000, jitter: 0.2 }
  */
-export type JobBackoff =
-  | { type: 'fixed'; delayMs: number }
-  | { type: 'exponential'; delayMs: number; jitter?: number; maxDelayMs?: number }
-  /** A strategy registered on the Worker under `name` (option `backoffStrategies`). */
-  | { type: 'custom'; name: string };
+export type JobBackoff = Backoff | { type: 'custom'; name: string };
 
 /** The backoff as drivers store it with a job (driver contract; users pass a JobBackoff). */
 export type BackoffSpec =
   | { type: 'fixed'; delay: number }
-  | { type: 'exponential'; delay: number; jitter?: number; maxDelay?: number }
+  | { type: 'exponential'; delay: number; factor?: number; jitter?: number; maxDelay?: number }
   /** A strategy registered on the Worker under `name` (option `backoffStrategies`). */
   | { type: 'custom'; name: string };
 

@@ -108,3 +108,32 @@ describe('queuePlugin options precedence: defaults < code < config < env', () =>
     });
   });
 });
+
+describe('queuePlugin shutdown', () => {
+  it('stops waiting for in-flight jobs when the app shutdown budget runs out, whatever closeTimeoutMs says', async () => {
+    const app = await createApplication({
+      config: { app: { logLevel: 'silent', shutdownTimeoutMs: 300 } },
+      plugins: [queuePlugin({ driver: 'memory', closeTimeoutMs: 120_000 })],
+      envFile: false,
+      env: {},
+    });
+    await app.start();
+    const queues = app.get(Queues);
+    let aborted: unknown;
+    let started = false;
+    queues.process('slow', (_job, { signal }) => {
+      started = true;
+      return new Promise<void>((resolve) => {
+        signal.addEventListener('abort', () => {
+          aborted = signal.reason;
+          resolve();
+        });
+      });
+    });
+    await queues.queue('slow').push('j', 1);
+    await until('the job to start', () => started);
+    // Without the budget signal, stop() would wait the whole 120 s closeTimeoutMs.
+    await app.stop().catch(() => undefined);
+    expect(aborted).toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
+  });
+});

@@ -12,44 +12,33 @@ const driverSchema = z.union([
   }),
 ]);
 
-/** Config section `queue` (env `ODY_QUEUE_<KEY>`); unknown keys are passed to a named driver's factory. */
+/** Config section `queue` (env `ODY_QUEUE_<KEY>`); other keys go to a named driver's factory. */
 export const queueConfigSchema = z.looseObject({
-  /** 'memory' | 'filesystem' | a name given in queuePlugin({ drivers }) | a factory | an instance. Env ODY_QUEUE_DRIVER. */
-  driver: driverSchema.optional(),
-  /** Filesystem driver root directory (default var/queue). */
-  dir: z.string().min(1).optional(),
-  /** Filesystem driver: fsync writes (group commit); default true. */
-  durable: z.boolean().optional(),
-  maxPayloadBytes: z.number().int().positive().optional(),
-  concurrency: z.number().int().positive().optional(),
-  leaseMs: z.number().int().min(50).optional(),
-  maxStalls: z.number().int().min(0).optional(),
-  /** How long workers may finish in-flight jobs at shutdown. */
-  closeTimeoutMs: z.number().int().min(0).optional(),
+  /** A driver value, a factory, or a name: 'memory', 'filesystem' or one given in queuePlugin({ drivers }). Env ODY_QUEUE_DRIVER. */
+  driver: driverSchema.default('filesystem'),
+  /** Filesystem driver root directory. */
+  dir: z.string().min(1).default('var/queue'),
+  /** Filesystem driver: fsync writes (group commit). */
+  durable: z.boolean().default(true),
+  /** Largest encoded payload. */
+  maxPayloadBytes: z.number().int().positive().default(1024 * 1024),
+  /** Worker concurrency. */
+  concurrency: z.number().int().positive().default(1),
+  /** Worker lease. */
+  leaseMs: z.number().int().min(50).default(30_000),
+  /** Redeliveries after lost leases before a job fails. */
+  maxStalls: z.number().int().min(0).default(1),
+  /** How long workers may finish in-flight jobs at shutdown (within the app's shutdown budget). */
+  closeTimeoutMs: z.number().int().min(0).default(10_000),
 });
 
 /** Settings of queuePlugin that config (and env) can also set. */
-export interface QueueSettings {
-  /** The driver: a value (`redisDriver({ url })`, `memoryDriver()`), a factory, or a name. Default 'filesystem'. */
-  driver: string | QueueDriverFactory | QueueDriver;
-  /** Filesystem driver root directory; default 'var/queue'. */
-  dir: string;
-  /** Filesystem driver: fsync writes (group commit); default true. */
-  durable: boolean;
-  /** Largest encoded payload; default 1 MiB. */
-  maxPayloadBytes: number;
-  /** Worker concurrency; default 1. */
-  concurrency: number;
-  /** Worker lease; default 30000. */
-  leaseMs: number;
-  /** Redeliveries after lost leases before a job fails; default 1. */
-  maxStalls: number;
-  /** How long workers may finish in-flight jobs at shutdown; default 10000. */
-  closeTimeoutMs: number;
-}
+export type QueueSettings = z.input<typeof queueConfigSchema>;
 
 /** Options of queuePlugin: they win over the defaults; config (then env) wins over them. */
-export interface QueuePluginOptions extends Partial<QueueSettings> {
+export interface QueuePluginOptions extends Omit<QueueSettings, 'driver'> {
+  /** The driver: a value (`redisDriver({ url })`, `memoryDriver()`), a factory, or a name. Default 'filesystem'. */
+  driver?: string | QueueDriverFactory | QueueDriver;
   /**
    * Drivers that config may pick by name (`queue.driver: 'redis'`, `ODY_QUEUE_DRIVER=redis`), beside the
    * built-in 'memory' and 'filesystem'. Each factory gets the `queue` config section.
@@ -58,42 +47,30 @@ export interface QueuePluginOptions extends Partial<QueueSettings> {
   codec?: Codec;
 }
 
-const DEFAULTS: QueueSettings = {
-  driver: 'filesystem',
-  dir: 'var/queue',
-  durable: true,
-  maxPayloadBytes: 1024 * 1024,
-  concurrency: 1,
-  leaseMs: 30_000,
-  maxStalls: 1,
-  closeTimeoutMs: 10_000,
-};
-
 /**
  * Registers `Queues` (queues + workers) and the `QueueDriver` token. Workers start at boot and stop on
- * shutdown. Precedence: defaults < queuePlugin options < config < env.
+ * shutdown, within the app's shutdown budget. Precedence: defaults < queuePlugin options < config < env.
  * @example
  * createApplication({ plugins: [queuePlugin({ driver: redisDriver({ url: process.env.REDIS_URL }) })] });
  * app.get(Queues).process<Email>('emails', async (job) => send(job.data));
  */
 export const queuePlugin = (options: QueuePluginOptions = {}) => {
   let manager: QueueManager | undefined;
+  const { drivers, codec, ...settings } = options;
   return definePlugin({
     name: 'queue',
     configSchema: queueConfigSchema,
+    options: settings,
+    // Keys the schema does not declare (url, prefix, …) are options of a named driver's factory.
+    passthroughKeys: true,
     async register(ctx) {
-      const { drivers, codec, ...code } = options;
-      const settings: Record<string, unknown> = { ...DEFAULTS };
-      for (const layer of [code, ctx.config as Record<string, unknown>]) {
-        for (const [key, value] of Object.entries(layer)) if (value !== undefined) settings[key] = value;
-      }
-      const { driver, ...rest } = settings as QueueSettings & Record<string, unknown>;
+      const { driver, ...rest } = ctx.config;
       const instance = await createQueueDriver(driver, rest, drivers);
       manager = new QueueManager(instance, {
         ...(codec ? { codec } : {}),
-        maxPayloadBytes: settings.maxPayloadBytes as number,
-        worker: { concurrency: settings.concurrency as number, leaseMs: settings.leaseMs as number, maxStalls: settings.maxStalls as number },
-        closeTimeoutMs: settings.closeTimeoutMs as number,
+        maxPayloadBytes: ctx.config.maxPayloadBytes,
+        worker: { concurrency: ctx.config.concurrency, leaseMs: ctx.config.leaseMs, maxStalls: ctx.config.maxStalls },
+        closeTimeoutMs: ctx.config.closeTimeoutMs,
         logger: ctx.logger,
       });
       ctx.bind(QueueDriverToken).toValue(instance);
@@ -103,8 +80,8 @@ export const queuePlugin = (options: QueuePluginOptions = {}) => {
     boot() {
       manager?.start();
     },
-    async shutdown() {
-      await manager?.stop();
+    async shutdown(_ctx, budget) {
+      await manager?.stop(budget.signal);
     },
   });
 };

@@ -1,4 +1,4 @@
-import type { Logger } from '@ody/core';
+import type { EmitterLogger } from '@ody/core';
 import type { Codec } from '../contract/codec.js';
 import type { QueueDriver } from '../contract/driver.js';
 import type { QueueDefinition } from '../runtime/definition.js';
@@ -36,7 +36,7 @@ export interface QueuesDefaults {
   maxPayloadBytes: number;
   worker: QueueWorkerOptions;
   closeTimeoutMs: number;
-  logger?: Logger;
+  logger?: EmitterLogger;
 }
 
 interface PendingWorker {
@@ -92,8 +92,8 @@ export class QueueManager implements Queues {
   }
 
   /** Close workers (bounded by closeTimeoutMs, and by `signal` when the app's shutdown budget runs out), then the driver. */
-  async stop(): Promise<void> {
-    await Promise.all(this.workers.splice(0).map((w) => w.close({ timeoutMs: this.defaults.closeTimeoutMs })));
+  async stop(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.close({ timeoutMs: this.defaults.closeTimeoutMs, ...(signal ? { signal } : {}) })));
     await this.driver.close();
   }
 

@@ -1,6 +1,6 @@
 import type { ClaimedJob } from '../contract/job.js';
 import { QueueError } from '../errors.js';
-import type { Emitter } from './emitter.js';
+import type { Emitter } from '@ody/core';
 import type { JobContext, Job } from './job.js';
 import type { WorkerEvents } from './worker.js';
 

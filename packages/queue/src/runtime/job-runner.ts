@@ -4,7 +4,7 @@ import { type InlineOps, inlineOps } from '../contract/inline.js';
 import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { isUnrecoverable, QueueError } from '../errors.js';
 import { AttemptContext, isThenable, type RunningJob, settleAttempt } from './attempt.js';
-import type { Emitter } from './emitter.js';
+import type { Emitter } from '@ody/core';
 import { type JobHandler, type Job, toJob } from './job.js';
 import { toJobError } from './job-error.js';
 import type { Queue } from './queue.js';
@@ -48,7 +48,7 @@ export class JobRunner<T> {
       return this.fail(running, undefined, 'undecodable', toJobError(error, attempt));
     }
     const job = toJob(this.queue.name, claimed, data);
-    if (this.events.has('active')) this.events.emit('active', job);
+    if (this.events.listenerCount('active') > 0) this.events.emit('active', job);
     const ctx = new AttemptContext(running, this.events, job, attempt);
     let value: unknown;
     try {
@@ -67,14 +67,14 @@ export class JobRunner<T> {
   private succeeded(running: RunningJob, job: Job<T>, result: unknown): Promise<void> | undefined {
     if (running.lost || running.abandoned) return undefined;
     if (this.inline !== undefined) {
-      if (this.inline.complete(this.queue.name, running.claimed) && this.events.has('completed')) this.events.emit('completed', job, result);
+      if (this.inline.complete(this.queue.name, running.claimed) && this.events.listenerCount('completed') > 0) this.events.emit('completed', job, result);
       return undefined;
     }
     const acked = this.queue.driver.complete(this.queue.name, running.claimed);
     this.release(running);
     return acked.then((ok) => {
       // Emitted only once the ack landed; a refused or failed ack leaves the job for redelivery.
-      if (ok && this.events.has('completed')) this.events.emit('completed', job, result);
+      if (ok && this.events.listenerCount('completed') > 0) this.events.emit('completed', job, result);
     });
   }
 

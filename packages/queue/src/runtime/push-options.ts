@@ -21,6 +21,9 @@ function checkBackoff(queue: string, spec: BackoffSpec): BackoffSpec {
     });
   }
   if (!Number.isFinite(spec.delay) || spec.delay < 0) throw invalid(queue, `backoff delayMs must be ≥ 0, got ${spec.delay}.`, { backoff: spec });
+  if (spec.type === 'exponential' && spec.factor !== undefined && !(spec.factor >= 1)) {
+    throw invalid(queue, `backoff factor must be ≥ 1, got ${spec.factor}.`, { backoff: spec });
+  }
   return spec;
 }
 

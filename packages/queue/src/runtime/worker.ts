@@ -1,10 +1,9 @@
-import type { Logger } from '@ody/core';
+import { Emitter, type EmitterLogger } from '@ody/core';
 import type { BackoffStrategy } from '../contract/backoff.js';
 import { type InlineOps, inlineOps } from '../contract/inline.js';
 import type { ClaimedJob, FailReason, JobError } from '../contract/job.js';
 import { QueueError } from '../errors.js';
 import { RunningJob } from './attempt.js';
-import { Emitter } from './emitter.js';
 import type { JobHandler, Job } from './job.js';
 import { JobRunner } from './job-runner.js';
 import type { Queue } from './queue.js';
@@ -27,8 +26,8 @@ export interface QueueWorkerOptions<T = unknown> {
   backoffStrategies?: Record<string, BackoffStrategy>;
   /** Start fetching at once. Default true; otherwise call run(). */
   autorun?: boolean;
-  /** Where a throwing event listener is reported (default: console.error). */
-  logger?: Pick<Logger, 'error'>;
+  /** Where a throwing event listener (or an 'error' nobody listens to) is reported; default console.error. */
+  logger?: EmitterLogger;
 }
 
 /** Events of a Worker (local to the process it runs in); `T` is the payload type, so `job.data` is typed. */
@@ -77,11 +76,7 @@ export class Worker<T = unknown> {
 
   constructor(queue: Queue<T>, handler: JobHandler<T>, options: QueueWorkerOptions<T> = {}) {
     const o = checkWorkerOptions(queue.name, options);
-    const logger = options.logger;
-    this.events = new Emitter<WorkerEvents<T>>((err, event) => {
-      if (logger !== undefined) logger.error({ err, event, queue: queue.name }, `a '${event}' listener of the worker of queue '${queue.name}' threw`);
-      else console.error(`[ody/queue] a '${event}' listener of the worker of queue '${queue.name}' threw:`, err);
-    });
+    this.events = new Emitter<WorkerEvents<T>>({ ...(options.logger ? { logger: options.logger } : {}), source: `queue worker ${queue.name}` });
     this.queue = queue;
     this.concurrency = o.concurrency;
     this.leaseMs = o.leaseMs;
@@ -127,8 +122,9 @@ export class Worker<T = unknown> {
   /**
    * Stop fetching, let running jobs finish and their acks land, up to `timeoutMs` (default 10000), then
    * abort the rest and leave them to be redelivered when their leases expire. Nothing is lost.
+   * `signal` (e.g. the app's shutdown budget) ends the wait early the same way.
    */
-  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+  async close(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.running = false;
@@ -136,16 +132,19 @@ export class Worker<T = unknown> {
     this.slotWaiter?.();
     await this.loopDone;
     if (this.active.size > 0 || this.settling.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          this.drainWaiter = resolve;
-        }),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, options.timeoutMs ?? 10_000);
-        }),
-      ]);
-      clearTimeout(timer);
+      const { signal } = options;
+      if (!signal?.aborted) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, options.timeoutMs ?? 10_000);
+          signal?.addEventListener('abort', done, { once: true });
+          this.drainWaiter = done;
+        });
+      }
       const giveUp = new QueueError('ODY_QUEUE_CLOSED', `Worker of queue '${this.queue.name}' closed before the job finished; it will be redelivered.`);
       for (const r of this.active) {
         r.abandoned = true;

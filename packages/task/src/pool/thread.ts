@@ -49,6 +49,9 @@ export class Thread {
       workerData,
       resourceLimits: options.resourceLimits,
       env: options.env ?? process.env,
+      // Threads inherit the process's flags, but `--input-type` (from `node --input-type=module -e …`)
+      // only applies to string input and makes every thread fail to start.
+      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
       stdout: false,
       stderr: false,
     });

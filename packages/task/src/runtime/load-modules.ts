@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,7 +45,10 @@ async function registerTypeScript(module: string): Promise<void> {
       module,
     });
   }
-  const { register } = (await import(pathToFileURL(api).href)) as { register: () => unknown };
+  // require.resolve picks tsx's CommonJS build; import its ES module build beside it (the CJS one loads
+  // its ESM half by a path that only works under require).
+  const esm = api.replace(/\.cjs$/, '.mjs');
+  const { register } = (await import(pathToFileURL(existsSync(esm) ? esm : api).href)) as { register: () => unknown };
   register();
   tsxRegistered = true;
 }
