@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alternate, ratioOf, roundsFor } from '../benchmarks/src/measure.js';
+import { alternate, median, ratioOf, roundsFor } from '../benchmarks/src/measure.js';
 import { canPin, pinned } from '../benchmarks/src/pin.js';
 import { markdownOf, updateResultsMd } from '../benchmarks/src/report.js';
 import type { ResultFile } from '../benchmarks/src/types.js';
@@ -46,7 +46,9 @@ describe('bench harness', () => {
 
   it('ratios pair samples by round and report median, min and max', () => {
     expect(ratioOf([2, 4, 9], [1, 1, 3])).toEqual({ median: 3, min: 2, max: 4, n: 3 });
-    expect(ratioOf([2, 1], [4, 4], false)).toEqual({ median: 2, min: 2, max: 4, n: 2 });
+    expect(ratioOf([2, 1], [4, 4], false)).toEqual({ median: 3, min: 2, max: 4, n: 2 });
+    expect(median([5, 1, 3, 100])).toBe(4);
+    expect(median([7])).toBe(7);
     expect(() => ratioOf([1], [1, 2])).toThrow(/samples/);
   });
 

@@ -8,9 +8,12 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[rank]!;
 }
 
-/** The median of samples. */
+/** The median of samples (the mean of the middle two for an even count, so 2 samples are not "the lower one"). */
 export function median(samples: readonly number[]): number {
-  return percentile(samples, 50);
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Median, min and max of a set of samples (one per round). */
