@@ -29,13 +29,16 @@ export const SPEC = [
   },
   { suite: 'http', what: 'fastify, req/s of the same route (load generator shares the cores; beside the CPU row, not instead of it)', keys: ['ody-controller/fastify'] },
   { suite: 'http', what: 'fastify with its JSON schema, server CPU per validated `POST`', keys: ['ody-post-validated/fastify-post-validated'] },
-  { suite: 'websocket', what: 'raw uWS `app.publish` to 500 clients, deliveries/s', keys: ['ody-broadcast/uws-raw'] },
+  { suite: 'websocket', what: 'raw uWS `app.publish` to 500 clients, deliveries/s (the same C++ publish underneath: read as parity, not a win)', keys: ['ody-broadcast/uws-raw'] },
   { suite: 'task', what: 'Piscina tuned (`concurrentTasksPerWorker`), tasks of 0 / 10 µs / 100 µs / 1 ms', keys: ['ody-task/piscina-tuned 0us', 'ody-task/piscina-tuned 10us', 'ody-task/piscina-tuned 100us', 'ody-task/piscina-tuned 1000us'] },
   { suite: 'task', what: 'Piscina defaults, tasks of 0 / 10 µs / 100 µs / 1 ms', keys: ['ody-task/piscina-default 0us', 'ody-task/piscina-default 10us', 'ody-task/piscina-default 100us', 'ody-task/piscina-default 1000us'] },
   { suite: 'task', what: 'Tinypool, tasks of 0 / 10 µs / 100 µs / 1 ms', keys: ['ody-task/tinypool 0us', 'ody-task/tinypool 10us', 'ody-task/tinypool 100us', 'ody-task/tinypool 1000us'] },
   { suite: 'task', what: 'Piscina tuned, round trip with one task in flight, p50 / p99', keys: ['ody-task/piscina-tuned p50 latency', 'ody-task/piscina-tuned p99 latency'] },
   { suite: 'queue', what: 'an fsync-per-message loop on the same disk, one sequential producer (durable filesystem queue)', keys: ['fs-durable-c1/fsync-per-message'] },
   { suite: 'queue', what: 'BullMQ on the same Redis, both workers connected before the clock: concurrency 1 / 100 / bulk push', keys: ['redis-c1/bullmq-c1', 'redis-c100/bullmq-c100', 'redis-push/bullmq-push'], since: '2026-12-01T15:46:46Z' },
+  { suite: 'queue-amqp', what: 'the raw RabbitMQ client (`rabbitmq-client`) doing the same confirmed pushes and acks, concurrency 1 / 100', keys: ['amqp-c1/rabbitmq-raw-c1', 'amqp-c100/rabbitmq-raw-c100'] },
+  { suite: 'queue-nats', what: 'the raw NATS JetStream client doing the same publishes and acks, concurrency 1 / 100', keys: ['nats-c1/nats-raw-c1', 'nats-c100/nats-raw-c100'] },
+  { suite: 'eventsourcing', what: 'Emmett on the same PostgreSQL, appends of 1 event: 1 / 50 writers', keys: ['ody-pg-append-c1/emmett-pg-append-c1', 'ody-pg-append-c50/emmett-pg-append-c50'] },
   { suite: 'cqrs', what: '@nestjs/cqrs `execute`, default plugin bus (correlation + validation), new command per call', keys: ['ody-plugin-default/nest-cqrs'] },
   { suite: 'process', what: 'a bare `fork()` until its first IPC message: crash → replacement ready, p50 (time; 1.0 = no overhead)', keys: ['ody-crash-to-ready/bare-fork-p50'], lowerIsBetter: true },
 ];
@@ -63,6 +66,13 @@ export function parseResults(markdown) {
       if (cells[0] === undefined || cells[0].startsWith('---')) continue;
       const num = (s) => (s === undefined || s === '—' ? undefined : Number(s.replace(/,/g, '')));
       ratios[cells[0]] = { median: num(cells[1]), min: num(cells[2]), max: num(cells[3]), n: num(cells[4]) };
+    }
+    // Suites that record the spread as separate `<key> min` / `<key> max` ratios (queue-nats).
+    for (const [key, r] of Object.entries(ratios)) {
+      if (r.min === undefined && ratios[`${key} min`] && ratios[`${key} max`]) {
+        r.min = ratios[`${key} min`].median;
+        r.max = ratios[`${key} max`].median;
+      }
     }
     sections[suite] = { date: header?.[1], quick: header ? /--quick/.test(header[2]) : true, ratios };
   }

@@ -73,6 +73,18 @@ describe('renderTable', () => {
     expect(renderTable(fresh)).toContain('| 2.18 / 3.95 / 5.72 | 2026-12-02 |');
   });
 
+  it('reads a spread recorded as separate "<key> min" / "<key> max" ratios', () => {
+    const nats = section('queue-nats', '2026-12-02T10:00:00.000Z', '2 cpus, Node v20.20.2', [
+      '| ratio | value |',
+      '| --- | --- |',
+      '| nats-c1/nats-raw-c1 | 0.900 |',
+      '| nats-c1/nats-raw-c1 min | 0.800 |',
+      '| nats-c1/nats-raw-c1 max | 1.100 |',
+      '| nats-c100/nats-raw-c100 | 1.200 |',
+    ]);
+    expect(renderTable(nats)).toContain('| 0.90 (0.80–1.10) / 1.20 | 2026-12-02 |');
+  });
+
   it('refuses a README without the markers', () => {
     expect(() => withTable('# no table\n', full)).toThrow(/markers/);
     expect(renderTable('').endsWith(END)).toBe(true);
