@@ -28,8 +28,11 @@ if (!existsSync(file)) {
 const suite = (await import(pathToFileURL(file).href)).default as Suite;
 const started = Date.now();
 const result = await suite.run({ quick: values.quick });
-const { table } = report(suite.name, values.quick, result);
+const unspread = Object.keys(result.ratios).filter((k) => result.spreads?.[k] === undefined);
+if (unspread.length > 0) console.log(`note: no per-round spread for ${unspread.join(', ')} (not paired alternating rounds)`);
+const { table, wrote } = report(suite.name, values.quick, result);
 console.log(`\n### ${suite.name}${values.quick ? ' (quick)' : ''} — ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 console.log(table);
-console.log(`\nwrote benchmarks/results/${suite.name}.json and benchmarks/RESULTS.md`);
+console.log(`\nwrote ${wrote.join(' and ')}`);
+if (values.quick) console.log('--quick: RESULTS.md left alone (it holds full runs only)');
 process.exit(0);

@@ -9,13 +9,15 @@ export interface Row {
 export interface SuiteResult {
   rows: Row[];
   ratios: Record<string, number>;
+  /** Per ratio key: min and max of the per-round ratios (`ratios` holds their median) and the round count. */
+  spreads?: Record<string, { min: number; max: number; n: number }>;
   /** Free-form notes printed under the table (load tool, settings). */
   notes?: string[];
 }
 
 /** Options every suite receives. */
 export interface SuiteOptions {
-  /** Finish in about two minutes. */
+  /** Finish in about two minutes (fewer rounds; never written to RESULTS.md). */
   quick: boolean;
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { filesystemDriver, memoryDriver } from '@ody/queue';
-import { alternate, median } from '../measure.js';
+import { alternate, median, ratioOf, roundsFor, type Spread } from '../measure.js';
 import type { Row, Suite, SuiteOptions, SuiteResult } from '../types.js';
 import { fsyncPerMessage } from './queue/baseline.js';
 import { type DriverUnderTest, latency, peerLatency, processRate, producerRate, pushAndProcessRate, pushRate } from './queue/drivers.js';
@@ -59,8 +59,8 @@ async function measure(d: DriverUnderTest, sizes: { push: number; c1: number; c1
  * Durable push/s by producer concurrency (1, 8, 64, 1000 producers, each awaiting its push before the
  * next) against a naive fsync-per-message loop on the same disk, in rounds that alternate the peers.
  */
-async function producerRows(quick: boolean): Promise<{ rows: Row[]; notes: string[] }> {
-  const rounds = quick ? 2 : 5;
+async function producerRows(quick: boolean): Promise<{ rows: Row[]; notes: string[]; c1: Spread; c1Data: Spread }> {
+  const rounds = roundsFor(quick, { quick: 2, full: 5 });
   const n = (producers: number) => (quick ? 1 : 4) * (producers === 1 ? 500 : producers === 8 ? 2_000 : 10_000);
   const naive = quick ? 500 : 2_000;
   const peers: Record<string, () => Promise<number> | number> = {
@@ -73,6 +73,8 @@ async function producerRows(quick: boolean): Promise<{ rows: Row[]; notes: strin
   const spread = Object.entries(samples).map(([name, v]) => `${name} ${Math.round(Math.min(...v))}–${Math.round(Math.max(...v))}`);
   return {
     rows,
+    c1: ratioOf(samples['fs-durable-c1']!, samples['fsync-per-message']!),
+    c1Data: ratioOf(samples['fs-durable-c1']!, samples['fdatasync-per-message']!),
     notes: [
       `fs-durable-cN: N producers, each pushing one job and awaiting it before the next (c1 = one sequential producer, which group commit cannot batch); durable driver; median of ${rounds} rounds alternating with the baselines on the same disk`,
       'fsync-per-message: the naive loop (open, write, fsync, close, rename into ready/, fsync ready/) per message; fdatasync-per-message: the same with fdatasync for the data, as Ody uses',
@@ -85,7 +87,7 @@ const metricOf = (rows: Row[], name: string, metric: string) => rows.find((r) =>
 
 async function run(options: SuiteOptions): Promise<SuiteResult> {
   const q = options.quick;
-  const rounds = q ? 1 : 3;
+  const rounds = roundsFor(q, { quick: 1, full: 5 });
   const rows: Row[] = [];
   rows.push(...(await measure({ name: 'memory', make: () => memoryDriver() }, { push: q ? 200_000 : 1_000_000, c1: q ? 100_000 : 300_000, c100: q ? 200_000 : 1_000_000, lat: q ? 200 : 1000 }, rounds)));
   const fsSizes = { push: q ? 20_000 : 100_000, c1: q ? 5_000 : 20_000, c100: q ? 20_000 : 100_000, lat: q ? 200 : 1000 };
@@ -98,8 +100,12 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
   const ratios: Record<string, number> = {
     'fs-fast/fs-durable': metricOf(rows, 'fs-fast', 'push/s') / durable,
     'fs-durable/fsync-per-message': durable / baseline,
-    'fs-durable-c1/fsync-per-message': metricOf(rows, 'fs-durable-c1', 'push/s') / baseline,
-    'fs-durable-c1/fdatasync-per-message': metricOf(rows, 'fs-durable-c1', 'push/s') / metricOf(rows, 'fdatasync-per-message', 'push/s'),
+    'fs-durable-c1/fsync-per-message': producers.c1.median,
+    'fs-durable-c1/fdatasync-per-message': producers.c1Data.median,
+  };
+  const spreads: Record<string, { min: number; max: number; n: number }> = {
+    'fs-durable-c1/fsync-per-message': { min: producers.c1.min, max: producers.c1.max, n: producers.c1.n },
+    'fs-durable-c1/fdatasync-per-message': { min: producers.c1Data.min, max: producers.c1Data.max, n: producers.c1Data.n },
   };
   const notes = [
     'push+process: "burst" awaits 1000 pushes at a time and never yields to the event loop (so it measures pushing, then a whole backlog, then collecting it); "paced" adds one event-loop turn per 1000 pushes, like a producer driven by I/O',
@@ -119,10 +125,11 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
     if (more !== undefined) {
       rows.push(...more.rows);
       Object.assign(ratios, more.ratios);
+      Object.assign(spreads, more.spreads);
       notes.push(...(more.notes ?? []));
     }
   }
-  return { rows, ratios, notes };
+  return { rows, ratios, spreads, notes };
 }
 
 const suite: Suite = { name: 'queue', run };

@@ -1,112 +1,74 @@
-import { createTaskPool } from '@ody/task';
-import { Piscina } from 'piscina';
-import { alternate, median } from '../measure.js';
+import { alternate, median, percentile, ratioEntries, ratioOf, roundsFor, type Spread } from '../measure.js';
 import type { Row, Suite } from '../types.js';
+import { makePeer, PISCINA_TUNED_CONCURRENCY, type PeerName, type Peer, roundTrips, THREADS, throughput } from './task/peers.js';
 
-const here = (file: string) => new URL(`./task/${file}`, import.meta.url);
+// Ratio against task duration: a pool's overhead per task matters for tiny tasks and vanishes for long
+// ones, so one trivial-task number says little. Every peer runs the same busy-wait task of 0, 10, 100 and
+// 1000 µs on 2 threads, plus round-trip latency with one task in flight.
 
-interface Peer {
-  add(a: number, b: number): Promise<number>;
-  fib(n: number): Promise<number>;
-  close(): Promise<void>;
-}
+const DURATIONS_US = [0, 10, 100, 1_000] as const;
+const PEERS: PeerName[] = ['ody-task', 'piscina-default', 'piscina-tuned', 'tinypool'];
+const OTHERS = PEERS.filter((p) => p !== 'ody-task');
+const IN_FLIGHT = 256;
 
-function odyPeer(threads: number): Peer {
-  const pool = createTaskPool({ modules: [here('ody-tasks.mjs')], minThreads: threads, maxThreads: threads });
-  return {
-    add: (a, b) => pool.run('add', { a, b }) as Promise<number>,
-    fib: (n) => pool.run('fib', n) as Promise<number>,
-    close: () => pool.close(),
-  };
-}
-
-function piscinaPeer(threads: number): Peer {
-  const add = new Piscina({ filename: here('piscina-add.mjs').href, minThreads: threads, maxThreads: threads });
-  const fib = new Piscina({ filename: here('piscina-fib.mjs').href, minThreads: threads, maxThreads: threads });
-  return {
-    add: (a, b) => add.run({ a, b }),
-    fib: (n) => fib.run(n),
-    close: async () => {
-      await add.destroy();
-      await fib.destroy();
-    },
-  };
-}
-
-/** Tasks per second for `total` tasks submitted in waves of `inFlight`. */
-async function throughput(total: number, inFlight: number, submit: (i: number) => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  let next = 0;
-  const lane = async () => {
-    while (next < total) await submit(next++);
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-  return total / (Number(process.hrtime.bigint() - started) / 1e9);
-}
-
-/** Tasks per second for `total` tasks submitted in bursts of `burst` (Promise.all per burst). */
-async function bursts(total: number, burst: number, submit: (i: number) => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  for (let done = 0; done < total; done += burst) {
-    const wave: Promise<unknown>[] = [];
-    for (let i = 0; i < burst; i++) wave.push(submit(done + i));
-    await Promise.all(wave);
-  }
-  return total / (Number(process.hrtime.bigint() - started) / 1e9);
-}
-
-async function warm(peer: Peer): Promise<void> {
-  await throughput(2_000, 256, (i) => peer.add(i, 1));
-  await peer.fib(20);
+/** Tasks per round: about 0.1–0.3 s of work per peer on 2 threads. */
+function tasksFor(us: number, quick: boolean): number {
+  const base = us === 0 ? 20_000 : us === 10 ? 10_000 : us === 100 ? 2_000 : 300;
+  return quick ? base : base * 3;
 }
 
 const suite: Suite = {
   name: 'task',
   async run({ quick }) {
     const rows: Row[] = [];
-    const rounds = quick ? 5 : 10;
-    const total = quick ? 40_000 : 100_000;
-    const inFlight = 512;
-    const peers = { 'ody-task': odyPeer(2), piscina: piscinaPeer(2) };
-    await warm(peers['ody-task']);
-    await warm(peers.piscina);
-    const trivial = await alternate(rounds, {
-      'ody-task': () => throughput(total, inFlight, (i) => peers['ody-task'].add(i, 1)),
-      piscina: () => throughput(total, inFlight, (i) => peers.piscina.add(i, 1)),
-    });
-    for (const [name, samples] of Object.entries(trivial)) rows.push({ name: `${name} add (2 threads)`, metric: 'tasks/s', value: Math.round(median(samples)) });
-    const burst = await alternate(rounds, {
-      'ody-task': () => bursts(total, 1_000, (i) => peers['ody-task'].add(i, 1)),
-      piscina: () => bursts(total, 1_000, (i) => peers.piscina.add(i, 1)),
-    });
-    for (const [name, samples] of Object.entries(burst)) rows.push({ name: `${name} add, bursts of 1000 (2 threads)`, metric: 'tasks/s', value: Math.round(median(samples)) });
-    const fibN = 25;
-    const fibTotal = quick ? 200 : 400;
-    const cpu = await alternate(quick ? 3 : 5, {
-      'ody-task': () => throughput(fibTotal, 16, () => peers['ody-task'].fib(fibN)),
-      piscina: () => throughput(fibTotal, 16, () => peers.piscina.fib(fibN)),
-    });
-    for (const [name, samples] of Object.entries(cpu)) rows.push({ name: `${name} fib(${fibN}) (2 threads)`, metric: 'tasks/s', value: Math.round(median(samples)) });
-    await peers['ody-task'].close();
-    await peers.piscina.close();
-    const one = odyPeer(1);
-    await warm(one);
-    const single = await alternate(quick ? 3 : 5, { 'ody-task-1': () => throughput(fibTotal, 16, () => one.fib(fibN)) });
-    await one.close();
-    const oneThread = median(single['ody-task-1']);
-    rows.push({ name: `ody-task fib(${fibN}) (1 thread)`, metric: 'tasks/s', value: Math.round(oneThread) });
+    const ratios: Record<string, Spread> = {};
+    const rounds = roundsFor(quick, { quick: 3, full: 7 });
+    const peers = Object.fromEntries(PEERS.map((p) => [p, makePeer(p)])) as Record<PeerName, Peer>;
+    for (const p of PEERS) await throughput(2_000, IN_FLIGHT, () => peers[p].spin(0)); // warm
+
+    for (const us of DURATIONS_US) {
+      const total = tasksFor(us, quick);
+      const samples = await alternate(
+        rounds,
+        Object.fromEntries(PEERS.map((p) => [p, () => throughput(total, IN_FLIGHT, () => peers[p].spin(us))])) as Record<PeerName, () => Promise<number>>,
+      );
+      for (const p of PEERS) rows.push({ name: `${p} ${us} µs tasks`, metric: 'tasks/s', value: Math.round(median(samples[p])) });
+      for (const o of OTHERS) ratios[`ody-task/${o} ${us}us`] = ratioOf(samples['ody-task'], samples[o]);
+    }
+
+    const trips = quick ? 1_000 : 5_000;
+    const p99s = Object.fromEntries(PEERS.map((p) => [p, [] as number[]])) as Record<PeerName, number[]>;
+    const p50s = await alternate(
+      rounds,
+      Object.fromEntries(
+        PEERS.map((p) => [
+          p,
+          async () => {
+            const t = await roundTrips(trips, () => peers[p].spin(0));
+            p99s[p].push(percentile(t, 99));
+            return percentile(t, 50);
+          },
+        ]),
+      ) as Record<PeerName, () => Promise<number>>,
+    );
+    for (const p of PEERS) {
+      rows.push({ name: `${p} round trip, 1 in flight`, metric: 'p50 ms', value: median(p50s[p]) });
+      rows.push({ name: `${p} round trip, 1 in flight`, metric: 'p99 ms', value: median(p99s[p]) });
+    }
+    for (const o of OTHERS) {
+      ratios[`ody-task/${o} p50 latency`] = ratioOf(p50s['ody-task'], p50s[o], false);
+      ratios[`ody-task/${o} p99 latency`] = ratioOf(p99s['ody-task'], p99s[o], false);
+    }
+    for (const p of PEERS) await peers[p].close();
+
     return {
       rows,
-      ratios: {
-        'ody-task/piscina': median(trivial['ody-task']) / median(trivial.piscina),
-        'ody-task/piscina (bursts)': median(burst['ody-task']) / median(burst.piscina),
-        'ody-task-cpu/piscina-cpu': median(cpu['ody-task']) / median(cpu.piscina),
-        'ody-task-2-threads/1-thread (fib)': median(cpu['ody-task']) / oneThread,
-      },
+      ...ratioEntries(ratios),
       notes: [
-        `trivial: ${total} add tasks per round, ${inFlight} in flight (or bursts of 1000 awaited together), ${rounds} alternating rounds, median`,
-        `cpu: ${fibTotal} fib(${fibN}) tasks, 16 in flight; scaling = 2 threads vs 1 thread`,
-        'each peer uses its defaults otherwise (ody-task batches tasks per message; piscina posts one per task)',
+        `throughput: a busy-wait task of 0/10/100/1000 µs, ${IN_FLIGHT} in flight, ${THREADS} threads per pool, ${rounds} alternating rounds (median; spread = min–max of the per-round ratios); tasks per round: ${DURATIONS_US.map((us) => `${tasksFor(us, quick)} at ${us} µs`).join(', ')}`,
+        `peers: ody-task with its defaults (it batches queued tasks per message); piscina-default; piscina-tuned = concurrentTasksPerWorker ${PISCINA_TUNED_CONCURRENCY}, Piscina's documented setting for keeping workers fed; tinypool with its defaults`,
+        `latency: ${trips} round trips of a 0 µs task one after the other per round, per-round p50/p99, median over rounds; latency ratios are peer ms / ody-task ms (above 1: ody-task is faster)`,
+        `the pools' ${THREADS} threads and the submitting main thread share the machine's cores: on 2 cores the main thread competes with the workers, which is what a 2-core service sees too`,
       ],
     };
   },

@@ -7,7 +7,7 @@ import { redisDriver } from '@ody/queue-redis';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type RedisHandle, startRedis } from '../../../../test-support/redis-server.js';
-import { alternate, median, percentile } from '../../measure.js';
+import { alternate, median, percentile, ratioOf } from '../../measure.js';
 import type { Row, SuiteOptions, SuiteResult } from '../../types.js';
 
 interface Peer {
@@ -174,6 +174,7 @@ export async function redisQueueBench(options: SuiteOptions): Promise<SuiteResul
     const peers = { redis: odyPeer(redis.url), bullmq: bullPeer(redis.host, redis.port) };
     const rows: Row[] = [];
     const ratios: Record<string, number> = {};
+    const spreads: Record<string, { min: number; max: number; n: number }> = {};
 
     const measure = async (label: string, metric: string, run: (p: Peer) => Promise<number>) => {
       // Rows follow the queue suite's layout (name = driver, metric = what); ratio keys use the label.
@@ -190,7 +191,9 @@ export async function redisQueueBench(options: SuiteOptions): Promise<SuiteResul
       const r = median(samplesByPeer.redis);
       const b = median(samplesByPeer.bullmq);
       rows.push({ name: 'redis', metric, value: Math.round(r) }, { name: 'bullmq', metric, value: Math.round(b) });
-      ratios[`redis-${label}/bullmq-${label}`] = Number((r / b).toFixed(2));
+      const spread = ratioOf(samplesByPeer.redis, samplesByPeer.bullmq);
+      ratios[`redis-${label}/bullmq-${label}`] = spread.median;
+      spreads[`redis-${label}/bullmq-${label}`] = { min: spread.min, max: spread.max, n: spread.n };
     };
     await measure('push', 'push/s', (p) => p.push(pushTotal));
     await measure('c1', 'process/s c1', (p) => p.process(c1Total, 1));
@@ -217,8 +220,9 @@ export async function redisQueueBench(options: SuiteOptions): Promise<SuiteResul
     return {
       rows,
       ratios,
+      spreads,
       notes: [
-        `redis vs bullmq: one redis-server ${version} (no persistence) on loopback, flushed before each run; ${rounds} alternating rounds, medians.`,
+        `redis vs bullmq: one redis-server ${version} (no persistence) on loopback, flushed before each run; ${rounds} alternating rounds, medians; ratios are the median and min–max of the per-round ratios.`,
         `redis/bullmq push/s: ${pushTotal} jobs in bulks of 1000 (pushBulk / addBulk); c1/c100: ${c1Total}/${c100Total} prefilled jobs, trivial handler, timed from worker start to the last 'completed' event; BullMQ with removeOnComplete/removeOnFail, Ody with its default (completed jobs not kept).`,
         `e2e: ${samples} jobs pushed one at a time to an idle concurrency-1 worker; push call → handler start.`,
       ],

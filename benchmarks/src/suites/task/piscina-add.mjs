@@ -1,2 +1,0 @@
-// Piscina task file: trivial add.
-export default ({ a, b }) => a + b;
