@@ -27,12 +27,12 @@ it('an async command whose payload carries __proto__ fails at once (one attempt)
     const payload = JSON.parse('{"__proto__":{"to":"evil"},"to":"ok"}') as Record<string, unknown>;
     const commandId = 'hostile-1';
     const envelope = { v: 1, kind: 'command', commandId, name: 'Rename', payload, correlationId: 'c-1' };
-    await queuesOn(driver).get('renames').push('Rename', envelope, { jobId: commandId, attempts: 3, backoff: 1 });
+    await queuesOn(driver).queue('renames').push('Rename', envelope, { jobId: commandId, attempts: 3, backoff: 1 });
     await expect(buses.commandBus.wait(commandId, { timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'ODY_CQRS_COMMAND_FAILED' });
     const status = await buses.commandBus.status(commandId);
     expect(status).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'ODY_CQRS_VALIDATION' } });
     expect(runs).toBe(0);
-    const failed = await queuesOn(driver).get('renames').failed.list();
+    const failed = await queuesOn(driver).queue('renames').failed.list();
     expect(failed).toHaveLength(1);
     expect(failed[0]!.attemptsMade).toBe(1);
   } finally {
