@@ -64,7 +64,9 @@ afterAll(async () => {
 function serverWith(routes: Seg[][]): OdyHttpServer {
   const server = createServer({ logger: memoryLogger().logger });
   servers.push(server);
-  routes.forEach((segs, id) => server.router.get(patternOf(segs), (ctx) => ({ id, params: { ...ctx.params } })));
+  routes.forEach((segs, id) => {
+    server.router.get(patternOf(segs), (ctx) => ({ id, params: { ...ctx.params } }));
+  });
   return server;
 }
 
