@@ -164,7 +164,7 @@ describeEngines((engine) => {
         ...cases.map((c) => probe(port, c.bytes)),
       ]);
       pipelinedSmuggle = smuggle!;
-      cases.forEach((c, i) => results.set(c.name, probes[i]!));
+      for (const [i, c] of cases.entries()) results.set(c.name, probes[i]!);
     }, PROBE_GIVE_UP_MS + 15_000);
 
     afterAll(async () => {

@@ -113,10 +113,14 @@ export class NodeApp implements EngineApp {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
-    if (url.charCodeAt(0) !== 47 /* '/' */) return badRequest(res, 'Only origin-form request targets are accepted.');
+    if (url.charCodeAt(0) !== 47 /* '/' */) {
+      badRequest(res, 'Only origin-form request targets are accepted.');
+      return;
+    }
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400.
     if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
-      return badRequest(res, 'An HTTP/1.1 request needs a Host header.');
+      badRequest(res, 'An HTTP/1.1 request needs a Host header.');
+      return;
     }
     const { path, query } = splitTarget(url);
     const match = this.routes.match(req.method ?? 'GET', path);
