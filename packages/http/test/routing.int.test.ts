@@ -32,6 +32,29 @@ describeEngines(() => {
       expect((await fetch(`${s.url}/things/1`, { method: 'DELETE' })).status).toBe(204);
     });
 
+    it('matches a wildcard only with its slash and a param never on an empty segment, the same over the wire and in inject()', async () => {
+      const s = await start((r) => {
+        r.get('/files/*', (ctx) => ({ rest: ctx.params['*'] }));
+        r.get('/:id/*', (ctx) => ({ id: ctx.params.id, rest: ctx.params['*'] }));
+      });
+      server = s.server;
+      const cases: Array<[string, number, unknown]> = [
+        ['/files/', 200, { rest: '' }],
+        ['/files/a/b', 200, { rest: 'a/b' }],
+        ['/files', 404, undefined],
+        ['/x/', 200, { id: 'x', rest: '' }],
+        ['/x', 404, undefined],
+        ['/', 404, undefined],
+      ];
+      for (const [path, status, body] of cases) {
+        const wire = await fetch(`${s.url}${path}`);
+        const injected = await s.server.inject({ url: path });
+        expect([path, wire.status, injected.statusCode]).toEqual([path, status, status]);
+        if (body !== undefined) expect([await wire.json(), injected.json()]).toEqual([body, body]);
+        else expect((await wire.json()).code).toBe('ODY_HTTP_NOT_FOUND');
+      }
+    });
+
     it('writes every response header and content type, past the cache of encoded header names', async () => {
       // Header names and short values are written as cached bytes up to a bound, then as strings
       // (600 distinct values here, one longer than the cacheable length): all must arrive intact.
