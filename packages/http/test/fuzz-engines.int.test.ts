@@ -1,6 +1,7 @@
-// Differential fuzz (fast-check) of routing over real sockets: a random route set is served by the
-// engine (uWS's own router on `uws`, Ody's route table on `node`) and by server.inject(); every
-// random request target must get the same status and body from both. Seed: test-support/fuzz.ts.
+// Differential fuzz (fast-check) of routing over real sockets: a random route set (random methods)
+// is served by the engine (uWS's own router on `uws`, Ody's route table on `node`) and by
+// server.inject(); every random request (method and target) must get the same status, body and
+// Allow header from both. Seed: test-support/fuzz.ts.
 import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,16 +32,25 @@ const target = fc.tuple(fc.array(piece, { maxLength: 5 }), fc.boolean(), fc.opti
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 afterAll(() => agent.destroy());
 
+const routeMethod = fc.constantFrom('GET', 'POST', 'DELETE') as fc.Arbitrary<'GET' | 'POST' | 'DELETE'>;
+const requestMethod = fc.constantFrom('GET', 'HEAD', 'POST', 'DELETE', 'PUT');
+
+interface Answer {
+  status: number;
+  body: string;
+  allow: string | undefined;
+}
+
 /** One request over a socket, the target sent byte for byte (no URL normalisation, unlike fetch). */
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
+function send(port: number, method: string, path: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, agent, timeout: 5000 }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, timeout: 5000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d) => {
         body += d;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, allow: res.headers.allow }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer for ${path}`)));
     req.on('error', reject);
@@ -52,27 +62,31 @@ describeEngines((engine) => {
   describe('routing fuzz: engine vs inject', () => {
     it(`${engine} routes every target like server.inject() does`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.uniqueArray(route, { minLength: 1, maxLength: 5 }), fc.array(target, { minLength: 1, maxLength: 8 }), async (routes, targets) => {
+        fc.asyncProperty(
+          fc.array(fc.tuple(routeMethod, route), { minLength: 1, maxLength: 5 }),
+          fc.array(fc.tuple(requestMethod, target), { minLength: 1, maxLength: 8 }),
+          async (routes, targets) => {
           const server = createServer({ config: { host: '127.0.0.1', port: 0 }, logger: memoryLogger().logger });
           try {
-            for (const [id, pattern] of routes.entries()) {
+            for (const [id, [method, pattern]] of routes.entries()) {
               try {
-                server.router.get(pattern, (ctx) => ({ id, params: { ...ctx.params } }));
+                server.router.route(method, pattern, (ctx) => ({ id, params: { ...ctx.params } }));
               } catch {
-                // Same shape registered twice (`/a/:p0` vs `/a/*`-free duplicates): the router refuses it.
+                // The same method and shape twice (`/a/:p0` and `/a/:p1`): the router refuses it.
               }
             }
             const port = await server.listen();
-            for (const path of targets) {
-              const wire = await get(port, path);
-              const injected = await server.inject({ url: path });
-              const what = `${engine} GET ${path} on ${routes.join(' ')}`;
-              expect({ status: wire.status, body: wire.body }, what).toEqual({ status: injected.statusCode, body: injected.body });
+            for (const [method, path] of targets) {
+              const wire = await send(port, method, path);
+              const injected = await server.inject({ method, url: path });
+              const what = `${engine} ${method} ${path} on ${routes.map((r) => r.join(' ')).join(', ')}`;
+              expect(wire, what).toEqual({ status: injected.statusCode, body: injected.body, allow: injected.headers.allow });
             }
           } finally {
             await server.close();
           }
-        }),
+        },
+        ),
         fuzzParams(30),
       );
     });
