@@ -53,7 +53,7 @@ describeEngines(() => {
         const injected = await s.server.inject({ url: path });
         expect([path, wire.status, injected.statusCode]).toEqual([path, status, status]);
         if (body !== undefined) expect([await wire.json(), injected.json()]).toEqual([body, body]);
-        else expect((await wire.json()).code).toBe('ODY_HTTP_NOT_FOUND');
+        else expect(((await wire.json()) as { code: string }).code).toBe('ODY_HTTP_NOT_FOUND');
       }
     });
 
