@@ -9,8 +9,9 @@
 // the socket before the probe gives up at PROBE_GIVE_UP_MS. Every probe runs at once in beforeAll, so
 // an engine costs one idle period, not one per case.
 import net from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEngines } from '../../../test-support/engines.js';
+import { describeEngines, testEngines } from '../../../test-support/engines.js';
 import { until } from '../../../test-support/wait.js';
 import type { EngineName, OdyHttpServer } from '../src/index.js';
 import { start } from './helpers.js';
@@ -88,7 +89,7 @@ interface Probe {
 }
 
 /** Send raw bytes, collect everything until the server closes (or we give up), then a normal request. */
-function probe(port: number, bytes: string | Buffer): Promise<Probe> {
+function probe(port: number, bytes: string | Buffer, giveUpMs = PROBE_GIVE_UP_MS): Promise<Probe> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const sock = net.connect(port, '127.0.0.1');
@@ -97,7 +98,7 @@ function probe(port: number, bytes: string | Buffer): Promise<Probe> {
     const timer = setTimeout(() => {
       closedByServer = false;
       sock.destroy();
-    }, PROBE_GIVE_UP_MS);
+    }, giveUpMs);
     sock.on('data', (d) => {
       out += d.toString('latin1');
     });
@@ -134,6 +135,9 @@ function expectOutcome(engine: EngineName, c: Case, p: Probe): void {
   expect(p.after, `${what}: the next normal request`).toBe(200);
 }
 
+/** Every engine's probes, kept for the comparison with fastify below. */
+const byEngine = new Map<EngineName, Map<string, Probe>>();
+
 describeEngines((engine) => {
   describe('hostile input', () => {
     let server: OdyHttpServer;
@@ -165,6 +169,7 @@ describeEngines((engine) => {
       ]);
       pipelinedSmuggle = smuggle!;
       for (const [i, c] of cases.entries()) results.set(c.name, probes[i]!);
+      byEngine.set(engine, results);
     }, PROBE_GIVE_UP_MS + 15_000);
 
     afterAll(async () => {
@@ -237,4 +242,59 @@ describeEngines((engine) => {
       expect(await normal(port)).toBe(200);
     });
   });
+});
+
+/** What a probe shows: the first status, or how the connection ended without one. */
+function summary(p: Probe): string {
+  const first = statuses(p.out)[0];
+  return first !== undefined ? String(first) : p.closedByServer ? 'closed without an answer' : 'no answer, still open';
+}
+
+// The node engine and fastify 5 share node's parser: for every case they answer alike, except these
+// (what fastify does, and why Ody differs). README "Known limits of the uws engine" repeats them.
+const differsFromFastify: Record<string, { fastify: string; why: string }> = {
+  'an absolute-form target': { fastify: '200', why: 'Ody accepts origin-form targets only (400)' },
+  'Transfer-Encoding: gzip, chunked': { fastify: '200', why: "Ody accepts no transfer coding but chunked, since it would not decode it (400, RFC 9112 §6.3)" },
+  'a URL over maxUrlLength': { fastify: '404', why: 'fastify has no URL length limit; Ody has limits.maxUrlLength (414)' },
+  'headers over maxHeaderBytes': { fastify: '200', why: "fastify keeps node's 16 KiB default; this Ody server has limits.maxHeaderBytes 2000 (431)" },
+  'a head that never completes (slowloris)': { fastify: 'no answer, still open', why: "fastify's head timeout is node's 60 s; Ody's is requestTimeoutMs (408)" },
+  'empty lines only': { fastify: 'no answer, still open', why: "fastify's head timeout is node's 60 s; Ody's is requestTimeoutMs (408)" },
+  'a chunk size that is not hex': { fastify: '400', why: 'a response is pending when the body fails: Ody closes rather than write a 400 beside it' },
+  'chunk data without its CRLF': { fastify: '400', why: 'a response is pending when the body fails: Ody closes rather than write a 400 beside it' },
+};
+
+describe.runIf(testEngines().includes('node'))('node engine against fastify 5 (same parser)', () => {
+  const fastifyResults = new Map<string, Probe>();
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    // requestTimeout 3 s like the Ody server above (node derives its headersTimeout from it).
+    app = Fastify({ requestTimeout: 3000, maxParamLength: 2000 });
+    app.get('/', async () => 'ok');
+    app.get('/smuggled', async () => 'smuggled');
+    app.post('/echo', async (req) => ({ got: String(req.body ?? '') }));
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    // 8 s: past Ody's 408 (requestTimeoutMs 3 s) with room, so "fastify has not answered yet" means something.
+    const probes = await Promise.all(cases.map((c) => probe(port, c.bytes, 8_000)));
+    for (const [i, c] of cases.entries()) fastifyResults.set(c.name, probes[i]!);
+  }, PROBE_GIVE_UP_MS + 15_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  for (const c of cases) {
+    const diff = differsFromFastify[c.name];
+    it(`${c.name}: ${diff ? `fastify answers ${diff.fastify}, the node engine differs: ${diff.why}` : 'the node engine answers like fastify'}`, () => {
+      const ody = byEngine.get('node')?.get(c.name);
+      const fastify = fastifyResults.get(c.name)!;
+      expect(ody, 'the node engine block ran first').toBeDefined();
+      const what = `fastify: ${JSON.stringify(fastify.out.slice(0, 120))}`;
+      if (diff) {
+        expect(summary(fastify), what).toBe(diff.fastify);
+        expect(summary(ody!)).not.toBe(diff.fastify);
+      } else expect(summary(fastify), what).toBe(summary(ody!));
+    });
+  }
 });
