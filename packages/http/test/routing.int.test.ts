@@ -1,3 +1,5 @@
+import net from 'node:net';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OdyHttpServer } from '../src/index.js';
 import { start } from './helpers.js';
@@ -30,6 +32,55 @@ describeEngines(() => {
       expect(head.headers.get('content-length')).toBe(String('{"hello":"world"}'.length));
       expect(await head.text()).toBe('');
       expect((await fetch(`${s.url}/things/1`, { method: 'DELETE' })).status).toBe(204);
+    });
+
+    it('matches a wildcard only with its slash and a param never on an empty segment, the same over the wire and in inject()', async () => {
+      const s = await start((r) => {
+        r.get('/files/*', (ctx) => ({ rest: ctx.params['*'] }));
+        r.get('/:id/*', (ctx) => ({ id: ctx.params.id, rest: ctx.params['*'] }));
+      });
+      server = s.server;
+      const cases: Array<[string, number, unknown]> = [
+        ['/files/', 200, { rest: '' }],
+        ['/files/a/b', 200, { rest: 'a/b' }],
+        ['/files', 404, undefined],
+        ['/x/', 200, { id: 'x', rest: '' }],
+        ['/x', 404, undefined],
+        ['/', 404, undefined],
+      ];
+      for (const [path, status, body] of cases) {
+        const wire = await fetch(`${s.url}${path}`);
+        const injected = await s.server.inject({ url: path });
+        expect([path, wire.status, injected.statusCode]).toEqual([path, status, status]);
+        if (body !== undefined) expect([await wire.json(), injected.json()]).toEqual([body, body]);
+        else expect(((await wire.json()) as { code: string }).code).toBe('ODY_HTTP_NOT_FOUND');
+      }
+    });
+
+    it('keeps a keep-alive connection answering after HEAD requests (sized, streamed, problem), pipelined', async () => {
+      const s = await start((r) => {
+        r.get('/', () => ({ hello: 'world' }));
+        r.get('/stream', () => Readable.from(['abc', 'def']));
+      });
+      server = s.server;
+      const heads = ['/', '/stream', '/missing'].map((p) => `HEAD ${p} HTTP/1.1\r\nhost: x\r\n\r\n`).join('');
+      const out = await new Promise<string>((resolve) => {
+        const sock = net.connect(s.port, '127.0.0.1');
+        let text = '';
+        sock.on('data', (d) => {
+          text += d.toString('latin1');
+        });
+        sock.on('close', () => resolve(text));
+        sock.on('error', () => undefined);
+        // Sent in one packet; the last request closes the connection once answered.
+        sock.write(`${heads}GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+      });
+      const responses = out.split(/(?=HTTP\/1\.1 )/);
+      expect(responses.map((r) => Number(r.slice(9, 12)))).toEqual([200, 200, 404, 200]);
+      expect(responses[0]).toMatch(/content-length: 17\r\n/i);
+      expect(responses[1]).not.toMatch(/content-length/i);
+      expect(responses[3]!.endsWith('\r\n\r\n{"hello":"world"}')).toBe(true);
+      expect(responses.slice(0, 3).every((r) => r.endsWith('\r\n\r\n'))).toBe(true);
     });
 
     it('writes every response header and content type, past the cache of encoded header names', async () => {

@@ -110,6 +110,13 @@ describe('token bucket', () => {
 describe('cookies', () => {
   it('serialises options and rejects bad names', () => {
     expect(serializeCookie('a', 'b c', { maxAge: 60, secure: true, sameSite: 'Strict' })).toBe('a=b%20c; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Strict');
-    expect(() => serializeCookie('bad name', 'x')).toThrow(/Invalid cookie name/);
+    expect(() => serializeCookie('bad name', 'x')).toThrow(expect.objectContaining({ code: 'ODY_HTTP_HEADER_INVALID' }));
+  });
+
+  it('rejects a path or domain that would split the header or add an attribute (CR, LF, `;`)', () => {
+    for (const options of [{ path: '/\r\nSet-Cookie: x=1' }, { path: '/; Domain=evil.example' }, { domain: 'a.example\n' }, { domain: 'a.example; Secure' }]) {
+      expect(() => serializeCookie('a', 'b', options)).toThrow(expect.objectContaining({ code: 'ODY_HTTP_HEADER_INVALID' }));
+    }
+    expect(serializeCookie('a', 'b', { path: '/app', domain: 'a.example' })).toBe('a=b; Path=/app; Domain=a.example; HttpOnly');
   });
 });

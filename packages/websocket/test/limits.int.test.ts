@@ -42,6 +42,21 @@ describeEngines(() => {
       expect(await c.request({ type: 'ping' })).toMatchObject({ event: 'ack' });
     });
 
+    it('rejects data nested deeper than 64 levels as a malformed frame (its broadcast would overflow the stack)', async () => {
+      server = await createWebSocketServer({ canPublish: () => true });
+      const c = await open();
+      const listener = await open();
+      await listener.request({ type: 'subscribe', channel: 'news' });
+      // 20,000 levels fit in 40 KB, under the 64 KiB maxPayload; JSON.stringify of them throws RangeError.
+      const deep = `{"type":"publish","channel":"news","event":"e","id":7,"data":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+      c.ws.send(deep);
+      await c.waitFor(() => c.events('error').length === 1);
+      expect(c.events('error')[0]).toMatchObject({ code: 'ODY_WS_MALFORMED_FRAME' });
+      expect(await c.request({ type: 'publish', channel: 'news', event: 'e', data: [[1]] })).toMatchObject({ event: 'ack' });
+      await listener.waitFor(() => listener.events('e').length === 1);
+      expect(listener.events('e')[0]).toMatchObject({ data: [[1]] });
+    });
+
     it('closes with 1009 on a frame larger than maxPayload', async () => {
       server = await createWebSocketServer({ maxPayload: 1024 });
       const c = await open();

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { HttpError } from '../errors.js';
 
 /** Options for a Set-Cookie header. */
 export interface CookieOptions {
@@ -45,9 +46,22 @@ function parse(header: string | undefined): Map<string, string> {
   return out;
 }
 
-/** Serialise one Set-Cookie header value. */
+const cookieName = /^[!#$%&'*+\-.^_`|~\w]+$/;
+// RFC 6265 §4.1.1 path-value / domain: any CHAR but controls and ';' (a ';' would start a new attribute).
+const attributeValue = /^[\x20-\x3a\x3c-\x7e]*$/;
+
+function invalid(what: string, value: string): HttpError {
+  return new HttpError('ODY_HTTP_HEADER_INVALID', `Invalid cookie ${what} ${JSON.stringify(value)}: ${what === 'name' ? 'use RFC 9110 token characters' : "no control characters or ';'"}.`);
+}
+
+/**
+ * Serialise one Set-Cookie header value. The value is percent-encoded; a name that is not a token,
+ * or a path/domain with a control character (CR, LF, …) or `;`, throws ODY_HTTP_HEADER_INVALID.
+ */
 export function serializeCookie(name: string, value: string, o: CookieOptions = {}): string {
-  if (!/^[!#$%&'*+\-.^_`|~\w]+$/.test(name)) throw new TypeError(`Invalid cookie name '${name}'.`);
+  if (!cookieName.test(name)) throw invalid('name', name);
+  if (o.path !== undefined && !attributeValue.test(o.path)) throw invalid('path', o.path);
+  if (o.domain !== undefined && !attributeValue.test(o.domain)) throw invalid('domain', o.domain);
   let s = `${name}=${encodeURIComponent(value)}`;
   if (o.maxAge !== undefined) s += `; Max-Age=${Math.floor(o.maxAge)}`;
   if (o.expires) s += `; Expires=${o.expires.toUTCString()}`;

@@ -68,8 +68,9 @@ function matchSegments(segments: string[], parts: string[]): string[] | undefine
   const params: string[] = [];
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
-    if (seg === '*') return params;
     const part = parts[i];
+    // Like uWS: `/files/*` needs the slash (`/files/` matches, `/files` does not).
+    if (seg === '*') return part === undefined ? undefined : params;
     if (part === undefined) return undefined;
     if (seg.startsWith(':')) {
       if (part === '') return undefined;

@@ -61,13 +61,19 @@ export function parsePattern(path: string): RoutePattern {
 export function matchPattern(pattern: RoutePattern, url: string): boolean {
   const parts = url.split('/').slice(1);
   const segs = pattern.segments;
+  // The same rules as the engines' routers: `*` needs its slash (`/files` does not match `/files/*`)
+  // and a param never matches an empty segment. Otherwise a miss would answer a 405 that lists the
+  // request's own method as allowed.
   if (pattern.wildcard) {
-    if (parts.length < segs.length - 1) return false;
+    if (parts.length < segs.length) return false;
   } else if (parts.length !== segs.length) return false;
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i]!;
     if (seg === '*') return true;
-    if (seg.startsWith(':')) continue;
+    if (seg.startsWith(':')) {
+      if (parts[i] === '') return false;
+      continue;
+    }
     if (seg !== parts[i]) return false;
   }
   return true;

@@ -4,6 +4,7 @@ import type { UwsExchange } from './exchange.js';
 import type { Problem } from './problem.js';
 import { statusLine } from './problem.js';
 import type { WireValue } from './encoded.js';
+import { endHead } from './end-head.js';
 import { pipeStream } from './stream.js';
 
 type Bytes = WireValue;
@@ -108,12 +109,11 @@ function byteSize(payload: string | Uint8Array): number {
 function writeAll(ex: UwsExchange, status: number, type: Bytes | undefined, ctx: HttpContext, payload: string | Uint8Array | undefined, isHead: boolean): void {
   const close = ex.closeAfter;
   writeHead(ex, status, type, ctx, true);
-  // uWS 20.30 does not count endWithoutBody(n > 0) (HEAD) as answered when the handler returns: keep onAborted.
-  if (isHead) ex.watchAbort();
   if (payload === undefined) ex.res.endWithoutBody(0, close);
-  else if (isHead) ex.res.endWithoutBody(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength, close);
+  else if (isHead) endHead(ex, typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength, close);
   else ex.res.end(payload, close);
 }
+
 
 function isPlainJson(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return typeof v === 'number' || typeof v === 'boolean';
@@ -136,10 +136,7 @@ export function respondProblem(ex: UwsExchange, ctx: HttpContext | undefined, pr
     }
     for (const k in problem.headers) res.writeHeader(k, problem.headers[k]!);
     res.writeHeader(ex.wire.contentType, ex.wire.problem);
-    if (isHead) {
-      ex.watchAbort();
-      res.endWithoutBody(Buffer.byteLength(problem.body), close);
-    }
+    if (isHead) endHead(ex, Buffer.byteLength(problem.body), close);
     else res.end(problem.body, close);
   });
   ex.finish();

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { HttpContext } from '../context/context.js';
+import { endHead } from './end-head.js';
 import type { UwsExchange } from './exchange.js';
 
 function toBytes(chunk: unknown): Uint8Array {
@@ -27,10 +28,9 @@ export function pipeStream(
   const total = lengthHeader === undefined ? undefined : Number(lengthHeader);
   ex.onAbort(() => source.destroy());
   if (isHead) {
-    ex.watchAbort(); // endWithoutBody(n > 0) does not count as answered in uWS 20.30
     res.cork(() => {
       writeHead(true);
-      res.endWithoutBody(total, ex.closeAfter);
+      endHead(ex, total, ex.closeAfter);
     });
     ex.finish();
     source.destroy();

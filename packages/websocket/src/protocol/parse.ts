@@ -4,6 +4,28 @@ import { reservedEvents } from './messages.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const maxEventLength = 200;
+/** Deepest array/object nesting a frame may have (the message object itself is level 1). */
+const maxFrameDepth = 64;
+
+/**
+ * Whether JSON text nests deeper than `max` (strings skipped). JSON.parse accepts 30,000 levels in a
+ * 64 KiB frame, but serialising `data` again for the broadcast would overflow the stack.
+ */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
 
 /** A parse failure keeps the id when the frame had one, so the error frame can be correlated. */
 export class FrameError extends WebSocketError {
@@ -38,15 +60,18 @@ function eventField(value: Record<string, unknown>, id: MessageId | undefined): 
 
 /**
  * Parse one client frame (text or binary UTF-8 JSON). Throws FrameError (ODY_WS_MALFORMED_FRAME) on
- * anything that is not one of the documented messages.
+ * anything that is not one of the documented messages, and on JSON nesting deeper than 64 levels.
  */
 export function parseClientMessage(raw: ArrayBuffer | Uint8Array | string): ClientMessage {
   let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(typeof raw === 'string' ? raw : decoder.decode(raw));
+    text = typeof raw === 'string' ? raw : decoder.decode(raw);
+    value = JSON.parse(text);
   } catch {
     throw new FrameError('frame is not valid UTF-8 JSON');
   }
+  if (nestsDeeperThan(text, maxFrameDepth)) throw new FrameError(`frame nests deeper than ${maxFrameDepth} levels`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new FrameError('frame must be a JSON object with a "type"');
   }

@@ -39,6 +39,8 @@ export class NodeApp implements EngineApp {
         requestTimeout: 0, // the body deadline is Ody's own (limits.requestTimeoutMs → 408)
         keepAliveTimeout: options.keepAliveTimeoutMs,
         connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs),
+        // node's own Host check answers a bare 400; onRequest answers it as problem+json instead.
+        requireHostHeader: false,
         noDelay: true,
       },
       (req, res) => this.onRequest(req, res),
@@ -112,8 +114,12 @@ export class NodeApp implements EngineApp {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     if (url.charCodeAt(0) !== 47 /* '/' */) {
-      res.writeHead(400, { 'content-type': 'application/problem+json', connection: 'close' });
-      res.end(JSON.stringify({ type: 'https://ody.dev/errors/ODY_HTTP_BAD_REQUEST', title: 'Bad Request', status: 400, detail: 'Only origin-form request targets are accepted.', code: 'ODY_HTTP_BAD_REQUEST' }));
+      badRequest(res, 'Only origin-form request targets are accepted.');
+      return;
+    }
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400.
+    if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
+      badRequest(res, 'An HTTP/1.1 request needs a Host header.');
       return;
     }
     const { path, query } = splitTarget(url);
@@ -155,4 +161,10 @@ export class NodeApp implements EngineApp {
     }, Math.max(250, Math.floor(idleMs / 4)));
     this.idleTimer.unref();
   }
+}
+
+/** A 400 problem+json for a request the engine rejects before routing; the connection is closed. */
+function badRequest(res: ServerResponse, detail: string): void {
+  res.writeHead(400, { 'content-type': 'application/problem+json', connection: 'close' });
+  res.end(JSON.stringify({ type: 'https://ody.dev/errors/ODY_HTTP_BAD_REQUEST', title: 'Bad Request', status: 400, detail, code: 'ODY_HTTP_BAD_REQUEST' }));
 }
