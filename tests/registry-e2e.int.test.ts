@@ -173,9 +173,13 @@ describe.runIf(available || registryRequired())('release to a local registry, in
       mkdirSync(parent, { recursive: true });
       writeFileSync(join(parent, '.npmrc'), registry.npmrc());
       const env = userEnv({ npm_config_userconfig: join(parent, '.npmrc') });
-      await sh('npm', ['create', `ody-app@${released[0]}`, '--', template.name, '--template', template.name, '--no-git'], parent, env, 300_000);
+      // npx keeps what `npm create` installed under the cache by package spec, and every run publishes the
+      // same version: a fresh cache for the scaffolder alone, so a stale create-ody-app is never reused.
+      const createEnv = { ...env, npm_config_cache: mkdtempSync(join(work, 'npx-cache-')) };
+      await sh('npm', ['create', `ody-app@${released[0]}`, '--', template.name, '--template', template.name, '--no-git', '--no-install'], parent, createEnv, 300_000);
       const app = join(parent, template.name);
       writeFileSync(join(app, '.npmrc'), registry.npmrc());
+      await sh('npm', ['install', '--no-audit', '--no-fund'], app, env, 300_000);
       expect(Object.values(versionsIn(app)).every((v) => v === released[0]), JSON.stringify(versionsIn(app))).toBe(true);
       await sh('npm', ['run', 'build'], app, env);
       await sh('npm', ['test'], app, env, 240_000);
