@@ -18,3 +18,4 @@ export { type AnyPlugin, type DeepPartial, definePlugin, isPlugin, type Plugin, 
 export { withTimeout } from './timeout.js';
 export { type Token, type TokenType, token, tokenName } from './tokens.js';
 export { currentWorker, type WorkerInfo } from './worker.js';
+export { jsonDepthExceeds } from './json-depth.js';

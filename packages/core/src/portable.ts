@@ -13,4 +13,5 @@ export {
   type PackageErrorClass,
 } from './error/define-errors.js';
 export { OdyError, type OdyErrorOptions } from './error/ody-error.js';
+export { jsonDepthExceeds } from './json-depth.js';
 export { createEmitter, Emitter, type EmitterLogger, type EmitterOptions, type EventMap } from './emitter.js';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { jsonDepthExceeds } from '@ody/core';
 import { HttpError } from '../errors.js';
 import { type MultipartLimits, type MultipartPart, parseMultipart } from './multipart.js';
 import type { BodyReader } from './reader.js';
@@ -18,26 +19,6 @@ export function mediaType(contentType: string | undefined): string {
 
 const isJson = (t: string) => t === 'application/json' || t.endsWith('+json');
 const utf8 = (b: Buffer) => b.toString('utf8');
-
-/**
- * Deepest array/object nesting in JSON text (strings skipped), stopping once past `max`: deeply
- * nested bodies are cheap to send and expensive (or fatal: RangeError) to serialise again.
- */
-export function jsonDepthExceeds(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max) return true;
-    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-  }
-  return false;
-}
 
 function parseJson(b: Buffer, maxDepth: number): unknown {
   const text = b.toString('utf8');

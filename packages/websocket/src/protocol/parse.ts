@@ -1,3 +1,4 @@
+import { jsonDepthExceeds } from '@ody/core/portable';
 import { WebSocketError } from '../errors.js';
 import type { ClientMessage, MessageId } from './messages.js';
 import { reservedEvents } from './messages.js';
@@ -6,26 +7,6 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const maxEventLength = 200;
 /** Deepest array/object nesting a frame may have (the message object itself is level 1). */
 const maxFrameDepth = 64;
-
-/**
- * Whether JSON text nests deeper than `max` (strings skipped). JSON.parse accepts 30,000 levels in a
- * 64 KiB frame, but serialising `data` again for the broadcast would overflow the stack.
- */
-function nestsDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max) return true;
-    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-  }
-  return false;
-}
 
 /** A parse failure keeps the id when the frame had one, so the error frame can be correlated. */
 export class FrameError extends WebSocketError {
@@ -71,7 +52,7 @@ export function parseClientMessage(raw: ArrayBuffer | Uint8Array | string): Clie
   } catch {
     throw new FrameError('frame is not valid UTF-8 JSON');
   }
-  if (nestsDeeperThan(text, maxFrameDepth)) throw new FrameError(`frame nests deeper than ${maxFrameDepth} levels`);
+  if (jsonDepthExceeds(text, maxFrameDepth)) throw new FrameError(`frame nests deeper than ${maxFrameDepth} levels`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new FrameError('frame must be a JSON object with a "type"');
   }
