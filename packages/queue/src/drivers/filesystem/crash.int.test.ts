@@ -1,10 +1,12 @@
-import { mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Queue } from '../../runtime/queue.js';
 import { Worker } from '../../runtime/worker.js';
 import { until } from '../../testing/harness.js';
+import { completionRecord } from './completion.js';
 import { filesystemDriver } from './driver.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ody-queue-crash-'));
@@ -72,5 +74,31 @@ describe('filesystem driver: damaged files and crash leftovers', () => {
     await worker.close();
     await consumerDriver.close();
     await producerDriver.close();
+  });
+
+  it('jobs left in completing/ by a dead process are counted exactly once; a live owner\'s are left alone', async () => {
+    const driver = filesystemDriver({ dir: root });
+    const queue = new Queue('orphans', { driver });
+    await queue.pushBulk([1, 2, 3].map((n) => ({ name: 'j', payload: n })));
+    const claimed = await driver.claim('orphans', { max: 3, leaseMs: 60_000, waitMs: 0 });
+    expect(claimed).toHaveLength(3);
+    const dir = join(root, 'orphans');
+    const [a, b, c] = readdirSync(join(dir, 'leased'));
+    // A pid that surely belongs to no process any more: a child that has exited.
+    const dead = spawnSync(process.execPath, ['-e', 'process.pid']).pid!.toString(36);
+    // a: died after the rename, before counting. b: died after counting, before the unlink.
+    renameSync(join(dir, 'leased', a!), join(dir, 'completing', `${a}!${dead}`));
+    renameSync(join(dir, 'leased', b!), join(dir, 'completing', `${b}!${dead}`));
+    appendFileSync(join(dir, 'completed.log'), completionRecord(b!));
+    // c: its owner (this process's parent, alive) is in the middle of completing it.
+    renameSync(join(dir, 'leased', c!), join(dir, 'completing', `${c}!${process.ppid.toString(36)}`));
+    expect((await queue.counts()).completed).toBe(1);
+    await driver.recover('orphans', 5);
+    expect((await queue.counts()).completed).toBe(2);
+    expect(readdirSync(join(dir, 'completing'))).toEqual([`${c}!${process.ppid.toString(36)}`]);
+    // A second reaper finds nothing more to count.
+    await driver.recover('orphans', 5);
+    expect(await queue.counts()).toMatchObject({ completed: 2, active: 0, waiting: 0, failed: 0 });
+    await driver.close();
   });
 });

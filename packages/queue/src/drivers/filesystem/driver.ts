@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
 import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
@@ -11,6 +11,7 @@ import { moveGarbage } from './garbage.js';
 import { formatName, leasedName, parseName, splitLeased, timePrefixed } from './names.js';
 import { QueueDir } from './queue-dir.js';
 import { appendRegular } from './safe-io.js';
+import { COMPLETION_RECORD_BYTES, completionRecord } from './completion.js';
 
 /** Options of the filesystem driver. */
 export interface FileSystemDriverOptions {
@@ -22,7 +23,24 @@ export interface FileSystemDriverOptions {
   pollMs?: number;
 }
 
-const ONE = Buffer.from('1');
+/**
+ * A completing/ entry is `<leased name>!<owner pid, base36>[-<n>]`. Its owner moves it in and out within
+ * one synchronous step, so an entry whose owner is gone (or this process), or that is older than this
+ * (a pid reused by another process), was left by a crash.
+ */
+const ORPHAN_MS = 60_000;
+const PID = process.pid.toString(36);
+let recoverySeq = 0;
+
+function ownerAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * Durable queues in a directory: state subdirectories, sortable file names, claim by atomic rename
@@ -113,30 +131,81 @@ export class FileSystemDriver implements QueueDriver {
     const { dir } = this.q(queue);
     const current = this.release(dir, job);
     if (current === undefined) return false;
-    const path = dir.leased + sep + current;
-    // A lease lost meanwhile (expired and recovered elsewhere) is refused without counting.
-    if (!existsSync(path)) return false;
-    // Count first, then remove the job: a crash or a full disk between the two steps leaves the job
-    // leased (redelivered after its lease expires, like any unacknowledged job), never a removed job
-    // without its count. A failed count throws and the job stays redeliverable.
+    // 1. Take the job out of leased/ by an atomic rename: a lease lost meanwhile (expired and recovered
+    //    by another process) fails here with ENOENT and is refused without counting, and no reaper can
+    //    touch the job after this point.
+    const completing = `${dir.completing}${sep}${current}!${PID}`;
     try {
-      if (writeSync(dir.completedFdNumber, ONE) !== 1) throw Object.assign(new Error('short write to completed.log'), { code: 'ENOSPC' });
+      renameSync(dir.leased + sep + current, completing);
     } catch (err) {
+      if (gone(err)) return false;
       throw ackError(dir.root, job.id, err);
     }
+    // 2. Count it: one fixed-size record naming this delivery (so a crash between 2 and 3 is told apart
+    //    from a crash between 1 and 2 by the reaper, and the count stays exact).
     try {
-      unlinkSync(path);
+      if (writeSync(dir.completedFdNumber, completionRecord(current)) !== COMPLETION_RECORD_BYTES) {
+        throw Object.assign(new Error('short write to completed.log'), { code: 'ENOSPC' });
+      }
     } catch (err) {
-      // Lost the lease between the check and here (recovered elsewhere): it runs and is counted again.
-      if (gone(err)) return false;
-      throw err;
+      // Not counted: put it back under its lease, so it is redelivered when the lease expires.
+      try {
+        renameSync(completing, dir.leased + sep + current);
+      } catch {
+        // left in completing/: the reaper counts it once
+      }
+      throw ackError(dir.root, job.id, err);
     }
-    const parsed = parseName(splitLeased(current)!.name);
+    // 3. Remove it.
+    this.finishCompleted(dir, completing, current, job.dedupe);
+    return true;
+  }
+
+  private finishCompleted(dir: QueueDir, path: string, leased: string, dedupe: boolean): void {
+    unlinkQuiet(path);
+    const parsed = parseName(splitLeased(leased)?.name ?? '');
     if (parsed !== undefined) {
-      if (job.dedupe) dropMarker(dir, parsed.key);
+      if (dedupe) dropMarker(dir, parsed.key);
       if (parsed.attemptsMade > 0) unlinkQuiet(join(dir.errors, `${parsed.key}.jsonl`));
     }
-    return true;
+  }
+
+  /**
+   * Jobs left in completing/ by a process that died after taking them out of leased/ (its pid is gone):
+   * counted once
+   * (unless their record is already in completed.log), then removed. Each is first renamed to a name of
+   * this reaper's own, so two reapers never count one job twice.
+   */
+  private reapCompleting(dir: QueueDir, now: number): void {
+    const entries = readdirSync(dir.completing);
+    if (entries.length === 0) return;
+    let log: Buffer | undefined;
+    for (const entry of entries) {
+      const path = join(dir.completing, entry);
+      const bang = entry.lastIndexOf('!');
+      const owner = Number.parseInt(entry.slice(bang + 1).split('-')[0]!, 36);
+      if (bang < 0 || splitLeased(entry.slice(0, bang)) === undefined || Number.isNaN(owner)) {
+        moveGarbage(dir, dir.completing, entry, 'completing');
+        continue;
+      }
+      try {
+        if (ownerAlive(owner) && now - lstatSync(path).ctimeMs < ORPHAN_MS) continue;
+      } catch {
+        continue;
+      }
+      const leased = entry.slice(0, bang);
+      const mine = join(dir.completing, `${leased}!${PID}-${(recoverySeq++).toString(36)}`);
+      try {
+        renameSync(path, mine);
+      } catch (err) {
+        if (gone(err)) continue;
+        throw err;
+      }
+      const record = completionRecord(leased);
+      log ??= readFileSync(join(dir.root, 'completed.log'));
+      if (!hasRecord(log, record)) writeSync(dir.completedFdNumber, record);
+      this.finishCompleted(dir, mine, leased, true);
+    }
   }
 
   async retry(queue: string, job: ClaimedJob, runAt: number, error: JobError): Promise<boolean> {
@@ -172,6 +241,7 @@ export class FileSystemDriver implements QueueDriver {
     const { dir, failed } = this.q(queue);
     const now = Date.now();
     const result: RecoverResult = { stalled: [], failed: [] };
+    this.reapCompleting(dir, now);
     for (const leased of readdirSync(dir.leased)) {
       const split = splitLeased(leased);
       if (split !== undefined && split.expiry > now) continue;
@@ -269,6 +339,14 @@ function ackError(root: string, id: string, err: unknown): QueueError {
   const code = (err as NodeJS.ErrnoException).code;
   const full = code === 'ENOSPC' || code === 'EDQUOT';
   return new QueueError(full ? 'ODY_QUEUE_DISK_FULL' : 'ODY_QUEUE_IO', `Could not acknowledge job ${id} in ${root}: ${(err as Error).message}. It stays leased and is redelivered when its lease expires.`, { cause: err });
+}
+
+/** Whether `log` holds `record` at a record boundary. */
+function hasRecord(log: Buffer, record: Buffer): boolean {
+  for (let i = log.indexOf(record); i >= 0; i = log.indexOf(record, i + 1)) {
+    if (i % COMPLETION_RECORD_BYTES === 0) return true;
+  }
+  return false;
 }
 
 function unlinkQuiet(path: string): void {

@@ -2,6 +2,7 @@ import { closeSync, constants, existsSync, type FSWatcher, fstatSync, lstatSync,
 import { join } from 'node:path';
 import { Waiters } from '../memory/waiters.js';
 import { Candidates } from './candidates.js';
+import { COMPLETION_RECORD_BYTES } from './completion.js';
 import { moveGarbage, removeEntry } from './garbage.js';
 import { splitTimePrefixed } from './names.js';
 
@@ -9,7 +10,7 @@ import { splitTimePrefixed } from './names.js';
 const PAUSED_TTL_MS = 50;
 
 /** State subdirectories of one queue. */
-export const STATES = ['tmp', 'ready', 'leased', 'delayed', 'failed', 'errors', 'ids'] as const;
+export const STATES = ['tmp', 'ready', 'leased', 'completing', 'delayed', 'failed', 'errors', 'ids'] as const;
 
 /** Open completed.log for appends without blocking (a FIFO there must not freeze the process); it must be a regular file. */
 function openCountFile(path: string): number {
@@ -27,6 +28,7 @@ export class QueueDir {
   readonly tmp: string;
   readonly ready: string;
   readonly leased: string;
+  readonly completing: string;
   readonly delayed: string;
   readonly failed: string;
   readonly errors: string;
@@ -52,6 +54,7 @@ export class QueueDir {
     this.tmp = join(this.root, 'tmp');
     this.ready = join(this.root, 'ready');
     this.leased = join(this.root, 'leased');
+    this.completing = join(this.root, 'completing');
     this.delayed = join(this.root, 'delayed');
     this.failed = join(this.root, 'failed');
     this.errors = join(this.root, 'errors');
@@ -82,9 +85,9 @@ export class QueueDir {
     this.pausedCheckedAt = Date.now();
   }
 
-  /** Count of acknowledged jobs (one byte appended per ack, O_APPEND so processes never collide). */
+  /** Count of acknowledged jobs (one fixed-size record appended per ack, O_APPEND so processes never collide). */
   get completed(): number {
-    return fstatSync(this.completedFd).size;
+    return Math.floor(fstatSync(this.completedFd).size / COMPLETION_RECORD_BYTES);
   }
 
   get completedFdNumber(): number {
