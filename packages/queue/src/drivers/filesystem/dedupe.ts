@@ -4,7 +4,8 @@ import { readRegular } from './safe-io.js';
 import { join } from 'node:path';
 import type { QueueDir } from './queue-dir.js';
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists on this host (EPERM: it exists, owned by another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -15,7 +16,7 @@ function alive(pid: number): boolean {
 
 function liveFileExists(dir: QueueDir, key: string): boolean {
   const needle = `.${key}.`;
-  return [dir.ready, dir.leased, dir.delayed].some((d) => readdirSync(d).some((n) => n.includes(needle)));
+  return [dir.ready, dir.leased, dir.completing, dir.delayed].some((d) => readdirSync(d).some((n) => n.includes(needle)));
 }
 
 /**
@@ -44,7 +45,7 @@ export function takeMarker(dir: QueueDir, key: string): boolean {
     return takeMarker(dir, key); // removed meanwhile (or just now): try again
   }
   // A young marker of a live process may belong to a push still being written: trust it.
-  if (pid > 0 && alive(pid) && age < 5_000) return false;
+  if (pid > 0 && processAlive(pid) && age < 5_000) return false;
   if (liveFileExists(dir, key)) return false;
   writeFileSync(path, String(process.pid));
   return true;

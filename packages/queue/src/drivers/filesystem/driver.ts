@@ -5,7 +5,7 @@ import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJ
 import { QueueError } from '../../errors.js';
 import { gone, promoteDelayed, takeReady } from './claim.js';
 import { GroupCommit } from './commit.js';
-import { dropMarker } from './dedupe.js';
+import { dropMarker, processAlive } from './dedupe.js';
 import { FailedFiles } from './failed-files.js';
 import { moveGarbage } from './garbage.js';
 import { formatName, leasedName, parseName, splitLeased, timePrefixed } from './names.js';
@@ -33,13 +33,7 @@ const PID = process.pid.toString(36);
 let recoverySeq = 0;
 
 function ownerAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== process.pid && processAlive(pid);
 }
 
 /**
