@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Run the @ody/http and @ody/websocket suites on Node 22 (binary from the npm registry's `node`
-# package): there the uWebSockets.js build has no binary, so `auto` must pick the node engine and
-# everything must pass. Extra arguments go to vitest (e.g. more --project flags).
-#   scripts/test-node22.sh            # http + websocket
+# Run the whole test suite on Node 22 (binary from the npm registry's `node` package): there the
+# uWebSockets.js build has no binary, so `auto` must pick the node engine and everything must pass.
+# Extra arguments go to vitest (e.g. --project http --project websocket for a part).
+#   scripts/test-node22.sh            # every project
 #   NODE_VERSION=24 scripts/test-node22.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,5 @@ start=$(date +%s)
 # dist of the workspace packages: child-process fixtures import @ody/* through package exports.
 npm run build --silent >/dev/null
 echo "node-${version}: $(npx -y -p "node@${version}" node -v)"
-projects=(--project http --project websocket)
-if [ "$#" -gt 0 ]; then projects=("$@"); fi
-npx -y -p "node@${version}" node ./node_modules/vitest/vitest.mjs run "${projects[@]}"
+npx -y -p "node@${version}" node ./node_modules/vitest/vitest.mjs run "$@"
 echo "node-${version}: finished in $(( $(date +%s) - start ))s"

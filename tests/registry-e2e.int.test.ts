@@ -99,7 +99,7 @@ describe.runIf(available || registryRequired())('release to a local registry, in
   afterAll(async () => {
     await registry?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   /** A changeset bumping the fixed group, then `npm run release`; returns the version published. */
   async function release(bump: 'minor' | 'patch'): Promise<string> {

@@ -33,7 +33,7 @@ function startWork(cwd: string, args: string[]) {
 }
 
 // The app: a filesystem queue, and handlers for `mail` and `other` that record which process ran each job.
-const workApp = `import { mkdirSync, writeFileSync } from 'node:fs';
+const workApp = `import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApplication, definePlugin } from '@ody/core';
 import { Queues, queuePlugin } from '@ody/queue';
@@ -46,7 +46,10 @@ const jobs = definePlugin({
     for (const name of ['mail', 'other']) {
       queues.process(name, async (job) => {
         mkdirSync(join(done, name), { recursive: true });
-        writeFileSync(join(done, name, job.id), String(process.pid));
+        // Written whole, then renamed: the test never reads a half-written pid (or one cut by SIGKILL).
+        const tmp = join(done, '.' + name + '-' + job.id);
+        writeFileSync(tmp, String(process.pid));
+        renameSync(tmp, join(done, name, job.id));
       });
     }
   },
