@@ -54,15 +54,21 @@ export function basicCases(h: () => Harness, { it, expect }: TestApi): void {
 
   it('holds delayed jobs until they are due', async () => {
     const queue = await h().queue();
+    // Counted as delayed (a far due time, so a slow machine cannot see it become ready first).
+    await queue.push('far', 0, { delayMs: 600_000 });
+    expect(await queue.counts()).toMatchObject({ delayed: 1, waiting: 0 });
     const pushedAt = Date.now();
     await queue.push('later', 1, { delayMs: 300 });
-    expect(await queue.counts()).toMatchObject({ delayed: 1, waiting: 0 });
+    const ran: string[] = [];
     let ranAt = 0;
-    h().worker(queue, () => {
+    h().worker(queue, (job) => {
+      ran.push(job.name);
       ranAt = Date.now();
     }, { waitMs: 60_000 });
     await until('delayed job ran', () => ranAt > 0);
     expect(ranAt - pushedAt).toBeGreaterThanOrEqual(290);
+    expect(ran).toEqual(['later']);
+    expect(await queue.counts()).toMatchObject({ delayed: 1 });
   });
 
   it('does not enqueue a jobId twice while it is waiting or running, and accepts it again after completion', async () => {
