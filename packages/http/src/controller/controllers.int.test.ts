@@ -14,7 +14,7 @@ import {
   Param,
   Post,
   param,
-  Query,
+  QueryParam,
   Router,
   Use,
 } from '../index.js';
@@ -45,7 +45,7 @@ class UsersController {
   }
 
   @Get('/search/all')
-  search(@Query('q') q: string, @Query('page', z.coerce.number().int()) page: number, @Ctx() ctx: HttpContext) {
+  search(@QueryParam('q') q: string, @QueryParam('page', z.coerce.number().int()) page: number, @Ctx() ctx: HttpContext) {
     ctx.status(201);
     return { q, page };
   }
