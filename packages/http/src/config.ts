@@ -24,7 +24,8 @@ export const httpConfigSchema = z.object({
    */
   engine: z.enum(['auto', 'uws', 'node']).default('auto'),
   port: z.number().int().min(0).max(65535).default(3000),
-  host: z.string().default('0.0.0.0'),
+  /** Bind address: loopback by default (nothing is exposed by accident); `0.0.0.0` in containers (env ODY_HTTP_HOST). */
+  host: z.string().default('127.0.0.1'),
   /** 0: serve in this thread. N or 'auto' (one per CPU): N workers (see workerMode) on one port. */
   workers: z.union([z.number().int().min(0), z.literal('auto')]).default(0),
   /** How workers run: 'thread' (default; one process) or 'process' (child processes, each killable and restartable alone). */

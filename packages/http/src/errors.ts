@@ -27,6 +27,11 @@ const errors = defineErrors('http', {
   ODY_HTTP_ENGINE_UNAVAILABLE: { message: 'The engine asked for cannot run here (uws without a loadable native binary; thread workers on node).' },
   ODY_HTTP_WORKERS_CRASH_LOOP: { message: 'A worker thread crashed too often in a short window; restarts were stopped.' },
   ODY_HTTP_WORKER_MODULE_INVALID: { message: 'The worker app-factory module does not export a usable factory.' },
+  ODY_HTTP_WORKER_EXITED: { message: 'A worker exited before it reported ready (its app failed to start); see its logs.' },
+  ODY_HTTP_COOKIE_SECRET_MISSING: { message: 'A signed cookie was read or set but http.cookieSecret is not configured (at least 16 characters).' },
+  ODY_HTTP_NEXT_CALLED_TWICE: { message: 'A middleware called next() more than once.' },
+  ODY_HTTP_BODY_CONSUMED: { message: 'The request body was read as a stream already; it can be read only once.' },
+  ODY_HTTP_CLIENT_ABORTED: { message: 'The client closed the connection before the request body arrived; nothing is answered.' },
 });
 
 /** Codes thrown by @ody/http, with what each one means (docs/errors.md is generated from this). */

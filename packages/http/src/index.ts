@@ -5,7 +5,7 @@ export { type HttpConfig, type HttpConfigInput, type HttpLimits, httpConfigSchem
 export { type Exchange, HttpContext } from './context/context.js';
 export { type CookieOptions, Cookies, serializeCookie } from './context/cookies.js';
 export { issuesOf, validateRequest, validateValue } from './context/validate.js';
-export { Body, Controller, Ctx, Delete, Get, Head, Headers, Options, Param, Patch, Post, Put, Query, Use } from './controller/decorators.js';
+export { Body, Controller, Ctx, Delete, Get, Head, Headers, Options, Param, Patch, Post, Put, QueryParam, Use } from './controller/decorators.js';
 export {
   type ArgSource,
   body,

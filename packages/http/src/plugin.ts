@@ -4,6 +4,7 @@ import { HttpRouter } from './router/router.js';
 import { OdyHttpServer } from './server/server.js';
 import { HttpConfigToken, HttpServer, Router, WorkerSupervisorToken } from './tokens.js';
 import type { Middleware } from './types.js';
+import { WORKER_ENV } from './workers/env.js';
 import { isWorkerProcess } from './workers/role.js';
 import { type RestartPolicy, resolveWorkerCount, startWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 
@@ -39,6 +40,7 @@ export function httpPlugin(options: HttpPluginOptions = {}): Plugin<typeof httpC
   return definePlugin({
     name: 'http',
     configSchema: httpConfigSchema,
+    internalEnv: Object.values(WORKER_ENV),
     register(ctx) {
       const router = new HttpRouter();
       router.setResolver((cls) => ctx.resolve(cls));

@@ -98,7 +98,7 @@ export function defineProcess<I extends ProcessIpc = ProcessIpc>(
       code = 1;
       console.error(`[${ctx.name}#${ctx.instance}] main failed:`, error);
     }
-    rpc.failAll(new Error('process is exiting'));
+    rpc.failAll(childError('ODY_PROCESS_EXITED', `Process '${ctx.name}#${ctx.instance}' is exiting; its pending requests are cancelled.`, { name: ctx.name, instance: ctx.instance }));
     process.exit(code);
   })();
 }

@@ -10,7 +10,7 @@ const errors = defineErrors('process', {
   ODY_PROCESS_REQUEST_FAILED: { message: 'The other side of an IPC request threw; message and code are carried over.' },
   ODY_PROCESS_EXITED: { message: 'The process exited while a request or a start was waiting on it.' },
   ODY_PROCESS_ERRORED: { message: 'The process crashed more than maxRestarts times within the window; it is not restarted.' },
-  ODY_PROCESS_NO_HANDLER: { message: 'A child sent ctx.request() but the manager has no onRequest handler for its process.' },
+  ODY_PROCESS_NO_HANDLER: { message: 'A request arrived where no onRequest handler is registered for it (manager.onRequest for a child, ctx.onRequest in a child); the sender gets ODY_PROCESS_REQUEST_FAILED with details.remoteCode.' },
   ODY_PROCESS_MANAGER_CLOSED: { message: 'The process manager was stopped; no more work is accepted.' },
 });
 

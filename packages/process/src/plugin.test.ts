@@ -31,6 +31,17 @@ describe('processPlugin options precedence: defaults < code < config < env', () 
   });
 });
 
+describe('processPlugin internalEnv', () => {
+  it('a managed child building its own app with processPlugin starts: ODY_PROCESS_NAME/INSTANCE/STOP_TIMEOUT_MS are declared', async () => {
+    const env = { ODY_PROCESS_NAME: 'worker', ODY_PROCESS_INSTANCE: '0', ODY_PROCESS_STOP_TIMEOUT_MS: '5000' };
+    const app = await createApplication({ envFile: false, env, logger: { destination: { write() {} } }, plugins: [processPlugin({ autoStart: false })] });
+    expect(app.configOf('process')).toMatchObject({ autoStart: false });
+    await expect(
+      createApplication({ envFile: false, env: { ...env, ODY_PROCESS_NAMES: 'x' }, logger: { destination: { write() {} } }, plugins: [processPlugin()] }),
+    ).rejects.toMatchObject({ code: 'ODY_CONFIG_INVALID' });
+  });
+});
+
 describe('processPlugin shutdown', () => {
   it('SIGKILLs an instance still stopping when the app shutdown budget runs out', async () => {
     const app = await createApplication({

@@ -1,6 +1,7 @@
 import { definePlugin, z } from '@ody/core';
 import { type ProcessDefinition, processDefinitionSchema } from './definition.js';
 import type { ProcessManager as ProcessManagerApi } from './manager/api.js';
+import { ENV } from './ipc/protocol.js';
 import { createProcessManager } from './manager/process-manager.js';
 import { ProcessManager } from './tokens.js';
 
@@ -35,6 +36,8 @@ export const processPlugin = (options: ProcessPluginOptions = {}) => {
   return definePlugin({
     name: 'process',
     configSchema: processConfigSchema,
+    // Set for every managed child (protocol.ts); a child that builds its own app with processPlugin sees them.
+    internalEnv: Object.values(ENV),
     options: options.autoStart === undefined ? {} : { autoStart: options.autoStart },
     register(ctx) {
       manager = createProcessManager({

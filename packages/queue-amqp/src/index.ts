@@ -1,5 +1,6 @@
 export { AmqpQueueDriver, amqpDriver } from './driver.js';
 export { errorCodes, QueueAmqpError, type QueueAmqpErrorCode } from './errors.js';
-export { delayBucket, failedExchange, type QueueNames, queueNames } from './names.js';
+// Prefixed at the package edge so they never meet @ody/queue-nats's names in one import.
+export { type QueueNames as AmqpQueueNames, delayBucket, failedExchange, queueNames as amqpQueueNames } from './names.js';
 export type { AmqpDriverOptions } from './options.js';
 export { amqpDriverFactory } from './factory.js';

@@ -1,4 +1,5 @@
-export type { ConnectionEvents } from './connection.js';
+// Prefixed at the package edge so it never meets @ody/queue-nats's ConnectionEvents in one import.
+export type { ConnectionEvents as RedisConnectionEvents } from './connection.js';
 export { type RedisQueueDriver, redisDriver } from './driver.js';
 export { errorCodes, QueueRedisError, type QueueRedisErrorCode } from './errors.js';
 export { redisDriverFactory } from './factory.js';

@@ -30,19 +30,6 @@ export interface SectionSpec {
 }
 
 /**
- * Env names that plugins set for their own worker threads/processes before they declared them with
- * `internalEnv`. Kept so those children still start; remove once @ody/http and @ody/process declare them.
- */
-const TRANSITIONAL_INTERNAL_ENV = new Set([
-  'ODY_HTTP_WORKER_MODULE',
-  'ODY_HTTP_WORKER_SLOT',
-  'ODY_HTTP_WORKER_STOP_MS',
-  'ODY_PROCESS_INSTANCE',
-  'ODY_PROCESS_NAME',
-  'ODY_PROCESS_STOP_TIMEOUT_MS',
-]);
-
-/**
  * Overlay env variables on one section: ODY_<SECTION>_<KEY>[_<SUBKEY>…], names derived from the schema
  * so nested camelCase keys map without ambiguity.
  */
@@ -123,7 +110,7 @@ export function resolveConfig(
   const issues: ConfigIssue[] = [];
   const resolved = new Map<string, unknown>();
   for (const [name, spec] of sections) resolved.set(name, resolveSection(name, spec, given[name], env, issues));
-  issues.push(...unknownEnvIssues(sections, env, envNameFor, TRANSITIONAL_INTERNAL_ENV));
+  issues.push(...unknownEnvIssues(sections, env, envNameFor));
   if (issues.length > 0) throw configError(issues);
   return resolved;
 }

@@ -85,6 +85,15 @@ describe('strict config', () => {
     expect(issuesOf(err).map((i) => i.path)).toEqual(['queue.concurency']);
   });
 
+  it('an env name a plugin sets for its children but does not declare in internalEnv fails start', async () => {
+    // No central whitelist: @ody/http declares ODY_HTTP_WORKER_SLOT itself; an http plugin that does not fails.
+    const err = await failure({ plugins: [httpLike], env: { ODY_HTTP_WORKER_SLOT: '1', ODY_PROCESS_NAME: 'x' } });
+    expect(err.code).toBe('ODY_CONFIG_INVALID');
+    expect(issuesOf(err).map((i) => i.path)).toEqual(['env ODY_HTTP_WORKER_SLOT']);
+    const declared = definePlugin({ name: 'http', configSchema: z.object({ port: z.number().default(3000) }), internalEnv: ['ODY_HTTP_WORKER_SLOT'] });
+    await expect(createApplication({ envFile: false, logger: silent, env: { ODY_HTTP_WORKER_SLOT: '1' }, plugins: [declared] })).resolves.toBeDefined();
+  });
+
   it('an unknown section suggests the closest plugin name', async () => {
     const err = await failure({ plugins: [httpLike], config: { htpp: {} } });
     expect(err.code).toBe('ODY_CONFIG_UNKNOWN_SECTION');

@@ -57,14 +57,13 @@ export function envNamesOf(schema: z.ZodType, prefix: string, out: Set<string> =
 
 /**
  * `ODY_<SECTION>_*` variables that name no key of their section. The longest matching section wins
- * (`ODY_QUEUE_REDIS_URL` belongs to `queue-redis` when both exist). `allowed` lists names plugins set
- * for their own children.
+ * (`ODY_QUEUE_REDIS_URL` belongs to `queue-redis` when both exist). Names a plugin sets for its own
+ * children are skipped when it declares them (`internalEnv`).
  */
 export function unknownEnvIssues(
   sections: ReadonlyMap<string, { schema: z.ZodType; internalEnv?: readonly string[] }>,
   env: Record<string, string | undefined>,
   envNameFor: (path: string[]) => string,
-  allowed: ReadonlySet<string>,
 ): ConfigIssue[] {
   const prefixes = [...sections.entries()]
     .map(([name, section]) => ({ name, section, prefix: envNameFor([name]) }))
@@ -72,7 +71,7 @@ export function unknownEnvIssues(
   const validBySection = new Map<string, Set<string>>();
   const issues: ConfigIssue[] = [];
   for (const [variable, raw] of Object.entries(env)) {
-    if (raw === undefined || !variable.startsWith('ODY_') || allowed.has(variable)) continue;
+    if (raw === undefined || !variable.startsWith('ODY_')) continue;
     const owner = prefixes.find((p) => variable === p.prefix || variable.startsWith(`${p.prefix}_`));
     if (owner === undefined) continue;
     if (owner.section.internalEnv?.includes(variable)) continue;

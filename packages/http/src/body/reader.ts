@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { HttpError } from '../errors.js';
+import { HttpError, HttpServerError } from '../errors.js';
 
 /** Flow control the reader needs from the connection (uWS res.pause/resume). */
 export interface FlowControl {
@@ -86,7 +86,7 @@ export class BodyReader {
   /** The whole body as one Buffer. */
   buffer(): Promise<Buffer> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.readable !== undefined) return Promise.reject(new Error('The request body is already being streamed.'));
+    if (this.readable !== undefined) return Promise.reject(new HttpServerError('ODY_HTTP_BODY_CONSUMED', 'The request body is already being streamed (body.stream()); read it once, either as a stream or whole.'));
     if (this.done) return Promise.resolve(this.chunks.length === 0 ? Buffer.alloc(0) : this.chunks[0]!);
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }

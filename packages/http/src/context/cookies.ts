@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../errors.js';
+import { HttpError, HttpServerError } from '../errors.js';
 
 /** Options for a Set-Cookie header. */
 export interface CookieOptions {
@@ -103,7 +103,7 @@ export class Cookies {
   }
 
   private requireSecret(): string {
-    if (!this.secret) throw new Error('Signed cookies need http.cookieSecret (at least 16 characters).');
+    if (!this.secret) throw new HttpServerError('ODY_HTTP_COOKIE_SECRET_MISSING', 'Signed cookies need http.cookieSecret (at least 16 characters); set it in config or ODY_HTTP_COOKIE_SECRET.');
     return this.secret;
   }
 }

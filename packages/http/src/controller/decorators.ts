@@ -67,8 +67,11 @@ function arg(source: ArgSource): ParamDecorator {
 
 /** Inject a route param (`@Param('id')`), or all params (`@Param()`); optional schema. Twin: `param()`. */
 export const Param = (name?: string, schema?: z.ZodType): ParamDecorator => arg(param(name, schema));
-/** Inject a query value or the whole query; optional schema. Twin: `query()`. */
-export const Query = (name?: string, schema?: z.ZodType): ParamDecorator => arg(query(name, schema));
+/**
+ * Inject a query value (`@QueryParam('page')`), or the whole query (`@QueryParam()`); optional schema.
+ * Twin: `query()`. (Named so it never meets @ody/cqrs's `Query` message base in one import.)
+ */
+export const QueryParam = (name?: string, schema?: z.ZodType): ParamDecorator => arg(query(name, schema));
 /** Inject the parsed body; with a schema, 400 problem+json lists every bad field. Twin: `body()`. */
 export const Body = (schema?: z.ZodType): ParamDecorator => arg(body(schema));
 /** Inject one header or all headers. Twin: `headers()`. */

@@ -17,7 +17,7 @@ const sync = (fn: Extract): Extractor => ({ fn, async: false });
 
 function extractorFor(source: ArgSource | undefined, options: RouteOptions, where: string): Extractor {
   if (source === undefined) {
-    throw new HttpServerError('ODY_HTTP_CONTROLLER_INVALID', `${where}: a parameter has no decorator (@Param, @Query, @Body, @Headers, @Ctx).`);
+    throw new HttpServerError('ODY_HTTP_CONTROLLER_INVALID', `${where}: a parameter has no decorator (@Param, @QueryParam, @Body, @Headers, @Ctx).`);
   }
   switch (source.kind) {
     case 'ctx':

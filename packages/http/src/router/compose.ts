@@ -1,4 +1,5 @@
 import type { HttpContext } from '../context/context.js';
+import { HttpServerError } from '../errors.js';
 import type { Middleware } from '../types.js';
 
 /** The final step of a pipeline: runs the handler and stores its result as the response body. */
@@ -22,7 +23,7 @@ function link(mw: Middleware, rest: Pipeline): Pipeline {
   return (ctx) => {
     let called = false;
     return mw(ctx, () => {
-      if (called) return Promise.reject(new Error('next() was called more than once in one middleware.'));
+      if (called) return Promise.reject(new HttpServerError('ODY_HTTP_NEXT_CALLED_TWICE', 'next() was called more than once in one middleware; call it once and await it.'));
       called = true;
       try {
         const r = rest(ctx);

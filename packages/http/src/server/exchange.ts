@@ -1,6 +1,7 @@
 import type { HttpResponse } from 'uWebSockets.js';
 import type { BodyReader, FlowControl } from '../body/reader.js';
 import type { Exchange } from '../context/context.js';
+import { HttpServerError } from '../errors.js';
 import type { Deadlines } from './deadlines.js';
 import { nativeWire, type Wire } from './encoded.js';
 
@@ -65,7 +66,7 @@ export class UwsExchange implements Exchange, FlowControl {
     this.res.onAborted(() => {
       if (this.done) return;
       this.aborted = true;
-      this.reader?.fail(new Error('The client aborted the request.'));
+      this.reader?.fail(new HttpServerError('ODY_HTTP_CLIENT_ABORTED', 'The client aborted the request before its body arrived.'));
       const fns = this.abortFns;
       this.abortFns = undefined;
       this.finish();

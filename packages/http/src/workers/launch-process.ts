@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WORKER_ENV } from './env.js';
 import { entryFile, type Launcher, needsTsx, resolveHere } from './launch.js';
 import type { WorkerListen } from './role.js';
 
@@ -49,10 +50,10 @@ export function processLauncher(module: string, options: { execArgv?: string[]; 
       execArgv,
       env: {
         ...process.env,
-        ODY_HTTP_WORKER_MODULE: module,
-        ODY_HTTP_WORKER_SLOT: String(slot),
-        ODY_HTTP_WORKER_STOP_MS: String(options.stopTimeoutMs),
-        ...(options.listen ? { ODY_HTTP_WORKER_LISTEN: options.listen } : {}),
+        [WORKER_ENV.module]: module,
+        [WORKER_ENV.slot]: String(slot),
+        [WORKER_ENV.stopMs]: String(options.stopTimeoutMs),
+        ...(options.listen ? { [WORKER_ENV.listen]: options.listen } : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

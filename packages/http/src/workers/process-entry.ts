@@ -3,21 +3,22 @@
 import { closeAllApps } from '../server/registry.js';
 import { type AppLike, buildAppFrom } from './app-module.js';
 import { installConnectionReceiver } from './connections.js';
+import { WORKER_ENV } from './env.js';
 import { markWorkerProcess, setWorkerListen, type WorkerListen } from './role.js';
 
 
 markWorkerProcess();
-const listen = process.env.ODY_HTTP_WORKER_LISTEN as WorkerListen | undefined;
+const listen = process.env[WORKER_ENV.listen] as WorkerListen | undefined;
 setWorkerListen(listen);
 // Connections may arrive as soon as the parent sees 'ready': listen for them before the app loads.
 if (listen === 'parent') installConnectionReceiver();
-delete process.env.ODY_HTTP_WORKER_LISTEN;
-const module = process.env.ODY_HTTP_WORKER_MODULE ?? '';
-const stopMs = Number(process.env.ODY_HTTP_WORKER_STOP_MS ?? 10_000);
+delete process.env[WORKER_ENV.listen];
+const module = process.env[WORKER_ENV.module] ?? '';
+const stopMs = Number(process.env[WORKER_ENV.stopMs] ?? 10_000);
 // Not inherited by processes this worker's app may start (they are not http workers).
-delete process.env.ODY_HTTP_WORKER_MODULE;
-delete process.env.ODY_HTTP_WORKER_SLOT;
-delete process.env.ODY_HTTP_WORKER_STOP_MS;
+delete process.env[WORKER_ENV.module];
+delete process.env[WORKER_ENV.slot];
+delete process.env[WORKER_ENV.stopMs];
 
 let app: AppLike | undefined;
 let stopping = false;

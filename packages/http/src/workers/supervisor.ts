@@ -131,7 +131,11 @@ export async function startWorkers(options: WorkerOptions): Promise<WorkerSuperv
             resolve();
             return;
           }
-          reject(new Error(`worker exited (code ${code}, signal ${signal}) before it was ready`));
+          reject(
+            new HttpServerError('ODY_HTTP_WORKER_EXITED', `HTTP worker slot ${slot.info.slot} exited (code ${code}, signal ${signal}) before it was ready; see its logs.`, {
+              details: { slot: slot.info.slot, code, signal },
+            }),
+          );
           onCrash(slot, code, signal);
         },
       });

@@ -33,7 +33,9 @@ describe('Rpc', () => {
 
   it('rejects when nothing handles requests, or the channel is closed, and fails pending ones on exit', async () => {
     const { a } = pair();
-    expect(OdyError.is(await a.request('x', 1_000).catch((e: unknown) => e), 'ODY_PROCESS_REQUEST_FAILED')).toBe(true);
+    const unhandled = await a.request('x', 1_000).catch((e: unknown) => e);
+    expect(OdyError.is(unhandled, 'ODY_PROCESS_REQUEST_FAILED')).toBe(true);
+    expect((unhandled as OdyError).details).toMatchObject({ remoteCode: 'ODY_PROCESS_NO_HANDLER' });
     const closed = new Rpc(() => false, 'gone', childError);
     expect(OdyError.is(await closed.request('x', 1_000).catch((e: unknown) => e), 'ODY_PROCESS_NOT_CONNECTED')).toBe(true);
     const silent = new Rpc(() => true, 'silent', childError);

@@ -68,7 +68,9 @@ export class Rpc {
 
   private async answer(id: number, data: unknown): Promise<void> {
     try {
-      if (this.handler === undefined) throw new Error(`No request handler is registered for requests from ${this.describe}.`);
+      if (this.handler === undefined) {
+        throw this.makeError('ODY_PROCESS_NO_HANDLER', `No request handler is registered for requests from ${this.describe}; register one with onRequest().`, { from: this.describe });
+      }
       const result = await this.handler(data);
       this.post({ ody: 'res', id, ok: true, data: result });
     } catch (error) {

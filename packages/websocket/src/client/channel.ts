@@ -7,10 +7,10 @@ export interface EventMeta {
 }
 
 /** A handler of one event on one channel. */
-export type Handler<T> = (data: T, meta: EventMeta) => void;
+export type ChannelHandler<T> = (data: T, meta: EventMeta) => void;
 
 /** Map of event name → data type, for typed handlers. */
-export type EventMap = Record<string, unknown>;
+export type ChannelEventMap = Record<string, unknown>;
 
 /** What a channel needs from its client. */
 export interface ChannelHost {
@@ -26,8 +26,8 @@ export interface ChannelHost {
  * room.on('message', (m) => console.log(m.text));
  * room.onMembers((members) => render(members));
  */
-export class ClientChannel<E extends EventMap = EventMap> {
-  private readonly handlers = new Map<string, Set<Handler<unknown>>>();
+export class ClientChannel<E extends ChannelEventMap = ChannelEventMap> {
+  private readonly handlers = new Map<string, Set<ChannelHandler<unknown>>>();
   private readonly memberListeners = new Set<(members: Member[]) => void>();
   private memberMap = new Map<string, Member>();
 
@@ -42,19 +42,19 @@ export class ClientChannel<E extends EventMap = EventMap> {
   }
 
   /** Listen to an event; returns a function that removes the handler. */
-  on<K extends keyof E & string>(event: K, handler: Handler<E[K]>): () => void {
+  on<K extends keyof E & string>(event: K, handler: ChannelHandler<E[K]>): () => void {
     let set = this.handlers.get(event);
     if (!set) {
       set = new Set();
       this.handlers.set(event, set);
     }
-    set.add(handler as Handler<unknown>);
-    return () => set.delete(handler as Handler<unknown>);
+    set.add(handler as ChannelHandler<unknown>);
+    return () => set.delete(handler as ChannelHandler<unknown>);
   }
 
   /** Listen to whispers (`client-<event>` frames) from other members. */
-  onWhisper<T = unknown>(event: string, handler: Handler<T>): () => void {
-    return (this.on as (e: string, h: Handler<T>) => () => void)(`client-${event}`, handler);
+  onWhisper<T = unknown>(event: string, handler: ChannelHandler<T>): () => void {
+    return (this.on as (e: string, h: ChannelHandler<T>) => () => void)(`client-${event}`, handler);
   }
 
   /** Called with the whole member list whenever it changes (and once with the list on join). */

@@ -1,6 +1,6 @@
 import type { Member } from '../protocol/messages.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
-import { ClientChannel, type EventMap } from './channel.js';
+import { ClientChannel, type ChannelEventMap } from './channel.js';
 import { WebSocketClientError } from './errors.js';
 import { defaultSocketFactory, type SocketFactory, type SocketLike } from './socket.js';
 
@@ -56,7 +56,7 @@ export class OdyWebSocketClient {
   private open = false;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private readonly pending = new Map<number, Pending>();
-  private readonly channels = new Map<string, ClientChannel<EventMap>>();
+  private readonly channels = new Map<string, ClientChannel<ChannelEventMap>>();
   private readonly listeners = new Map<ClientEvent, Set<(info: unknown) => void>>();
   private openWaiters: Array<{ resolve(): void; reject(err: Error): void }> = [];
 
@@ -88,7 +88,7 @@ export class OdyWebSocketClient {
   }
 
   /** Join a channel (resubscribed automatically after reconnects). Rejects with the server's error code. */
-  async subscribe<E extends EventMap = EventMap>(name: string): Promise<ClientChannel<E>> {
+  async subscribe<E extends ChannelEventMap = ChannelEventMap>(name: string): Promise<ClientChannel<E>> {
     let channel = this.channels.get(name);
     if (!channel) {
       channel = new ClientChannel(name, { send: (m) => this.send(m), unsubscribe: (c) => this.unsubscribe(c) });
@@ -112,7 +112,7 @@ export class OdyWebSocketClient {
   }
 
   /** A channel already subscribed, if any. */
-  channel<E extends EventMap = EventMap>(name: string): ClientChannel<E> | undefined {
+  channel<E extends ChannelEventMap = ChannelEventMap>(name: string): ClientChannel<E> | undefined {
     return this.channels.get(name) as ClientChannel<E> | undefined;
   }
 
