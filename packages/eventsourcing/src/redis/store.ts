@@ -1,5 +1,8 @@
 import { newId } from '@ody/core';
-import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+// The class through the default import: vitest's module runner sees the named `Redis` export of
+// ioredis 5.11 (whose index reassigns module.exports) as undefined; `ioredis.Redis` resolves in Node
+// ESM, CJS and vitest alike.
+import ioredis, { type Cluster, type Redis, type RedisOptions } from 'ioredis';
 import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '../errors.js';
 import { Listeners } from '../store/listeners.js';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
@@ -39,7 +42,7 @@ export class RedisEventStore implements EventStore {
 
   constructor(options: RedisEventStoreOptions = {}) {
     this.owns = options.client === undefined;
-    this.client = options.client ?? new Redis(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, ...options.redis });
+    this.client = options.client ?? new ioredis.Redis(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, ...options.redis });
     const tag = `{${options.prefix ?? 'ody-es'}}`;
     this.k = { ver: `${tag}:ver`, del: `${tag}:del`, head: `${tag}:head`, log: `${tag}:log`, snap: `${tag}:snap`, stream: (s) => `${tag}:s:${s}` };
     const c = this.client as unknown as Record<string, unknown>;
