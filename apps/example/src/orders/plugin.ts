@@ -35,10 +35,8 @@ export const ordersPlugin = (view: OrdersView) =>
       const commands = ctx.get(CommandBus);
       commands.register(PlaceOrder, handle);
       commands.register(CancelOrder, handle);
-    },
-    boot(ctx) {
+      // Routes in register, like every feature here: the server may answer before later plugins boot.
       const router = ctx.get(Router);
-      const commands = ctx.get(CommandBus);
       const queries = ctx.get(QueryBus);
       const store = ctx.get(EventStore);
       router.post('/orders', { body: PlaceOrder.schema.omit({ orderId: true }) }, async (c) => {
