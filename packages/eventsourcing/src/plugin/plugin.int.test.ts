@@ -50,7 +50,14 @@ describe('eventStorePlugin', () => {
     await expect(missing.start()).rejects.toThrow(/redis/);
     const seen: Array<{ url: string; prefix: string }> = [];
     const app = await createApplication({
-      plugins: [eventStorePlugin({ redis: (c) => (seen.push({ url: c.url, prefix: c.prefix }), memoryEventStore()) })],
+      plugins: [
+        eventStorePlugin({
+          redis: (c) => {
+            seen.push({ url: c.url, prefix: c.prefix });
+            return memoryEventStore();
+          },
+        }),
+      ],
       config: { eventstore: { driver: 'redis', url: 'redis://example:6380', prefix: 'shop' } },
     });
     await app.start();

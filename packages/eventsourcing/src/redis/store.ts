@@ -35,7 +35,9 @@ type Call = (...args: (string | number)[]) => Promise<unknown>;
  * positions from a counter and the writes to the stream list and the global log (a sorted set by
  * position) happen atomically, so reads of the log are gap-free. Events are stored twice (stream
  * list and global log). All keys share one hash tag `{prefix}`, so the store works on Redis Cluster
- * but lives in one slot.
+ * but lives in one slot: a gap-free global log needs the stream and log writes in one atomic script,
+ * which Redis allows only within a slot. Shard by store (one prefix per bounded context or tenant).
+ * Appends PUBLISH on `{prefix}:appended` so projections in other processes wake at once (`notify`).
  * @example
  * const store = redisEventStore({ url: process.env.REDIS_URL, prefix: 'shop' });
  */
