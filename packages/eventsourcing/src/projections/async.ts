@@ -248,7 +248,7 @@ export class ProjectionRunner<Tx = unknown> {
     return false;
   }
 
-  private delay(attempt: number, error: unknown): number {
+  private delay(attempt: number, _error: unknown): number {
     const spec: Backoff = this.options.backoff ?? { type: 'exponential', delayMs: 50, maxDelayMs: 5000 };
     return computeBackoffMs(spec, attempt);
   }
