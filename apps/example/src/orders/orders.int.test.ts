@@ -15,11 +15,11 @@ import { exampleEventStore } from '../eventstore/index.js';
 import { orderHandlers, OrdersView, ordersPlugin, orderStream, PlaceOrder } from './index.js';
 
 /** The orders feature alone (http, memory queue, cqrs, the example's event store, orders) on a free port. */
-async function startOrders(eventstore: Record<string, unknown>): Promise<{ app: Application; base: string }> {
+async function startOrders(eventstore: Record<string, unknown>, env: Record<string, string> = {}): Promise<{ app: Application; base: string }> {
   const view = new OrdersView();
   const app = await createApplication({
     envFile: false,
-    env: {},
+    env,
     config: { app: { logLevel: 'silent' }, http: { host: '127.0.0.1', port: 0 }, queue: { driver: 'memory' }, cqrs: { worker: { waitMs: 50 } }, eventstore: { pollMs: 50, ...eventstore } },
     plugins: [httpPlugin(), queuePlugin(), cqrsPlugin({ handlers: orderHandlers }), exampleEventStore([view.projection]), ordersPlugin(view)],
   });
@@ -64,10 +64,10 @@ async function orderFlow(app: Application, base: string): Promise<string> {
 }
 
 /** The flow, then a restart on the same store: the projection replays the stream and serves the order again. */
-function eventSourcedOrders(store: string, eventstore: () => Record<string, unknown>, durable: boolean) {
+function eventSourcedOrders(store: string, eventstore: () => Record<string, unknown>, durable: boolean, env: Record<string, string> = {}) {
   it(`${store}: places, reads, cancels an order${durable ? '; a restarted app rebuilds the read model from the store' : ''}`, async () => {
     const config = eventstore();
-    const first = await startOrders(config);
+    const first = await startOrders(config, env);
     let orderId: string;
     try {
       expect(first.app.get(EventStore).name).toBe(store);
@@ -76,7 +76,7 @@ function eventSourcedOrders(store: string, eventstore: () => Record<string, unkn
       await first.app.stop();
     }
     if (!durable) return;
-    const again = await startOrders(config);
+    const again = await startOrders(config, env);
     try {
       expect(await (await fetch(`${again.base}/orders/${orderId}`)).json()).toMatchObject({ id: orderId, status: 'cancelled', version: 2 });
     } finally {
@@ -90,7 +90,8 @@ describe('event-sourced orders on the embedded stores', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   // No driver configured: the default is the durable file store (no server needed).
   eventSourcedOrders('file', () => ({ dir: join(dir, 'events') }), true);
-  eventSourcedOrders('memory', () => ({ driver: 'memory' }), false);
+  // The store is picked by env alone, as `ODY_EVENTSTORE_DRIVER=memory npm start` does.
+  eventSourcedOrders('memory', () => ({}), false, { ODY_EVENTSTORE_DRIVER: 'memory' });
 });
 
 describeWithPostgres('event-sourced orders on PostgreSQL', (db) => {
