@@ -13,7 +13,7 @@ describe('example app, assembled', () => {
   let base: string;
 
   beforeAll(async () => {
-    app = await createApp({ app: { name: 'ody-example', logLevel: 'warn' }, http: { port: 0, host: '127.0.0.1' }, queue: { dir } });
+    app = await createApp({ app: { name: 'ody-example', logLevel: 'warn' }, http: { port: 0, host: '127.0.0.1' }, queue: { dir }, eventstore: { dir: join(dir, 'events') } });
     await app.start();
     base = `127.0.0.1:${app.get(HttpServer).port}`;
   });

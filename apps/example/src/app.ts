@@ -7,8 +7,9 @@ import { amqpDriverFactory } from '@ody/queue-amqp';
 import { natsDriverFactory } from '@ody/queue-nats';
 import { redisDriverFactory } from '@ody/queue-redis';
 import { exampleRoutes, GreetingsController } from './http/index.js';
+import { exampleEventStore } from './eventstore/index.js';
 import { opsPlugin } from './ops/index.js';
-import { orderHandlers, ordersPlugin } from './orders/index.js';
+import { orderHandlers, OrdersView, ordersPlugin } from './orders/index.js';
 import { exampleProcessPlugin } from './process/index.js';
 import { welcomeQueuePlugin } from './queue/index.js';
 import { exampleWebSocket, realtimePlugin } from './realtime/index.js';
@@ -19,6 +20,7 @@ import { exampleTaskPlugin } from './task/index.js';
  * thread (`ODY_HTTP_WORKERS=2`), so nothing is shared by accident.
  */
 export function createApp(config: Record<string, unknown> = {}): Promise<Application> {
+  const ordersView = new OrdersView();
   return createApplication({
     config: { app: { name: 'ody-example' }, http: { port: 3000 }, ...config },
     plugins: [
@@ -28,11 +30,14 @@ export function createApp(config: Record<string, unknown> = {}): Promise<Applica
       // amqp (AMQP_URL, RabbitMQ) or nats (NATS_URL, JetStream).
       queuePlugin({ drivers: { redis: redisDriverFactory, amqp: amqpDriverFactory, nats: natsDriverFactory } }),
       cqrsPlugin({ handlers: orderHandlers }),
+      // Orders are event-sourced: file store under var/events by default; ODY_EVENTSTORE_DRIVER=memory,
+      // postgres (DATABASE_URL) or redis (REDIS_URL). The orders read model is a projection of the store.
+      exampleEventStore([ordersView.projection]),
       // Supervised processes belong to the main thread only, not to every HTTP worker's Application.
       ...(isMainThread ? [exampleProcessPlugin()] : []),
       exampleTaskPlugin(),
       welcomeQueuePlugin(),
-      ordersPlugin(),
+      ordersPlugin(ordersView),
       realtimePlugin(),
       opsPlugin(),
     ],

@@ -6,6 +6,7 @@ const errors = defineErrors('eventsourcing', {
   ODY_EVENTSOURCING_STORE_CLOSED: { message: 'The event store was used after close().' },
   ODY_EVENTSOURCING_STORE_FAILED: { message: 'The event store hit an I/O error and refuses further writes until it is reopened.' },
   ODY_EVENTSOURCING_STORE_LOCKED: { message: 'Another live process holds the file store directory.' },
+  ODY_EVENTSOURCING_READ_ONLY: { message: 'A write (append, delete, snapshot) was sent to a read-only file store reader; write through the process that owns the directory.' },
   ODY_EVENTSOURCING_CORRUPT: { message: 'A file store segment other than the last one has a damaged record.' },
   ODY_EVENTSOURCING_UNKNOWN_EVENT: { message: 'An event type read from the store is not registered, so it cannot be deserialised.' },
   ODY_EVENTSOURCING_INVALID_EVENT: { message: 'Event data failed its registered schema (after upcasting).' },

@@ -2,6 +2,7 @@ export { aggregateCommandHandler, type AggregateHandlerOptions, deciderCommandHa
 export { publishToBus, pushToQueue, toBusMessage } from './cqrs/publish.js';
 export { type EventSourcingErrorCode, EventSourcingError, errorCodes, type ExpectedVersion, VersionConflictError } from './errors.js';
 export { FileCheckpointStore } from './file/checkpoints.js';
+export { FileEventStoreReader, type FileEventStoreReaderOptions, fileEventStoreReader } from './file/reader.js';
 export { FileEventStore, type FileEventStoreOptions, fileEventStore } from './file/store.js';
 export { MemoryEventStore, type MemoryEventStoreOptions, memoryEventStore } from './memory/store.js';
 export { AggregateRoot } from './model/aggregate.js';

@@ -12,4 +12,4 @@ export { TaskState } from './pool/task-record.js';
 export type { TaskPayload, TaskResult, TaskCall, TaskMap } from './pool/types.js';
 export { type TaskPluginOptions, taskConfigSchema, taskPlugin } from './plugin.js';
 export type { RetryPolicy } from './protocol.js';
-export { TaskPool } from './tokens.js';
+export { TaskPool, type TasksOf, taskPoolOf } from './tokens.js';

@@ -1,6 +1,6 @@
 import { definePlugin, z } from '@ody/core';
 import { EventBus } from '@ody/cqrs';
-import { type HttpContext, Router } from '@ody/http';
+import { Router } from '@ody/http';
 import { Broadcaster } from '@ody/websocket';
 import { ProcessManager } from '@ody/process';
 import { OrderPlaced } from '../orders/index.js';
@@ -24,8 +24,8 @@ export const opsPlugin = () =>
     optionalDependsOn: ['process'],
     register(ctx) {
       const router = ctx.get(Router);
-      router.get('/primes/:limit', { params: PrimesParams }, async (c: HttpContext) => {
-        const { limit } = c.valid.params as z.output<typeof PrimesParams>;
+      router.get('/primes/:limit', { params: PrimesParams }, async (c) => {
+        const { limit } = c.valid.params;
         return { limit, primes: await countPrimesOffThread(ctx, limit) };
       });
       router.get('/heartbeats', () => (ctx.has(ProcessManager) ? heartbeatStats(ctx) : []));

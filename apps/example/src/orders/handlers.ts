@@ -1,35 +1,28 @@
 import { inject } from '@ody/core';
-import { CommandHandler, EventBus, QueryHandler } from '@ody/cqrs';
-import { GetOrder, type Order, OrderPlaced, PlaceOrder } from './messages.js';
-import { OrderStore } from './store.js';
+import { QueryHandler } from '@ody/cqrs';
+import { EventStore } from '@ody/eventsourcing';
+import { GetOrder, type Order } from './messages.js';
+import { OrdersReadModel } from './plugin.js';
+import type { OrdersView } from './view.js';
 
-/** Stores the order (idempotent per orderId, so a redelivered command does not place it twice). */
-@CommandHandler(PlaceOrder)
-export class PlaceOrderHandler {
-  constructor(
-    @inject(OrderStore) private readonly orders: OrderStore,
-    @inject(EventBus) private readonly events: EventBus,
-  ) {}
-
-  async execute(cmd: PlaceOrder): Promise<{ orderId: string }> {
-    if (!this.orders.has(cmd.orderId)) {
-      const order: Order = { id: cmd.orderId, sku: cmd.sku, qty: cmd.qty, placedAt: new Date().toISOString() };
-      this.orders.set(order.id, order);
-      await this.events.publish(new OrderPlaced(order.id));
-    }
-    return { orderId: cmd.orderId };
-  }
-}
-
-/** Answers GetOrder from the store. */
+/**
+ * Answers GetOrder from the read model. On a miss it first waits (up to 1 s) for the projection to
+ * reach the store's current head, so an order whose command just succeeded is found (read-your-writes).
+ */
 @QueryHandler(GetOrder)
 export class GetOrderHandler {
-  constructor(@inject(OrderStore) private readonly orders: OrderStore) {}
+  constructor(
+    @inject(OrdersReadModel) private readonly view: OrdersView,
+    @inject(EventStore) private readonly store: EventStore,
+  ) {}
 
-  execute(query: GetOrder): Order | undefined {
-    return this.orders.get(query.id);
+  async execute(query: GetOrder): Promise<Order | undefined> {
+    const order = this.view.get(query.id);
+    if (order !== undefined) return order;
+    await this.view.caughtUp(await this.store.headPosition(), 1_000);
+    return this.view.get(query.id);
   }
 }
 
-/** Handler classes to list in cqrsPlugin({ handlers }). */
-export const orderHandlers = [PlaceOrderHandler, GetOrderHandler];
+/** Handler classes to list in cqrsPlugin({ handlers }); the commands are registered by ordersPlugin (decider). */
+export const orderHandlers = [GetOrderHandler];

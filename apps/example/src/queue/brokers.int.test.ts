@@ -21,7 +21,7 @@ afterEach(async () => {
 
 async function welcomeRoundTrip(driver: string, queue: Record<string, unknown>): Promise<void> {
   process.env.ODY_QUEUE_DRIVER = driver;
-  app = await createApp({ app: { name: 'ody-example', logLevel: 'silent' }, http: { host: '127.0.0.1', port: 0 }, queue });
+  app = await createApp({ app: { name: 'ody-example', logLevel: 'silent' }, http: { host: '127.0.0.1', port: 0 }, queue, eventstore: { driver: 'memory' } });
   await app.start();
   const base = `http://127.0.0.1:${app.get(HttpServer).port}`;
   const email = `${driver}@example.com`;

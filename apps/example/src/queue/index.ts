@@ -38,7 +38,7 @@ export const welcomeQueuePlugin = () =>
       const sent = new Map<string, SentWelcome>();
       queues.process(welcomeQueue, sendWelcome(sent), { concurrency: 4 });
       router.post('/welcome', { body: WelcomeSchema }, async (c) => {
-        const body = c.valid.body as Welcome;
+        const body = c.valid.body;
         const { id, added } = await queues
           .queue(welcomeQueue)
           .push('welcome', body, { jobId: `welcome:${body.email}`, attempts: 5, backoff: { type: 'exponential', delayMs: 1000 }, timeoutMs: 10_000 });

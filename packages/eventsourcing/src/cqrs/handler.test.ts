@@ -2,7 +2,7 @@ import { runInContext } from '@ody/core';
 import { correlation, createBuses, defineEvent, Event, messageMeta } from '@ody/cqrs';
 import { memoryDriver, Queue } from '@ody/queue';
 import { describe, expect, it } from 'vitest';
-import { Counter, type OrderCommand, orderDecider, orderTypes } from '../../test/domain.js';
+import { Counter, type OrderCommand, orderDecider, orderTypes } from '../fixtures/domain.js';
 import { memoryEventStore } from '../memory/store.js';
 import { eventTypes } from '../model/registry.js';
 import { aggregateRepository, deciderRepository } from '../model/repository.js';

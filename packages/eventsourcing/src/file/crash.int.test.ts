@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../testing/api.js';
 import { fileEventStore } from './store.js';
 
-const fixtures = join(import.meta.dirname, '../../test/fixtures');
+const fixtures = join(import.meta.dirname, '../fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'ody-es-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,6 +1,7 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import * as vitest from 'vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventStoreConformance } from '../testing/index.js';
@@ -90,6 +91,20 @@ describe('file store durability', () => {
     const dir = tempDir();
     appendFileSync(join(dir, 'LOCK'), String(process.ppid));
     await expect(fileEventStore({ dir })).rejects.toMatchObject({ code: 'ODY_EVENTSOURCING_STORE_LOCKED' });
+  });
+
+  it('refuses a directory held by another thread of this process, takes over our pid from an earlier process', async () => {
+    const startedAt = Math.round(Date.now() - process.uptime() * 1000);
+    const sibling = tempDir();
+    // What an HTTP worker thread of this process writes when it opened the store first.
+    writeFileSync(join(sibling, 'LOCK'), JSON.stringify({ pid: process.pid, threadId: threadId + 1, startedAt }));
+    await expect(fileEventStore({ dir: sibling })).rejects.toMatchObject({ code: 'ODY_EVENTSOURCING_STORE_LOCKED', message: expect.stringContaining(`thread ${threadId + 1}`) });
+    // A container restarted as the same pid finds its previous incarnation's lock: stale, taken over.
+    const restarted = tempDir();
+    writeFileSync(join(restarted, 'LOCK'), JSON.stringify({ pid: process.pid, threadId: threadId + 1, startedAt: startedAt - 60_000 }));
+    const store = await fileEventStore({ dir: restarted });
+    expect(JSON.parse(readFileSync(join(restarted, 'LOCK'), 'utf8'))).toMatchObject({ pid: process.pid, threadId });
+    await store.close();
   });
 
   it('writes one fsync per append when group commit is off, with the same results', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Counter, OrderRuleBroken, orderDecider, orderTypes } from '../../test/domain.js';
+import { Counter, OrderRuleBroken, orderDecider, orderTypes } from '../fixtures/domain.js';
 import { fileEventStore } from '../file/store.js';
 import { memoryEventStore } from '../memory/store.js';
 import type { EventStore } from '../store/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Counter, orderDecider, orderTypes } from '../../test/domain.js';
+import { Counter, orderDecider, orderTypes } from '../fixtures/domain.js';
 import { VersionConflictError } from '../errors.js';
 import { memoryEventStore } from '../memory/store.js';
 import { eventTypes } from './registry.js';

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AsyncProjection } from '../projections/async.js';
 import { until } from '../testing/api.js';
 import { EventStore, Projections } from '../tokens.js';
+import { memoryEventStore } from '../memory/store.js';
 import { eventStorePlugin } from './plugin.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ody-es-plugin-'));
@@ -42,5 +43,25 @@ describe('eventStorePlugin', () => {
   it('says what is missing for driver postgres', async () => {
     const app = await createApplication({ plugins: [eventStorePlugin()], config: { eventstore: { driver: 'postgres', url: 'postgres://x' } } });
     await expect(app.start()).rejects.toThrow(/postgres/);
+  });
+
+  it('builds the Redis store through the redis factory for driver redis (url and prefix from config), and says when it is missing', async () => {
+    const missing = await createApplication({ plugins: [eventStorePlugin()], config: { eventstore: { driver: 'redis' } } });
+    await expect(missing.start()).rejects.toThrow(/redis/);
+    const seen: Array<{ url: string; prefix: string }> = [];
+    const app = await createApplication({
+      plugins: [
+        eventStorePlugin({
+          redis: (c) => {
+            seen.push({ url: c.url, prefix: c.prefix });
+            return memoryEventStore();
+          },
+        }),
+      ],
+      config: { eventstore: { driver: 'redis', url: 'redis://example:6380', prefix: 'shop' } },
+    });
+    await app.start();
+    expect(seen).toEqual([{ url: 'redis://example:6380', prefix: 'shop' }]);
+    await app.stop();
   });
 });

@@ -11,12 +11,14 @@ import { EventStore, Projections } from '../tokens.js';
 
 /** Config section `eventstore` (env `ODY_EVENTSTORE_<KEY>`). */
 export const eventStoreConfigSchema = z.object({
-  /** Which store: the durable embedded file store (default), memory, or PostgreSQL (pass `postgres` in code). */
-  driver: z.enum(['file', 'memory', 'postgres']).default('file'),
+  /** Which store: the durable embedded file store (default), memory, PostgreSQL or Redis (pass the `postgres` / `redis` factory in code). */
+  driver: z.enum(['file', 'memory', 'postgres', 'redis']).default('file'),
   /** Directory of the file store (its projection checkpoints live in `<dir>/checkpoints`). */
   dir: z.string().min(1).default('var/events'),
-  /** PostgreSQL connection string for driver `postgres` (default: `DATABASE_URL`). */
+  /** Connection URL: PostgreSQL for driver `postgres` (default: `DATABASE_URL`), Redis for driver `redis` (default: `REDIS_URL`). */
   url: z.string().min(1).optional(),
+  /** Key prefix of the Redis store (every key is `{<prefix>}:…`). */
+  prefix: z.string().min(1).default('ody-es'),
   /** PostgreSQL schema of the store. */
   schema: z.string().min(1).default('eventstore'),
   /** Poll for other processes' appends this often (async projections). */
@@ -36,6 +38,12 @@ export interface EventStorePluginOptions {
    * `postgres: (c) => postgresEventStore({ connectionString: c.url, schema: c.schema })`.
    */
   postgres?: (config: EventStoreConfig & { url: string }) => Promise<Store & { pool?: unknown }>;
+  /**
+   * Builds the Redis store when `driver` is `redis` — pass it from `@ody/eventsourcing/redis` so
+   * `ioredis` is only loaded by apps that use it:
+   * `redis: (c) => redisEventStore({ url: c.url, prefix: c.prefix })` (`c.url` defaults to `REDIS_URL`).
+   */
+  redis?: (config: EventStoreConfig & { url: string }) => Store | Promise<Store>;
   /** Async projections to run in this process (a supervised loop each). */
   projections?: readonly AsyncProjection[];
   /** Where their checkpoints live (default: files beside the file store, memory for memory). */
@@ -46,6 +54,15 @@ async function openStore(options: EventStorePluginOptions, config: EventStoreCon
   if (options.store !== undefined) return typeof options.store === 'function' ? options.store(config) : options.store;
   if (config.driver === 'memory') return memoryEventStore();
   if (config.driver === 'file') return fileEventStore({ dir: config.dir });
+  if (config.driver === 'redis') {
+    if (options.redis === undefined) {
+      throw new EventSourcingError(
+        'ODY_EVENTSOURCING_INVALID_ARGUMENT',
+        "eventstore.driver is 'redis' but no `redis` factory was passed to eventStorePlugin() (import redisEventStore from '@ody/eventsourcing/redis').",
+      );
+    }
+    return options.redis({ ...config, url: config.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  }
   const url = config.url ?? process.env.DATABASE_URL;
   if (options.postgres === undefined || url === undefined) {
     throw new EventSourcingError(

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { expect, it } from 'vitest';
 import { describeWithPostgres } from '../../../../test-support/postgres-harness.js';
-import { Counter, orderDecider, orderTypes } from '../../test/domain.js';
+import { Counter, orderDecider, orderTypes } from '../fixtures/domain.js';
 import { eventTypes } from '../model/registry.js';
 import { aggregateRepository, deciderRepository } from '../model/repository.js';
 import { type AsyncProjection, ProjectionRunner } from '../projections/async.js';

@@ -80,6 +80,8 @@ export class ProjectionRunner<Tx = unknown> {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** An append (or stop) was announced since the last step began, so idle() must not wait for the next poll. */
+  private woken = false;
   private unsubscribe?: () => void;
   private position = 0;
 
@@ -92,7 +94,10 @@ export class ProjectionRunner<Tx = unknown> {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.options.store.onAppended(() => this.wake?.());
+    this.unsubscribe = this.options.store.onAppended(() => {
+      this.woken = true;
+      this.wake?.();
+    });
     this.loop = this.run();
   }
 
@@ -100,6 +105,7 @@ export class ProjectionRunner<Tx = unknown> {
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
+    this.woken = true;
     this.wake?.();
     await this.loop;
   }
@@ -176,6 +182,8 @@ export class ProjectionRunner<Tx = unknown> {
           await this.loadGeneration();
         }
         reload = false;
+        // A wake-up that lands while step() reads must not be lost: remember it for idle().
+        this.woken = false;
         const progressed = await this.step();
         failures = 0;
         if (!progressed) await this.idle();
@@ -189,6 +197,7 @@ export class ProjectionRunner<Tx = unknown> {
   }
 
   private idle(): Promise<void> {
+    if (this.woken) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, this.options.pollMs ?? 500);
       function done() {
@@ -239,7 +248,7 @@ export class ProjectionRunner<Tx = unknown> {
     return false;
   }
 
-  private delay(attempt: number, error: unknown): number {
+  private delay(attempt: number, _error: unknown): number {
     const spec: Backoff = this.options.backoff ?? { type: 'exponential', delayMs: 50, maxDelayMs: 5000 };
     return computeBackoffMs(spec, attempt);
   }

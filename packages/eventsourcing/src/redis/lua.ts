@@ -11,7 +11,8 @@ end
 
 /**
  * Append. KEYS: versions hash, deleted hash, head counter, global log zset, stream list.
- * ARGV: stream, expected, n, then n JSON fragments (event fields without positions, no braces).
+ * ARGV: stream, expected, n, then n JSON fragments (event fields without positions, no braces), then
+ * the wake-up channel ('' for none): PUBLISH of the last position there, from inside the script.
  * Returns {1, newVersion, firstGlobal} or {0, actualVersion}. Atomic: the version check, the
  * global positions and both writes happen in one script, so the log is gap-free.
  */
@@ -35,6 +36,8 @@ end
 redis.call('RPUSH', KEYS[5], unpack(largs))
 redis.call('ZADD', KEYS[4], unpack(zargs))
 redis.call('HSET', KEYS[1], stream, v + n)
+local channel = ARGV[4 + n]
+if channel and channel ~= '' then redis.call('PUBLISH', channel, last) end
 return {1, v + n, first}
 `;
 

@@ -1,5 +1,8 @@
 import { newId } from '@ody/core';
-import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+// The class through the default import: vitest's module runner sees the named `Redis` export of
+// ioredis 5.11 (whose index reassigns module.exports) as undefined; `ioredis.Redis` resolves in Node
+// ESM, CJS and vitest alike.
+import ioredis, { type Cluster, type Redis, type RedisOptions } from 'ioredis';
 import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '../errors.js';
 import { Listeners } from '../store/listeners.js';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
@@ -16,6 +19,13 @@ export interface RedisEventStoreOptions {
   redis?: RedisOptions;
   /** Key prefix; every key is `{<prefix>}:…` (default `ody-es`). */
   prefix?: string;
+  /**
+   * Wake `onAppended` listeners (async projections, subscriptions) in every process at once: each append
+   * PUBLISHes its last position on `{<prefix>}:appended` from inside its script, and a store with
+   * listeners SUBSCRIBEs on one duplicate connection. Default true; false = other processes' appends are
+   * seen by polling.
+   */
+  notify?: boolean;
 }
 
 type Call = (...args: (string | number)[]) => Promise<unknown>;
@@ -25,7 +35,9 @@ type Call = (...args: (string | number)[]) => Promise<unknown>;
  * positions from a counter and the writes to the stream list and the global log (a sorted set by
  * position) happen atomically, so reads of the log are gap-free. Events are stored twice (stream
  * list and global log). All keys share one hash tag `{prefix}`, so the store works on Redis Cluster
- * but lives in one slot.
+ * but lives in one slot: a gap-free global log needs the stream and log writes in one atomic script,
+ * which Redis allows only within a slot. Shard by store (one prefix per bounded context or tenant).
+ * Appends PUBLISH on `{prefix}:appended` so projections in other processes wake at once (`notify`).
  * @example
  * const store = redisEventStore({ url: process.env.REDIS_URL, prefix: 'shop' });
  */
@@ -33,15 +45,18 @@ export class RedisEventStore implements EventStore {
   readonly name = 'redis';
   readonly client: Redis | Cluster;
   private readonly owns: boolean;
-  private readonly k: { ver: string; del: string; head: string; log: string; snap: string; stream: (s: string) => string };
+  private readonly k: { ver: string; del: string; head: string; log: string; snap: string; channel: string; stream: (s: string) => string };
   private readonly listeners = new Listeners();
+  private readonly notify: boolean;
+  private subscriber?: Redis | Cluster;
   private closed = false;
 
   constructor(options: RedisEventStoreOptions = {}) {
     this.owns = options.client === undefined;
-    this.client = options.client ?? new Redis(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, ...options.redis });
+    this.client = options.client ?? new ioredis.Redis(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, ...options.redis });
     const tag = `{${options.prefix ?? 'ody-es'}}`;
-    this.k = { ver: `${tag}:ver`, del: `${tag}:del`, head: `${tag}:head`, log: `${tag}:log`, snap: `${tag}:snap`, stream: (s) => `${tag}:s:${s}` };
+    this.k = { ver: `${tag}:ver`, del: `${tag}:del`, head: `${tag}:head`, log: `${tag}:log`, snap: `${tag}:snap`, channel: `${tag}:appended`, stream: (s) => `${tag}:s:${s}` };
+    this.notify = options.notify ?? true;
     const c = this.client as unknown as Record<string, unknown>;
     if (typeof c.odyEsAppend !== 'function') {
       this.client.defineCommand('odyEsAppend', { numberOfKeys: 5, lua: APPEND });
@@ -64,7 +79,7 @@ export class RedisEventStore implements EventStore {
     const partial = events.map((e) => ({ id: e.id ?? newId(), stream, type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: metadataOf(e), recordedAt }));
     // Each event's fields as JSON without the braces; the script prepends the positions.
     const fragments = partial.map((p) => JSON.stringify(p).slice(1, -1));
-    const reply = (await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), stream, String(expected), partial.length, ...fragments)) as number[];
+    const reply = (await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), stream, String(expected), partial.length, ...fragments, this.notify ? this.k.channel : '')) as number[];
     if (reply[0] === 0) throw new VersionConflictError(stream, expected as ExpectedVersion, Number(reply[1]));
     const version = Number(reply[1]);
     const first = Number(reply[2]);
@@ -150,13 +165,28 @@ export class RedisEventStore implements EventStore {
   }
 
   onAppended(listener: () => void): () => void {
-    return this.listeners.add(listener);
+    const off = this.listeners.add(listener);
+    if (this.notify && this.subscriber === undefined && !this.closed) this.subscribe();
+    return off;
+  }
+
+  /** One SUBSCRIBE connection per store, opened with the first listener; ioredis re-subscribes after a reconnect. */
+  private subscribe(): void {
+    const sub = this.client.duplicate();
+    this.subscriber = sub;
+    // Connection trouble is ioredis's to retry; meanwhile projections still poll.
+    sub.on('error', () => undefined);
+    sub.on('message', (channel: string) => {
+      if (channel === this.k.channel) this.listeners.fire();
+    });
+    sub.subscribe(this.k.channel).catch(() => undefined);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    if (this.subscriber !== undefined) await this.subscriber.quit().catch(() => undefined);
     if (this.owns) await this.client.quit().catch(() => undefined);
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryDriver, Queue, Worker } from '@ody/queue';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shipping } from '../../test/saga-domain.js';
+import { shipping } from '../fixtures/saga-domain.js';
 import { fileEventStore } from '../file/store.js';
 import { memoryEventStore } from '../memory/store.js';
 import { ProjectionRunner } from '../projections/async.js';
@@ -12,7 +12,7 @@ import { MemoryCheckpointStore } from '../projections/checkpoints.js';
 import { until } from '../testing/api.js';
 import { queueTimeouts, SagaRuntime } from './runtime.js';
 
-const fixtures = join(import.meta.dirname, '../../test/fixtures');
+const fixtures = join(import.meta.dirname, '../fixtures');
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Counter, OrderRuleBroken, orderDecider } from '../../test/domain.js';
+import { Counter, OrderRuleBroken, orderDecider } from '../fixtures/domain.js';
 import type { AsyncProjection } from '../projections/async.js';
 import { aggregateSpec, deciderSpec, projectionSpec, sagaSpec } from './spec.js';
 
@@ -56,7 +56,7 @@ describe('given/when/then specs', () => {
 
 describe('saga specs', () => {
   it('given events, when an event or a timeout, then commands and timeouts', async () => {
-    const { shipping } = await import('../../test/saga-domain.js');
+    const { shipping } = await import('../fixtures/saga-domain.js');
     const placed = { type: 'OrderPlaced', data: { orderId: 'o1' } };
     await sagaSpec(shipping)
       .given([])
