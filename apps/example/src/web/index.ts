@@ -1,0 +1,1 @@
+export { webPaths, webPlugin } from './plugin.js';
