@@ -1,0 +1,148 @@
+// The dashboard page: plain HTML and web components, served from memory (no CDN, no build step).
+
+/** The page, with its base path baked in. */
+export const dashboardHtml = (base: string) => String.raw`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ody dashboard</title>
+<style>
+  :root { font: 14px/1.45 system-ui, sans-serif; color: #1d2430; background: #f3f4f7; }
+  body { max-width: 1100px; margin: 0 auto; padding: 1rem; }
+  header { display: flex; gap: 1rem; align-items: baseline; }
+  h1 { font-size: 1.3rem; margin: 0; } h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
+  section { background: #fff; border: 1px solid #dde1e7; border-radius: 8px; padding: .8rem 1rem; margin-top: 1rem; }
+  table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eef0f3; }
+  td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+  .failed-job { border-left: 3px solid #d33; padding: .3rem .6rem; margin: .5rem 0; background: #fff7f7; }
+  .muted { color: #6b7480; font-size: .85rem; } pre { white-space: pre-wrap; font-size: .8rem; margin: .3rem 0; }
+  .pill { padding: .05rem .45rem; border-radius: 999px; background: #e8ebf0; font-size: .8rem; }
+  .pill.running { background: #fff1c2; } .pill.succeeded { background: #c9f2d4; } .pill.failed { background: #ffd0d0; }
+  button { font: inherit; cursor: pointer; }
+</style>
+</head>
+<body data-base="${base}">
+<header><h1>Ody dashboard</h1><span id="connection" class="muted" data-connected="false">connecting…</span><span id="updated" class="muted"></span></header>
+<section><h2>Queues</h2><ody-queues></ody-queues></section>
+<section><h2>Async commands</h2><ody-commands></ody-commands></section>
+<script type="module" src="${base}/app.js"></script>
+</body>
+</html>
+`;
+
+/** Ody's WebSocket JSON protocol in a few lines (see @ody/websocket's README). */
+export const dashboardLiveJs = String.raw`
+export class Live extends EventTarget {
+  #ws; #next = 1; #pending = new Map(); #handlers = new Map();
+  constructor(url) { super(); this.url = url; }
+  connect() {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.url);
+      this.#ws = ws;
+      ws.onmessage = (m) => this.#frame(JSON.parse(m.data), resolve);
+      ws.onerror = () => reject(new Error('WebSocket failed'));
+      ws.onclose = () => this.dispatchEvent(new Event('close'));
+    });
+  }
+  #frame(f, connected) {
+    if (f.event === 'connected') return connected(f.data);
+    if (f.event === 'ack' || (f.event === 'error' && f.id !== undefined)) {
+      const p = this.#pending.get(f.id);
+      this.#pending.delete(f.id);
+      if (p) f.event === 'ack' ? p.resolve(f.data) : p.reject(new Error(f.code + ': ' + f.message));
+      return;
+    }
+    for (const h of this.#handlers.get(f.channel) ?? []) h(f.event, f.data);
+  }
+  subscribe(channel, handler) {
+    this.#handlers.set(channel, [...(this.#handlers.get(channel) ?? []), handler]);
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#ws.send(JSON.stringify({ type: 'subscribe', channel, id }));
+    });
+  }
+}
+`;
+
+/** The page's components: <ody-queues> and <ody-commands>, rendered from the latest pushed snapshot. */
+export const dashboardAppJs = String.raw`
+import { Live } from './live.js';
+
+const base = document.body.dataset.base;
+const auth = location.search;                      // whatever the authorize hook reads from the query travels along
+const store = new EventTarget();
+let latest;
+const show = (snap) => {
+  if (latest && snap.at < latest.at) return;
+  latest = snap;
+  document.getElementById('updated').textContent = 'updated ' + new Date(snap.at).toLocaleTimeString();
+  store.dispatchEvent(new Event('snapshot'));
+};
+const h = (tag, attrs = {}, ...children) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.append(...children.filter((c) => c !== undefined && c !== null));
+  return el;
+};
+const when = (ms) => new Date(ms).toLocaleTimeString();
+
+async function act(queue, id, verb) {
+  const res = await fetch(base + '/api/queues/' + encodeURIComponent(queue) + '/failed/' + encodeURIComponent(id) + '/' + verb + auth, { method: 'POST', headers: { 'x-ody-dashboard': '1' } });
+  if (!res.ok) alert((await res.json()).detail);
+}
+
+class Queues extends HTMLElement {
+  connectedCallback() { store.addEventListener('snapshot', () => this.render()); if (latest) this.render(); }
+  render() {
+    const states = ['waiting', 'delayed', 'active', 'completed', 'failed'];
+    const table = h('table', {}, h('tr', {}, h('th', {}, 'queue'), ...states.map((s) => h('th', { class: 'n' }, s))));
+    const failed = [];
+    for (const q of latest.queues) {
+      table.append(h('tr', { 'data-queue': q.name }, h('td', {}, q.name), ...states.map((s) => h('td', { class: 'n', 'data-count': s }, String(q.counts[s])))));
+      for (const job of q.failed) {
+        const retry = h('button', { type: 'button' }, 'Retry');
+        retry.onclick = () => act(q.name, job.id, 'retry');
+        const forget = h('button', { type: 'button' }, 'Forget');
+        forget.onclick = () => act(q.name, job.id, 'forget');
+        failed.push(h('div', { class: 'failed-job', 'data-job': job.id, 'data-queue': q.name },
+          h('div', {}, h('b', {}, job.name), ' in ', q.name, ' ', h('span', { class: 'muted' }, job.id + ' · ' + job.reason + ' after ' + job.attemptsMade + ' attempt(s) · ' + when(job.failedAt)), ' ', retry, ' ', forget),
+          h('div', { class: 'error' }, job.error ? (job.error.code ? job.error.code + ': ' : '') + job.error.message : '(no error recorded)'),
+          job.history.length ? h('div', { class: 'muted' }, 'earlier: ' + job.history.join(' · ')) : null,
+          job.error && job.error.stack ? h('details', {}, h('summary', { class: 'muted' }, 'stack'), h('pre', {}, job.error.stack)) : null));
+      }
+    }
+    this.replaceChildren(table, ...(failed.length ? [h('h3', {}, 'Failed jobs'), ...failed] : [h('p', { class: 'muted' }, 'No failed jobs.')]));
+  }
+}
+
+class Commands extends HTMLElement {
+  connectedCallback() { store.addEventListener('snapshot', () => this.render()); if (latest) this.render(); }
+  render() {
+    const c = latest.commands;
+    if (!c) { this.replaceChildren(h('p', { class: 'muted' }, 'No @ody/cqrs async runtime in this app.')); return; }
+    const counts = h('p', {}, ...['queued', 'running', 'succeeded', 'failed'].flatMap((s) => [h('span', { class: 'pill ' + s, 'data-count': s }, s + ' ' + c.counts[s]), ' ']));
+    const table = h('table', {}, h('tr', {}, h('th', {}, 'command'), h('th', {}, 'id'), h('th', {}, 'state'), h('th', { class: 'n' }, 'attempts'), h('th', {}, 'updated'), h('th', {}, 'error')));
+    for (const r of c.recent.slice(0, 50)) {
+      table.append(h('tr', { 'data-command': r.id, 'data-state': r.state }, h('td', {}, r.name), h('td', { class: 'muted' }, r.id.slice(0, 8)), h('td', {}, h('span', { class: 'pill ' + r.state }, r.state)),
+        h('td', { class: 'n' }, String(r.attempts)), h('td', {}, when(r.updatedAt)), h('td', { class: 'muted' }, r.error ? r.error.message : '')));
+    }
+    this.replaceChildren(counts, table);
+  }
+}
+
+customElements.define('ody-queues', Queues);
+customElements.define('ody-commands', Commands);
+
+const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base + '/ws' + auth;
+const live = new Live(wsUrl);
+live.addEventListener('close', () => { const el = document.getElementById('connection'); el.textContent = 'disconnected — reload'; el.dataset.connected = 'false'; });
+await live.connect();
+await live.subscribe('private-dashboard', (event, data) => { if (event === 'snapshot') show(data); });
+const res = await fetch(base + '/api/snapshot' + auth);
+if (res.ok) show(await res.json());
+const el = document.getElementById('connection');
+el.textContent = 'live';
+el.dataset.connected = 'true';
+`;
