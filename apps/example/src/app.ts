@@ -13,7 +13,7 @@ import { exampleProcessPlugin } from './process/index.js';
 import { welcomeQueuePlugin } from './queue/index.js';
 import { exampleWebSocket, realtimePlugin } from './realtime/index.js';
 import { exampleTaskPlugin } from './task/index.js';
-import { webPlugin } from './web/index.js';
+import { exampleDashboard, webPlugin } from './web/index.js';
 
 /**
  * Builds the example application. The same factory runs in the main thread or in each HTTP worker
@@ -37,6 +37,7 @@ export function createApp(config: Record<string, unknown> = {}): Promise<Applica
       realtimePlugin(),
       opsPlugin(),
       webPlugin(),
+      exampleDashboard(),
     ],
   });
 }

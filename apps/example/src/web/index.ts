@@ -1,1 +1,1 @@
-export { webPaths, webPlugin } from './plugin.js';
+export { exampleDashboard, webPaths, webPlugin } from './plugin.js';

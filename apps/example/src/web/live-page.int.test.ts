@@ -50,6 +50,12 @@ describeWithBrowser('the live page in chromium', (browser) => {
       expect(record.state).toBe('succeeded');
       expect(await status.textContent()).toContain(record.result.orderId);
       await screenshot(page, 'example-order-flow');
+
+      // The dashboard link opens the ops dashboard, which lists the command as succeeded.
+      await page.getByRole('link', { name: 'dashboard' }).click();
+      await page.locator(`tr[data-command="${commandId}"][data-state="succeeded"]`).waitFor();
+      expect(await page.locator('tr[data-queue="orders"] td[data-count="failed"]').textContent()).toBe('0');
+      await screenshot(page, 'example-dashboard');
     } finally {
       await page.close();
     }

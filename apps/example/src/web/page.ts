@@ -28,7 +28,7 @@ export const pageHtml = String.raw`<!doctype html>
 <header>
   <h1>Ody example</h1>
   <span id="connection" class="muted" data-connected="false">connecting…</span>
-  <a id="dashboard-link" href="/ops/dashboard/" hidden>dashboard</a>
+  <a id="dashboard-link" href="/ody/dashboard" hidden>dashboard</a>
 </header>
 <div class="grid">
   <section>
@@ -64,7 +64,7 @@ live.addEventListener('close', () => {
   el.textContent = 'disconnected — reload to reconnect';
   el.dataset.connected = 'false';
 });
-fetch('/ops/dashboard/', { method: 'HEAD' }).then((r) => { if (r.status !== 404) document.getElementById('dashboard-link').hidden = false; }, () => {});
+fetch('/ody/dashboard', { method: 'HEAD' }).then((r) => { if (r.status !== 404) document.getElementById('dashboard-link').hidden = false; }, () => {});
 
 const h = (tag, attrs = {}, text) => {
   const el = document.createElement(tag);

@@ -1,4 +1,5 @@
 import { definePlugin } from '@ody/core';
+import { dashboardPlugin } from '@ody/dashboard';
 import { type HttpContext, Router } from '@ody/http';
 import { liveClientJs } from './live-client.js';
 import { appJs, pageHtml } from './page.js';
@@ -26,4 +27,15 @@ export const webPlugin = () =>
       router.get(webPaths.app, send('text/javascript; charset=utf-8', appJs));
       router.get(webPaths.live, send('text/javascript; charset=utf-8', liveClientJs));
     },
+  });
+
+/**
+ * The ops dashboard for the example: on by default here (`ODY_DASHBOARD_ENABLED=false` turns it off),
+ * open to this machine only. A real app would check a session or token in `authorize`.
+ */
+export const exampleDashboard = () =>
+  dashboardPlugin({
+    enabled: true,
+    queues: ['emails'],
+    authorize: (req) => ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.remoteAddress),
   });
