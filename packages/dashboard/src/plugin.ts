@@ -3,7 +3,7 @@ import { AsyncRuntime } from '@ody/cqrs';
 import { HttpConfigToken, type HttpContext, HttpServer, Router } from '@ody/http';
 import { Queues } from '@ody/queue';
 import { type UpgradeRequest, WebSocketHub } from '@ody/websocket';
-import { type DashboardConfig, dashboardConfigSchema } from './config.js';
+import { dashboardConfigSchema } from './config.js';
 import { DashboardError } from './errors.js';
 import { type DashboardSnapshot, RecentCommands, readQueue } from './snapshot.js';
 import { dashboardAppJs, dashboardHtml, dashboardLiveJs } from './ui/assets.js';

@@ -1,6 +1,6 @@
 // The browser side of the page's WebSocket: Ody's JSON protocol (see @ody/websocket's README) in a few
 // lines of plain JavaScript, served as a module. Acks resolve calls; frames fan out to listeners by channel.
-export const liveClientJs = String.raw`
+export const liveClientJs = `
 export class Live extends EventTarget {
   #ws; #next = 1; #pending = new Map(); #handlers = new Map();
   constructor(url) {

@@ -1,5 +1,5 @@
 // The example's live page: plain HTML and web components, no framework, no CDN, no build step.
-export const pageHtml = String.raw`<!doctype html>
+export const pageHtml = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -46,7 +46,7 @@ export const pageHtml = String.raw`<!doctype html>
 </html>
 `;
 
-export const appJs = String.raw`
+export const appJs = `
 import { Live } from '/web/live.js';
 
 const params = new URLSearchParams(location.search);

@@ -1,7 +1,7 @@
 // The dashboard page: plain HTML and web components, served from memory (no CDN, no build step).
 
 /** The page, with its base path baked in. */
-export const dashboardHtml = (base: string) => String.raw`<!doctype html>
+export const dashboardHtml = (base: string) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -32,7 +32,7 @@ export const dashboardHtml = (base: string) => String.raw`<!doctype html>
 `;
 
 /** Ody's WebSocket JSON protocol in a few lines (see @ody/websocket's README). */
-export const dashboardLiveJs = String.raw`
+export const dashboardLiveJs = `
 export class Live extends EventTarget {
   #ws; #next = 1; #pending = new Map(); #handlers = new Map();
   constructor(url) { super(); this.url = url; }
@@ -67,7 +67,7 @@ export class Live extends EventTarget {
 `;
 
 /** The page's components: <ody-queues> and <ody-commands>, rendered from the latest pushed snapshot. */
-export const dashboardAppJs = String.raw`
+export const dashboardAppJs = `
 import { Live } from './live.js';
 
 const base = document.body.dataset.base;
