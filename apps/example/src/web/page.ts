@@ -112,10 +112,14 @@ class CommandStatus extends HTMLElement {
   #apply(record) {
     const last = this.#last;
     if (last && record.updatedAt < last.updatedAt) return;        // an older record arrived late
-    if (last && last.state === record.state && last.attempts === record.attempts) { this.#last = record; return; }
+    // The same record twice (pushed, then read to catch up), or the page's own first 'queued': nothing new.
+    // A 'running' with a newer time is a redelivery (its worker died): shown again.
+    const same = last && last.state === record.state && (last.updatedAt === record.updatedAt || last.updatedAt === 0 || record.state !== 'running');
     this.#last = record;
+    if (same) return;
     this.dataset.state = record.state;
-    const label = record.state === 'running' && record.attempts > 1 ? 'running (attempt ' + record.attempts + ')' : record.state;
+    const rerun = record.state === 'running' && this.#list.querySelector('li[data-state=running]');
+    const label = record.state === 'running' && record.attempts > 1 ? 'running (attempt ' + record.attempts + ')' : rerun ? 'running (redelivered)' : record.state;
     this.#list.append(h('li', { 'data-state': record.state }, label));
     if (record.state === 'succeeded') this.#detail.textContent = 'result: ' + JSON.stringify(record.result);
     else if (record.error) this.#detail.textContent = 'error: ' + record.error.message;
