@@ -56,10 +56,10 @@ export function describeWithBrowser(name: string, body: (browser: () => Browser)
     beforeAllHook(async () => {
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
-    });
+    }, 60_000);
     afterAllHook(async () => {
       await browser?.close();
-    });
+    }, 60_000);
     body(() => {
       if (browser === undefined) throw new Error('the browser is not launched yet (use it inside a test)');
       return browser;
