@@ -105,12 +105,25 @@ export function dashboardPlugin(options: DashboardPluginOptions = {}) {
           });
         return running;
       };
+      // Status changes come in bursts: read and push at most once per 100 ms, and only while a page is open.
+      let soon: NodeJS.Timeout | undefined;
+      const refreshSoon = () => {
+        if (soon !== undefined || liveHub.localConnectionCount() === 0) return;
+        soon = setTimeout(() => {
+          soon = undefined;
+          void refresh();
+        }, 100);
+        soon.unref();
+      };
       if (runtime !== undefined) {
         const off = runtime.events.on('status', (record) => {
           recent.add(record);
-          void refresh();
+          refreshSoon();
         });
-        ctx.onShutdown(off);
+        ctx.onShutdown(() => {
+          off();
+          if (soon !== undefined) clearTimeout(soon);
+        });
       }
       timer = setInterval(() => {
         if (liveHub.localConnectionCount() > 0) void refresh();
