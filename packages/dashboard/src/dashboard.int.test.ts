@@ -5,6 +5,7 @@ import { HttpServer, httpPlugin } from '@ody/http';
 import { queuePlugin, Queues } from '@ody/queue';
 import { createClient } from '@ody/websocket/client';
 import { describe, expect, it } from 'vitest';
+import { describeEngines } from '../../../test-support/engines.js';
 import { until } from '../../../test-support/wait.js';
 import { type DashboardPluginOptions, dashboardChannel, dashboardPlugin } from './plugin.js';
 import type { DashboardSnapshot } from './snapshot.js';
@@ -50,6 +51,7 @@ function upgradeStatus(url: string): Promise<number | undefined> {
   });
 }
 
+describeEngines(() =>
 describe('dashboardPlugin', () => {
   it('is off by default: nothing is mounted', async () => {
     const { app, base } = await start({ authorize: () => true });
@@ -127,4 +129,5 @@ describe('dashboardPlugin', () => {
       await app.stop();
     }
   });
-});
+}),
+);
