@@ -2,4 +2,4 @@
 export { type DashboardConfig, dashboardConfigSchema } from './config.js';
 export { DashboardError, type DashboardErrorCode, errorCodes } from './errors.js';
 export { dashboardChannel, type DashboardPluginOptions, type DashboardRequest, dashboardPlugin } from './plugin.js';
-export type { CommandsView, DashboardSnapshot, FailedJobView, QueueView } from './snapshot.js';
+export type { CommandsView, DashboardSnapshot, FailedJobView, QueueView, RuntimeView } from './snapshot.js';

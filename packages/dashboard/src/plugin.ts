@@ -1,11 +1,13 @@
 import { type DeepPartial, definePlugin, type z } from '@ody/core';
 import { AsyncRuntime } from '@ody/cqrs';
 import { HttpConfigToken, type HttpContext, HttpServer, Router } from '@ody/http';
+import { ProcessManager } from '@ody/process';
 import { Queues } from '@ody/queue';
-import { type UpgradeRequest, WebSocketHub } from '@ody/websocket';
+import { TaskPool } from '@ody/task';
+import { Broadcaster, type UpgradeRequest, WebSocketHub } from '@ody/websocket';
 import { dashboardConfigSchema } from './config.js';
 import { DashboardError } from './errors.js';
-import { type DashboardSnapshot, RecentCommands, readQueue } from './snapshot.js';
+import { type DashboardSnapshot, RecentCommands, type RuntimeView, readQueue } from './snapshot.js';
 import { dashboardAppJs, dashboardHtml, dashboardLiveJs } from './ui/assets.js';
 
 /** What the authorize hook sees: the HTTP request or the WebSocket upgrade (the same shape). */
@@ -26,7 +28,8 @@ export const dashboardChannel = 'private-dashboard';
 
 /**
  * A small live web UI under `dashboard.path` (default `/ody/dashboard`): queues (counts by state,
- * failed jobs with error and stack, retry/forget buttons) and async commands by status, pushed over
+ * failed jobs with error and stack, retry/forget buttons), async commands by status, supervised
+ * processes, the task pool and WebSocket connections, pushed over
  * its own @ody/websocket endpoint. Off by default (`dashboard.enabled`); every request goes through
  * `authorize`. Plain HTML and web components served from memory: no CDN, no build step.
  * @example
@@ -39,7 +42,7 @@ export function dashboardPlugin(options: DashboardPluginOptions = {}) {
   return definePlugin({
     name: 'dashboard',
     dependsOn: ['http', 'queue'],
-    optionalDependsOn: ['cqrs'],
+    optionalDependsOn: ['cqrs', 'process', 'task', 'websocket'],
     configSchema: dashboardConfigSchema,
     options: codeOptions,
     register(ctx) {
@@ -73,10 +76,19 @@ export function dashboardPlugin(options: DashboardPluginOptions = {}) {
         if (!queueNames().includes(name)) throw new DashboardError('ODY_DASHBOARD_UNKNOWN_QUEUE', `The dashboard shows no queue '${name}'; add it to dashboard.queues.`, { details: { queue: name } });
         return queues.queue(name);
       };
+      const processes = ctx.has(ProcessManager) ? ctx.get(ProcessManager) : undefined;
+      const pool = ctx.has(TaskPool) ? ctx.get(TaskPool) : undefined;
+      const sockets = ctx.has(Broadcaster) ? ctx.get(Broadcaster) : undefined;
+      const runtimeView = async (): Promise<RuntimeView> => ({
+        ...(processes === undefined ? {} : { processes: processes.status() }),
+        ...(pool === undefined ? {} : { tasks: pool.stats() }),
+        ...(sockets === undefined ? {} : { websocket: { connections: await sockets.connectionCount() } }),
+      });
       const snapshot = async (): Promise<DashboardSnapshot> => ({
         at: Date.now(),
         queues: await Promise.all(queueNames().map((name) => readQueue(queues.queue(name), config.failedLimit))),
         commands: runtime === undefined ? undefined : recent.view(),
+        runtime: await runtimeView(),
       });
 
       // Push a snapshot when it changed; refreshes never overlap, and one asked for meanwhile runs after.

@@ -1,5 +1,7 @@
 import type { CommandRecord, CommandState } from '@ody/cqrs';
+import type { ProcessStatus } from '@ody/process';
 import type { JobCounts, JobError, Queue } from '@ody/queue';
+import type { TaskPoolStats } from '@ody/task';
 
 /** A failed job as the dashboard shows it: the last error (with stack) and every attempt's message. */
 export interface FailedJobView {
@@ -27,11 +29,22 @@ export interface CommandsView {
   recent: CommandRecord[];
 }
 
+/** The app's moving parts, each present when its plugin is in the app. */
+export interface RuntimeView {
+  /** Supervised processes (`@ody/process`): state, restarts, uptime, memory. */
+  processes?: ProcessStatus[];
+  /** The worker-thread pool (`@ody/task`). */
+  tasks?: TaskPoolStats;
+  /** Open connections of the app's WebSocket server (`@ody/websocket`), across workers and nodes. */
+  websocket?: { connections: number };
+}
+
 /** Everything the page renders; pushed as event `snapshot` on the dashboard's channel. */
 export interface DashboardSnapshot {
   at: number;
   queues: QueueView[];
   commands: CommandsView | undefined;
+  runtime: RuntimeView;
 }
 
 /** Read one queue: counts and up to `failedLimit` failed jobs. */

@@ -55,6 +55,15 @@ describeWithBrowser('the live page in chromium', (browser) => {
       await page.getByRole('link', { name: 'dashboard' }).click();
       await page.locator(`tr[data-command="${commandId}"][data-state="succeeded"]`).waitFor();
       expect(await page.locator('tr[data-queue="orders"] td[data-count="failed"]').textContent()).toBe('0');
+      // The runtime section: the two supervised heartbeat processes, the task pool and this page's socket.
+      await page.locator('tr[data-process="heartbeat"][data-state="ready"]').nth(1).waitFor();
+      expect(await page.locator('[data-tasks]').textContent()).toMatch(/Task pool: \d+ thread/);
+      // This page left the live page, so the app's WebSocket has no connection; another tab opens one.
+      await page.locator('[data-websocket="0"]').waitFor();
+      const other = await browser().newPage();
+      await other.goto(`${base}/?name=Bob`);
+      await page.locator('[data-websocket="1"]').waitFor();
+      await other.close();
       await screenshot(page, 'example-dashboard');
     } finally {
       await page.close();

@@ -26,6 +26,7 @@ export const dashboardHtml = (base: string) => `<!doctype html>
 <header><h1>Ody dashboard</h1><span id="connection" class="muted" data-connected="false">connecting…</span><span id="updated" class="muted"></span></header>
 <section><h2>Queues</h2><ody-queues></ody-queues></section>
 <section><h2>Async commands</h2><ody-commands></ody-commands></section>
+<section><h2>Runtime</h2><ody-runtime></ody-runtime></section>
 <script type="module" src="${base}/app.js"></script>
 </body>
 </html>
@@ -132,6 +133,29 @@ class Commands extends HTMLElement {
   }
 }
 
+class Runtime extends HTMLElement {
+  connectedCallback() { store.addEventListener('snapshot', () => this.render()); if (latest) this.render(); }
+  render() {
+    const r = latest.runtime;
+    const parts = [];
+    if (r.processes) {
+      const table = h('table', {}, h('tr', {}, h('th', {}, 'process'), h('th', {}, 'pid'), h('th', {}, 'state'), h('th', { class: 'n' }, 'restarts'), h('th', { class: 'n' }, 'uptime'), h('th', { class: 'n' }, 'memory')));
+      for (const p of r.processes) {
+        table.append(h('tr', { 'data-process': p.name, 'data-state': p.state }, h('td', {}, p.name + '#' + p.instance), h('td', {}, p.pid === undefined ? '–' : String(p.pid)), h('td', {}, p.state),
+          h('td', { class: 'n', 'data-restarts': '' }, String(p.restarts)), h('td', { class: 'n' }, Math.round(p.uptimeMs / 1000) + ' s'), h('td', { class: 'n' }, p.memoryMb === undefined ? '–' : p.memoryMb.toFixed(1) + ' MB')));
+      }
+      parts.push(h('h3', {}, 'Supervised processes'), table);
+    }
+    if (r.tasks) {
+      const t = r.tasks;
+      parts.push(h('p', { 'data-tasks': '' }, h('b', {}, 'Task pool: '), t.threads + ' thread(s), ' + t.running + ' running, ' + t.queued + ' queued, ' + t.completed + ' completed, ' + t.failed + ' failed, mean ' + t.meanMs.toFixed(1) + ' ms, p99 ' + t.p99Ms.toFixed(1) + ' ms'));
+    }
+    if (r.websocket) parts.push(h('p', { 'data-websocket': String(r.websocket.connections) }, h('b', {}, 'WebSocket: '), r.websocket.connections + ' connection(s)'));
+    this.replaceChildren(...(parts.length ? parts : [h('p', { class: 'muted' }, 'No process, task or websocket plugin in this app.')]));
+  }
+}
+
+customElements.define('ody-runtime', Runtime);
 customElements.define('ody-queues', Queues);
 customElements.define('ody-commands', Commands);
 
