@@ -68,6 +68,8 @@ describeWithBrowser('the dashboard in chromium', (browser) => {
       await page.locator(`tr[data-command="${commandId}"][data-state="succeeded"]`).waitFor();
       await page.locator('tr[data-queue="invoices"] td[data-count="failed"]', { hasText: '0' }).waitFor();
       expect(await app.get(CommandBus).status(commandId)).toMatchObject({ state: 'succeeded', result: { sent: 'ada@example.org' } });
+      // The throughput sparkline counted the completed run (the page saw 0 completed before it).
+      await page.locator('tr[data-queue="invoices"] svg[data-completed="1"]').waitFor();
       await screenshot(page, 'dashboard-after-retry');
     } finally {
       await page.close();

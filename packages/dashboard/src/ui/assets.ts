@@ -78,6 +78,7 @@ let latest;
 const show = (snap) => {
   if (latest && snap.at < latest.at) return;
   latest = snap;
+  track(snap);
   document.getElementById('updated').textContent = 'updated ' + new Date(snap.at).toLocaleTimeString();
   store.dispatchEvent(new Event('snapshot'));
 };
@@ -89,6 +90,38 @@ const h = (tag, attrs = {}, ...children) => {
 };
 const when = (ms) => new Date(ms).toLocaleTimeString();
 
+// Throughput per queue: jobs completed per 5 s over the last minute, from the snapshots this page
+// received (kept here; the server keeps no history). Completed only: it never goes down (failed does,
+// when a failed job is retried).
+const history = new Map();
+function track(snap) {
+  for (const q of snap.queues) {
+    const list = history.get(q.name) ?? [];
+    list.push({ at: snap.at, done: q.counts.completed });
+    while (list.length > 2 && list[0].at < snap.at - 65_000) list.shift();
+    history.set(q.name, list);
+  }
+}
+function sparkline(name, now) {
+  const buckets = new Array(12).fill(0);
+  const list = history.get(name) ?? [];
+  for (let i = 1; i < list.length; i++) {
+    const age = now - list[i].at;
+    const delta = list[i].done - list[i - 1].done;
+    if (age < 60_000 && delta > 0) buckets[11 - Math.floor(age / 5000)] += delta;
+  }
+  const max = Math.max(1, ...buckets);
+  const points = buckets.map((b, i) => (i * 10) + ',' + (22 - (b / max) * 20).toFixed(1)).join(' ');
+  const total = buckets.reduce((a, b) => a + b, 0);
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('width', '110'); svg.setAttribute('height', '24'); svg.setAttribute('data-completed', String(total));
+  svg.innerHTML = '<polyline fill="none" stroke="#3b6fd8" stroke-width="1.5" points="' + points + '"/>';
+  const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+  title.textContent = total + ' completed in the last minute';
+  svg.append(title);
+  return svg;
+}
+
 async function act(queue, id, verb) {
   const res = await fetch(base + '/api/queues/' + encodeURIComponent(queue) + '/failed/' + encodeURIComponent(id) + '/' + verb + auth, { method: 'POST', headers: { 'x-ody-dashboard': '1' } });
   if (!res.ok) alert((await res.json()).detail);
@@ -98,10 +131,10 @@ class Queues extends HTMLElement {
   connectedCallback() { store.addEventListener('snapshot', () => this.render()); if (latest) this.render(); }
   render() {
     const states = ['waiting', 'delayed', 'active', 'completed', 'failed'];
-    const table = h('table', {}, h('tr', {}, h('th', {}, 'queue'), ...states.map((s) => h('th', { class: 'n' }, s))));
+    const table = h('table', {}, h('tr', {}, h('th', {}, 'queue'), ...states.map((s) => h('th', { class: 'n' }, s)), h('th', {}, 'completed, last minute')));
     const failed = [];
     for (const q of latest.queues) {
-      table.append(h('tr', { 'data-queue': q.name }, h('td', {}, q.name), ...states.map((s) => h('td', { class: 'n', 'data-count': s }, String(q.counts[s])))));
+      table.append(h('tr', { 'data-queue': q.name }, h('td', {}, q.name), ...states.map((s) => h('td', { class: 'n', 'data-count': s }, String(q.counts[s]))), h('td', { class: 'spark' }, sparkline(q.name, latest.at))));
       for (const job of q.failed) {
         const retry = h('button', { type: 'button' }, 'Retry');
         retry.onclick = () => act(q.name, job.id, 'retry');
@@ -127,7 +160,7 @@ class Commands extends HTMLElement {
     const table = h('table', {}, h('tr', {}, h('th', {}, 'command'), h('th', {}, 'id'), h('th', {}, 'state'), h('th', { class: 'n' }, 'attempts'), h('th', {}, 'updated'), h('th', {}, 'error')));
     for (const r of c.recent.slice(0, 50)) {
       table.append(h('tr', { 'data-command': r.id, 'data-state': r.state }, h('td', {}, r.name), h('td', { class: 'muted' }, r.id.slice(0, 8)), h('td', {}, h('span', { class: 'pill ' + r.state }, r.state)),
-        h('td', { class: 'n' }, String(r.attempts)), h('td', {}, when(r.updatedAt)), h('td', { class: 'muted' }, r.error ? r.error.message : '')));
+        h('td', { class: 'n' }, String(r.attempts)), h('td', {}, when(r.updatedAt)), h('td', { class: 'muted' }, r.error && r.state !== 'succeeded' ? r.error.message : '')));
     }
     this.replaceChildren(counts, table);
   }
