@@ -74,7 +74,7 @@ describeWithBrowser('the dashboard in chromium', (browser) => {
     } finally {
       await page.close();
     }
-  });
+  }, 120_000);
 
   it('answers 401 without the token the authorize hook wants', async () => {
     const page = await browser().newPage();
@@ -84,5 +84,5 @@ describeWithBrowser('the dashboard in chromium', (browser) => {
     } finally {
       await page.close();
     }
-  });
+  }, 120_000);
 });

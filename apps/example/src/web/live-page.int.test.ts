@@ -68,7 +68,7 @@ describeWithBrowser('the live page in chromium', (browser) => {
     } finally {
       await page.close();
     }
-  });
+  }, 120_000);
 
   it('shows who is in the lobby and the announcements, live, on two pages', async () => {
     const ada = await browser().newPage();
@@ -92,5 +92,5 @@ describeWithBrowser('the live page in chromium', (browser) => {
       await ada.close();
       if (!grace.isClosed()) await grace.close();
     }
-  });
+  }, 120_000);
 });
