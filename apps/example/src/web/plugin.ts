@@ -31,7 +31,8 @@ export const webPlugin = () =>
 
 /**
  * The ops dashboard for the example: on by default here (`ODY_DASHBOARD_ENABLED=false` turns it off),
- * open to this machine only. A real app would check a session or token in `authorize`.
+ * open to this machine only (behind a reverse proxy on the same host every request looks local: there,
+ * check a session or token in `authorize`, as a real app would).
  */
 export const exampleDashboard = () =>
   dashboardPlugin({
