@@ -2,6 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { type Application, createApplication } from '@ody/core';
 import { cqrsPlugin } from '@ody/cqrs';
 import { httpPlugin } from '@ody/http';
+import type { Adapter } from '@ody/websocket';
 import { queuePlugin } from '@ody/queue';
 import { amqpDriverFactory } from '@ody/queue-amqp';
 import { natsDriverFactory } from '@ody/queue-nats';
@@ -14,18 +15,20 @@ import { exampleProcessPlugin } from './process/index.js';
 import { welcomeQueuePlugin } from './queue/index.js';
 import { exampleWebSocket, realtimePlugin } from './realtime/index.js';
 import { exampleTaskPlugin } from './task/index.js';
+import { exampleDashboard, webPlugin } from './web/index.js';
 
 /**
  * Builds the example application. The same factory runs in the main thread or in each HTTP worker
- * thread (`ODY_HTTP_WORKERS=2`), so nothing is shared by accident.
+ * thread (`ODY_HTTP_WORKERS=2`), so nothing is shared by accident. `options.websocketAdapter` joins
+ * several instances' WebSocket channels (e.g. `redisAdapter()` from `@ody/websocket/redis`).
  */
-export function createApp(config: Record<string, unknown> = {}): Promise<Application> {
+export function createApp(config: Record<string, unknown> = {}, options: { websocketAdapter?: () => Adapter } = {}): Promise<Application> {
   const ordersView = new OrdersView();
   return createApplication({
     config: { app: { name: 'ody-example' }, http: { port: 3000 }, ...config },
     plugins: [
       httpPlugin({ controllers: [GreetingsController], routes: exampleRoutes, workerModule: import.meta.url }),
-      exampleWebSocket(),
+      exampleWebSocket({ ...(options.websocketAdapter ? { adapter: options.websocketAdapter } : {}) }),
       // Filesystem by default; `drivers` lets config pick a broker by name: ODY_QUEUE_DRIVER=redis (REDIS_URL),
       // amqp (AMQP_URL, RabbitMQ) or nats (NATS_URL, JetStream).
       queuePlugin({ drivers: { redis: redisDriverFactory, amqp: amqpDriverFactory, nats: natsDriverFactory } }),
@@ -40,6 +43,8 @@ export function createApp(config: Record<string, unknown> = {}): Promise<Applica
       ordersPlugin(ordersView),
       realtimePlugin(),
       opsPlugin(),
+      webPlugin(),
+      exampleDashboard(),
     ],
   });
 }

@@ -47,6 +47,7 @@ export type { MessageWorker } from './async/message-worker.js';
 export type { AsyncRoute, AsyncRouteOptions, AsyncRouting } from './async/routing.js';
 export { type AsyncRuntimeOptions, createAsyncCommands } from './async/runtime.js';
 export { type CreateResult, isFinished, type StatusPatch } from './async/status-store.js';
+export { type CommandStatusEmitter, type CommandStatusEvents, commandChannel } from './async/status-events.js';
 export { type CqrsConfig, cqrsConfigSchema } from './plugin/config.js';
 export { type CqrsPluginOptions, cqrsPlugin } from './plugin/plugin.js';
 export { AsyncRuntime, CommandBus, CommandStatusStore, EventBus, MessageRegistry, QueryBus } from './tokens.js';

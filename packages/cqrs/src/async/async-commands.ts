@@ -8,6 +8,7 @@ import { nameOfMessage } from '../messages/keys.js';
 import { stampMessage } from '../middleware/correlation.js';
 import type { CommandEnvelope, EventEnvelope } from './envelope.js';
 import type { AsyncRouting } from './routing.js';
+import type { CommandStatusEmitter } from './status-events.js';
 import type { CommandStatusStore } from './status-store.js';
 import type { AsyncCommandPort, CommandRecord, DispatchOptions, DispatchReceipt, WaitOptions } from './types.js';
 
@@ -27,6 +28,8 @@ export interface AsyncCommandsOptions {
   eventRetry: { attempts: number; backoff: number | JobBackoff };
   /** Default wait() timeout in ms. */
   waitTimeoutMs?: number;
+  /** Told of the `queued` record of each new command. */
+  events?: CommandStatusEmitter;
 }
 
 /**
@@ -102,7 +105,8 @@ export class AsyncCommands implements AsyncCommandPort {
       timeoutMs: route.timeoutMs,
       ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
     });
-    const { record: stored } = await this.o.store.create(record);
+    const { record: stored, created } = await this.o.store.create(record);
+    if (created) this.o.events?.emit('status', stored);
     // A fresh dispatch answers 'queued' (accepted), even when a fast worker already moved it on.
     return { commandId: id, status: duplicate ? stored.state : 'queued', duplicate };
   }

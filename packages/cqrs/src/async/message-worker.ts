@@ -5,7 +5,8 @@ import type { PlainMessage } from '../messages/message.js';
 import { stampMessage } from '../middleware/correlation.js';
 import { type CommandEnvelope, type EventEnvelope, parseEnvelope } from './envelope.js';
 import { recordError } from './recorded-error.js';
-import type { CommandStatusStore } from './status-store.js';
+import { type CommandStatusEmitter, emitIfApplied } from './status-events.js';
+import type { CommandStatusStore, StatusPatch } from './status-store.js';
 import type { CommandRecord } from './types.js';
 
 /** Errors that no retry can fix: the queue's UnrecoverableError and our validation / unknown-type errors. */
@@ -29,7 +30,16 @@ export class MessageWorker {
   constructor(
     private readonly buses: Buses,
     private readonly store: CommandStatusStore,
+    /** Told of every transition this worker stores (the plugin publishes them on WebSocket channels). */
+    private readonly events?: CommandStatusEmitter,
   ) {}
+
+  /** Store a transition and tell the status listeners when it was applied. */
+  private async transition(id: string, patch: StatusPatch, base?: CommandRecord): Promise<CommandRecord | undefined> {
+    const stored = await this.store.update(id, patch, base);
+    emitIfApplied(this.events, stored, patch);
+    return stored;
+  }
 
   /** The queue Worker handler. */
   readonly handle = (job: Job<unknown>): Promise<unknown> => {
@@ -44,7 +54,7 @@ export class MessageWorker {
   async onJobFailed(id: string, error: JobError, reason: FailReason): Promise<void> {
     const record = await this.store.get(id);
     if (record === undefined || record.state === 'succeeded' || record.state === 'failed') return;
-    await this.store.update(id, {
+    await this.transition(id, {
       state: 'failed',
       attempts: Math.max(record.attempts, error.attempt),
       error: { name: error.name, message: error.message, ...(error.code ? { code: error.code } : {}), details: { reason } },
@@ -53,7 +63,7 @@ export class MessageWorker {
 
   private async runCommand(job: Job<unknown>, envelope: CommandEnvelope): Promise<unknown> {
     const id = envelope.commandId;
-    const running = await this.store.update(id, { state: 'running', attempts: job.attempt }, baseRecord(job, envelope));
+    const running = await this.transition(id, { state: 'running', attempts: job.attempt }, baseRecord(job, envelope));
     // Redelivered after the result was stored (the worker died before acknowledging): done already.
     if (running?.state === 'succeeded') return running.result;
     try {
@@ -62,11 +72,11 @@ export class MessageWorker {
       const result = await runInContext({ correlationId: envelope.correlationId, causationId: id }, () =>
         this.buses.commandBus.execute(command as PlainMessage),
       );
-      await this.store.update(id, { state: 'succeeded', attempts: job.attempt, result: result ?? null });
+      await this.transition(id, { state: 'succeeded', attempts: job.attempt, result: result ?? null });
       return result;
     } catch (err) {
       const final = isPermanent(err) || job.attempt >= job.maxAttempts;
-      await this.store.update(id, { state: final ? 'failed' : 'queued', attempts: job.attempt, error: recordError(err) });
+      await this.transition(id, { state: final ? 'failed' : 'queued', attempts: job.attempt, error: recordError(err) });
       throw asQueueError(err);
     }
   }

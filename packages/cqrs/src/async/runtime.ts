@@ -4,6 +4,7 @@ import type { Buses } from '../buses/create.js';
 import { AsyncCommands } from './async-commands.js';
 import { MessageWorker } from './message-worker.js';
 import { type AsyncRouteOptions, AsyncRouting } from './routing.js';
+import { type CommandStatusEmitter, createStatusEmitter } from './status-events.js';
 import type { CommandStatusStore } from './status-store.js';
 
 /** Options of createAsyncCommands. */
@@ -33,6 +34,11 @@ export interface AsyncRuntime {
   readonly commands: AsyncCommands;
   readonly worker: MessageWorker;
   readonly routing: AsyncRouting;
+  /**
+   * Status changes this process stores: `runtime.events.on('status', (record) => …)` — the `queued`
+   * record of each dispatch here and every transition made by this process's workers.
+   */
+  readonly events: CommandStatusEmitter;
   /** Queue names this process would work: every routed command's and async event handler's queue. */
   queueNames(): string[];
   /** Start a queue Worker per queue (default: queueNames()) and the retention sweep. */
@@ -58,6 +64,8 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     timeoutMs: options.defaults?.timeoutMs ?? 0,
   });
   const eventQueue = options.eventQueue ?? 'events';
+  const events = createStatusEmitter();
+  if (options.logger !== undefined) events.setEmitterLogger(options.logger);
   const commands = new AsyncCommands({
     buses,
     store,
@@ -66,8 +74,9 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     eventQueue,
     eventRetry: { attempts: options.defaults?.attempts ?? 3, backoff: options.defaults?.backoff ?? { type: 'exponential', delayMs: 200 } },
     waitTimeoutMs: options.waitTimeoutMs,
+    events,
   });
-  const worker = new MessageWorker(buses, store);
+  const worker = new MessageWorker(buses, store, events);
   const retentionMs = options.retentionMs ?? 24 * 60 * 60 * 1000;
   const workers: Worker[] = [];
   let sweep: NodeJS.Timeout | undefined;
@@ -84,6 +93,7 @@ export function createAsyncCommands(options: AsyncRuntimeOptions): AsyncRuntime 
     commands,
     worker,
     routing,
+    events,
     queueNames,
     prune,
     startWorkers(queues = queueNames()) {

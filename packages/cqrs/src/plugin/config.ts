@@ -52,6 +52,14 @@ export const cqrsConfigSchema = z.object({
       closeTimeoutMs: z.number().int().min(0).default(10_000),
     })
     .prefault({}),
+  statusChannel: z
+    .object({
+      /** With @ody/websocket in the app, push each status change on the command's channel. */
+      enabled: z.boolean().default(true),
+      /** Channel name prefix: `command-<commandId>`; `private-command-` makes authorizeChannel decide who may watch. */
+      prefix: z.string().regex(/^[A-Za-z0-9_\-=@,.;:]{0,100}$/).default('command-'),
+    })
+    .prefault({}),
   status: z
     .object({
       /** 'auto' matches the queue driver (memory → memory, redis → redis, anything else → filesystem). */

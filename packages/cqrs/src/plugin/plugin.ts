@@ -16,6 +16,7 @@ import { validation } from '../middleware/validation.js';
 import { RedisStatusStore, type RedisStatusStoreOptions } from '../redis/redis-status-store.js';
 import { AsyncRuntime, CommandBus, CommandStatusStore, EventBus, MessageRegistry, QueryBus } from '../tokens.js';
 import { type CqrsConfig, cqrsConfigSchema } from './config.js';
+import { publishStatusChanges } from './status-channel.js';
 
 /** Options of cqrsPlugin (code; serialisable settings live in the `cqrs` config section). */
 export interface CqrsPluginOptions {
@@ -78,7 +79,8 @@ function builtIns(config: CqrsConfig, ctx: PluginContext<CqrsConfig>): BusMiddle
 export const cqrsPlugin = (options: CqrsPluginOptions = {}) =>
   definePlugin({
     name: 'cqrs',
-    optionalDependsOn: ['queue'],
+    // websocket: when present, status changes are pushed on per-command channels (no import of it).
+    optionalDependsOn: ['queue', 'websocket'],
     configSchema: cqrsConfigSchema,
     register(ctx) {
       const buses = createBuses();
@@ -137,6 +139,7 @@ export const cqrsPlugin = (options: CqrsPluginOptions = {}) =>
       buses.queryBus.assertHandled();
       if (!ctx.has(CommandStatusStore)) ctx.bind(CommandStatusStore).toValue(store);
       ctx.bind(AsyncRuntime).toValue(runtime);
+      publishStatusChanges(ctx, runtime);
       if (working) {
         const queues = runtime.startWorkers(ctx.config.worker.queues);
         ctx.logger.debug({ queues: queues.map((w) => w.queue.name), store: store.name }, 'command workers started');

@@ -1,0 +1,1 @@
+export { exampleDashboard, webPaths, webPlugin } from './plugin.js';
