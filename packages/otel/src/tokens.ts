@@ -1,0 +1,13 @@
+import type { CommandBus as CommandBusType, EventBus as EventBusType, QueryBus as QueryBusType } from '@ody/cqrs';
+import type { HttpServer as HttpServerType, Router as RouterType } from '@ody/http';
+import type { Queues as QueuesType } from '@ody/queue';
+import { type Token, token } from '@ody/core';
+
+// The tokens of the packages @ody/otel observes, rebuilt from their ids (tokens are `Symbol.for`), so
+// this package imports none of them at run time: each is an optional peer. Internal, not exported.
+export const Router: Token<RouterType> = token<RouterType>('@ody/http/Router');
+export const HttpServer: Token<HttpServerType> = token<HttpServerType>('@ody/http/HttpServer');
+export const Queues: Token<QueuesType> = token<QueuesType>('@ody/queue/Queues');
+export const CommandBus: Token<CommandBusType> = token<CommandBusType>('@ody/cqrs/CommandBus');
+export const QueryBus: Token<QueryBusType> = token<QueryBusType>('@ody/cqrs/QueryBus');
+export const EventBus: Token<EventBusType> = token<EventBusType>('@ody/cqrs/EventBus');
