@@ -1,5 +1,6 @@
 import type { HttpContext, Middleware } from '@ody/http';
 import { context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { answerStatus } from './status.js';
 import { activeTracer, errorType, recordGetter } from './tracer.js';
 
 /** Options of httpTracing(). */
@@ -10,15 +11,6 @@ export interface HttpTracingOptions {
   filter?: (ctx: HttpContext) => boolean;
 }
 
-/** The status an answer will carry: an error's status (HttpError), else 500; 204 for an empty 200. */
-function statusOf(ctx: HttpContext, error: unknown, failed: boolean): number {
-  if (failed) {
-    const status = (error as { status?: unknown } | null)?.status;
-    return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
-  }
-  return ctx.statusCode === 200 && ctx.responseBody === undefined ? 204 : ctx.statusCode;
-}
-
 function hostOf(host: string | undefined): { address?: string; port?: number } {
   if (host === undefined) return {};
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
@@ -27,7 +19,7 @@ function hostOf(host: string | undefined): { address?: string; port?: number } {
 }
 
 function finish(span: Span, ctx: HttpContext, error: unknown, failed: boolean): void {
-  const status = statusOf(ctx, error, failed);
+  const status = answerStatus(ctx, error, failed);
   span.setAttribute('http.response.status_code', status);
   if (status >= 500) {
     span.setStatus({ code: SpanStatusCode.ERROR });

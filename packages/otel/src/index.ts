@@ -1,6 +1,10 @@
+export { composeQueueInstrumentation, installQueueInstrumentation } from './compose.js';
+export { type OtelConfig, type OtelSettings, otelConfigSchema } from './config.js';
 export { busTracing } from './cqrs.js';
 export { errorCodes, OtelError, type OtelErrorCode } from './errors.js';
+export { type HealthCheck, type HealthOptions, type HealthReport, HealthRegistry, httpCheck, queueCheck, type ReadinessReport } from './health.js';
 export { type HttpTracingOptions, httpTracing } from './http.js';
-export { type OtelPluginOptions, otelPlugin } from './plugin.js';
+export { createMetrics, type MetricsOptions, OdyMetrics } from './metrics.js';
+export { Health, Metrics, type OtelPluginOptions, otelPlugin } from './plugin.js';
 export { installQueueTracing, queueTracing } from './queue.js';
 export { activeTracer, TRACER_NAME, tracingEnabled } from './tracer.js';

@@ -1,9 +1,7 @@
 import type { ClaimedJob, NewJob, PushResult, QueueInstrumentation } from '@ody/queue';
 import { context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { installQueueInstrumentation } from './compose.js';
 import { activeTracer, isThenable, recordError, recordGetter } from './tracer.js';
-
-/** Same key as @ody/queue's QUEUE_INSTRUMENTATION (Symbol.for), so this package needs no runtime import of it. */
-const SLOT = Symbol.for('@ody/queue/instrumentation');
 
 const setter = {
   set(carrier: Record<string, string>, key: string, value: string) {
@@ -118,13 +116,5 @@ function failed(span: Span, error: unknown, attempt: number, attempts: number): 
  * otelPlugin calls this for you.
  */
 export function installQueueTracing(): () => void {
-  const slot = globalThis as { [SLOT]?: QueueInstrumentation };
-  const previous = slot[SLOT];
-  const mine = queueTracing();
-  slot[SLOT] = mine;
-  return () => {
-    if (slot[SLOT] !== mine) return;
-    if (previous === undefined) delete slot[SLOT];
-    else slot[SLOT] = previous;
-  };
+  return installQueueInstrumentation(queueTracing());
 }

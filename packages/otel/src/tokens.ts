@@ -11,3 +11,4 @@ export const Queues: Token<QueuesType> = token<QueuesType>('@ody/queue/Queues');
 export const CommandBus: Token<CommandBusType> = token<CommandBusType>('@ody/cqrs/CommandBus');
 export const QueryBus: Token<QueryBusType> = token<QueryBusType>('@ody/cqrs/QueryBus');
 export const EventBus: Token<EventBusType> = token<EventBusType>('@ody/cqrs/EventBus');
+export const WorkerSupervisor: Token<unknown> = token<unknown>('@ody/http/WorkerSupervisor');
