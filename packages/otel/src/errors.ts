@@ -1,7 +1,6 @@
 import { defineErrors } from '@ody/core';
 
 const errors = defineErrors('otel', {
-  ODY_OTEL_OPTIONS_INVALID: { message: 'An option of otelPlugin, metrics or health is invalid (e.g. a path that does not start with /).' },
   ODY_OTEL_METRICS_UNAVAILABLE: { message: "The metrics endpoint needs the optional peer dependency 'prom-client'; install it (npm i prom-client)." },
 });
 
