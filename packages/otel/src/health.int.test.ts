@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { createApplication } from '@ody/core';
-import { HttpServer, httpPlugin } from '@ody/http';
+import { type HttpPluginOptions, HttpServer, httpPlugin } from '@ody/http';
 import { queuePlugin } from '@ody/queue';
 import { redisDriver } from '@ody/queue-redis';
 import { expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { Health, otelPlugin } from './plugin.js';
 
 const silent = { destination: { write: () => true } } as never;
 
-async function app(checks: Record<string, HealthCheck> = {}, routes?: Parameters<typeof httpPlugin>[0]['routes']) {
+async function app(checks: Record<string, HealthCheck> = {}, routes?: HttpPluginOptions['routes']) {
   const a = await createApplication({
     envFile: false,
     env: {},

@@ -146,7 +146,7 @@ export class OdyMetrics {
   /** Queue instrumentation feeding the queue counters and the job duration histogram. */
   queueInstrumentation(): Required<QueueInstrumentation> {
     return {
-      push: (queue: string, _driver: string, jobs: NewJob[], send: () => Promise<PushResult[]>) => {
+      push: (queue: string, _driver: string, _jobs: NewJob[], send: () => Promise<PushResult[]>) => {
         this.queueNames.add(queue);
         return send().then((results) => {
           let added = 0;
