@@ -8,3 +8,4 @@ export { createMetrics, type MetricsOptions, OdyMetrics } from './metrics.js';
 export { Health, Metrics, type OtelPluginOptions, otelPlugin } from './plugin.js';
 export { installQueueTracing, queueTracing } from './queue.js';
 export { activeTracer, TRACER_NAME, tracingEnabled } from './tracer.js';
+export { traceBroadcaster } from './websocket.js';

@@ -1,9 +1,11 @@
 import { createApplication } from '@ody/core';
 import { HttpError, HttpServer, httpPlugin } from '@ody/http';
 import { queuePlugin, Queues, UnrecoverableError } from '@ody/queue';
+import { Broadcaster, websocketPlugin } from '@ody/websocket';
 import { expect, it } from 'vitest';
 import { until } from '../../../test-support/wait.js';
 import { Metrics, otelPlugin } from './plugin.js';
+import { subscribed } from './test-support/ws.js';
 
 const silent = { destination: { write: () => true } } as never;
 
@@ -19,7 +21,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-it('serves Prometheus text over a real socket: HTTP duration by route/status, in-flight, queue depth and counters, event-loop lag, GC', async () => {
+it('serves Prometheus text over a real socket: HTTP duration by route/status, in-flight, queue depth and counters, WebSocket connections and publishes, event-loop lag, GC', async () => {
   const app = await createApplication({
     envFile: false,
     env: {},
@@ -35,6 +37,7 @@ it('serves Prometheus text over a real socket: HTTP duration by route/status, in
         },
       }),
       queuePlugin(),
+      websocketPlugin(),
       otelPlugin({ metrics: { enabled: true } }),
     ],
   });
@@ -59,6 +62,10 @@ it('serves Prometheus text over a real socket: HTTP duration by route/status, in
     await mail.push('send', 'bad', { attempts: 3 });
     await until('the jobs ran', async () => (await mail.counts()).completed === 2 && (await mail.counts()).failed === 1);
 
+    const client = await subscribed(`${base.replace('http', 'ws')}/ws`, 'news');
+    app.get(Broadcaster).publish('news', 'headline', 'hi');
+    await until('the message', () => client.frames.some((f) => f.event === 'headline'));
+
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -78,6 +85,9 @@ it('serves Prometheus text over a real socket: HTTP duration by route/status, in
     expect(sample(text, 'ody_queue_jobs', { queue: 'mail', state: 'waiting' })).toBe(0);
     expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(text).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram$/m);
+    expect(sample(text, 'ody_websocket_connections')).toBe(1);
+    expect(sample(text, 'ody_websocket_published_total')).toBe(1);
+    client.close();
 
     // Your own metrics go to the same registry.
     const { Counter } = await import('prom-client');

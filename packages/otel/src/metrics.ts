@@ -48,7 +48,9 @@ export class OdyMetrics {
   private readonly retried: PromClient.Counter<'queue'>;
   private readonly failed: PromClient.Counter<'queue'>;
   private readonly jobDuration: PromClient.Histogram<'queue' | 'result'>;
+  private readonly wsPublished: PromClient.Counter;
   private readonly queueNames = new Set<string>();
+  private webSocketConnections: (() => number) | undefined;
   private queueDriver: QueueDriver | undefined;
 
   constructor(prom: Prom, options: MetricsOptions = {}) {
@@ -77,7 +79,16 @@ export class OdyMetrics {
       buckets,
       registers,
     });
+    this.wsPublished = new prom.Counter({ name: 'ody_websocket_published_total', help: 'Messages published to WebSocket channels from this process.', registers });
     const metrics = this;
+    new prom.Gauge({
+      name: 'ody_websocket_connections',
+      help: 'Open WebSocket connections on this server.',
+      registers,
+      collect() {
+        if (metrics.webSocketConnections !== undefined) this.set(metrics.webSocketConnections());
+      },
+    });
     new prom.Gauge({
       name: 'ody_queue_jobs',
       help: 'Jobs by queue and state, read from the queue driver at scrape time.',
@@ -105,6 +116,16 @@ export class OdyMetrics {
   watchQueues(driver: QueueDriver, names: readonly string[] = []): void {
     this.queueDriver = driver;
     for (const n of names) this.queueNames.add(n);
+  }
+
+  /** Where `ody_websocket_connections` reads from (otelPlugin passes the hub's localConnectionCount). */
+  watchWebSocket(connections: () => number): void {
+    this.webSocketConnections = connections;
+  }
+
+  /** Count one WebSocket publish. */
+  webSocketPublished(): void {
+    this.wsPublished.inc();
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -1,6 +1,7 @@
 import { definePlugin, type Plugin, token } from '@ody/core';
 import type { Middleware } from '@ody/http';
 import type { QueueInstrumentation } from '@ody/queue';
+import type { Broadcaster as BroadcasterType } from '@ody/websocket';
 import { composeQueueInstrumentation, installQueueInstrumentation } from './compose.js';
 import { type OtelConfig, type OtelSettings, otelConfigSchema } from './config.js';
 import { busTracing } from './cqrs.js';
@@ -8,12 +9,24 @@ import { type HealthCheck, HealthRegistry, httpCheck, queueCheck } from './healt
 import { type HttpTracingOptions, httpTracing } from './http.js';
 import { loadPromClient, OdyMetrics } from './metrics.js';
 import { queueTracing } from './queue.js';
-import { CommandBus, EventBus, HttpServer, QueryBus, Queues, Router, WorkerSupervisor } from './tokens.js';
+import { Broadcaster, CommandBus, EventBus, HttpServer, QueryBus, Queues, Router, WorkerSupervisor } from './tokens.js';
+import { traceBroadcaster } from './websocket.js';
 
 /** DI token of the application's metrics (bound when `otel.metrics.enabled`): add your own to `registry`. */
 export const Metrics = token<OdyMetrics>('@ody/otel/Metrics');
 /** DI token of the readiness checks (bound when `otel.health.enabled`): `app.get(Health).add(name, check)`. */
 export const Health = token<HealthRegistry>('@ody/otel/Health');
+
+function countingBroadcaster(inner: BroadcasterType, metrics: OdyMetrics): BroadcasterType {
+  return {
+    publish(channel, event, data, options) {
+      metrics.webSocketPublished();
+      inner.publish(channel, event, data, options);
+    },
+    members: (channel) => inner.members(channel),
+    connectionCount: () => inner.connectionCount(),
+  };
+}
 
 /** Options of otelPlugin: the `otel` config section's settings, plus what only code can give. */
 export interface OtelPluginOptions extends OtelSettings {
@@ -41,7 +54,7 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
   let health: HealthRegistry | undefined;
   return definePlugin({
     name: 'otel',
-    optionalDependsOn: ['http', 'queue', 'cqrs'],
+    optionalDependsOn: ['http', 'queue', 'cqrs', 'websocket'],
     configSchema: otelConfigSchema,
     options: settings,
     async register(ctx) {
@@ -96,6 +109,14 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
             return report;
           });
         }
+      }
+
+      if (ctx.has(Broadcaster) && (config.tracing || metrics !== undefined)) {
+        const inner = ctx.get(Broadcaster) as Parameters<typeof traceBroadcaster>[0] & { localConnectionCount?(): number };
+        const m = metrics;
+        if (m !== undefined && typeof inner.localConnectionCount === 'function') m.watchWebSocket(() => inner.localConnectionCount!());
+        // Publishes through the Broadcaster token get a PRODUCER span (and are counted).
+        ctx.rebind(Broadcaster).toValue(config.tracing ? traceBroadcaster(inner, m && (() => m.webSocketPublished())) : countingBroadcaster(inner, m!));
       }
 
       const hooks: QueueInstrumentation[] = [];

@@ -1,6 +1,7 @@
 import type { CommandBus as CommandBusType, EventBus as EventBusType, QueryBus as QueryBusType } from '@ody/cqrs';
 import type { HttpServer as HttpServerType, Router as RouterType } from '@ody/http';
 import type { Queues as QueuesType } from '@ody/queue';
+import type { Broadcaster as BroadcasterType } from '@ody/websocket';
 import { type Token, token } from '@ody/core';
 
 // The tokens of the packages @ody/otel observes, rebuilt from their ids (tokens are `Symbol.for`), so
@@ -12,3 +13,4 @@ export const CommandBus: Token<CommandBusType> = token<CommandBusType>('@ody/cqr
 export const QueryBus: Token<QueryBusType> = token<QueryBusType>('@ody/cqrs/QueryBus');
 export const EventBus: Token<EventBusType> = token<EventBusType>('@ody/cqrs/EventBus');
 export const WorkerSupervisor: Token<unknown> = token<unknown>('@ody/http/WorkerSupervisor');
+export const Broadcaster: Token<BroadcasterType> = token<BroadcasterType>('@ody/websocket/Broadcaster');

@@ -6,6 +6,7 @@ import { Async, Command, CommandBus, cqrsPlugin } from '@ody/cqrs';
 import { HttpServer, httpPlugin } from '@ody/http';
 import { queuePlugin } from '@ody/queue';
 import { redisDriverFactory } from '@ody/queue-redis';
+import { Broadcaster, websocketPlugin } from '@ody/websocket';
 import { SpanKind } from '@opentelemetry/api';
 import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { describeWithRedis } from '../../../test-support/redis-harness.js';
 import { until } from '../../../test-support/wait.js';
 import { otelPlugin } from './plugin.js';
 import { isChildOf, named, registerTestSdk, spansOf } from './test-support/sdk.js';
+import { subscribed } from './test-support/ws.js';
 
 const { exporter, provider } = registerTestSdk();
 afterAll(() => provider.shutdown());
@@ -27,7 +29,10 @@ class PlaceOrder extends Command<string> {
 
 const silent = { destination: { write: () => true } } as never;
 
-/** An app: POST /orders dispatches PlaceOrder (async, queue 'orders'); its handler answers in a worker. */
+/**
+ * An app: POST /orders dispatches PlaceOrder (async, queue 'orders'); its handler runs in a queue
+ * worker and announces the order on the WebSocket channel 'orders'.
+ */
 async function orderApp(queue: Record<string, unknown>, plugins: AnyPlugin[]) {
   const app = await createApplication({
     envFile: false,
@@ -43,8 +48,15 @@ async function orderApp(queue: Record<string, unknown>, plugins: AnyPlugin[]) {
             return app.get(CommandBus).dispatch(new PlaceOrder(body.sku));
           }),
       }),
+      websocketPlugin(),
       ...plugins,
-      cqrsPlugin({ setup: ({ commandBus }) => void commandBus.register(PlaceOrder, (c) => `order:${c.sku}`) }),
+      cqrsPlugin({
+        setup: ({ commandBus }) =>
+          void commandBus.register(PlaceOrder, (c) => {
+            app.get(Broadcaster).publish('orders', 'placed', { sku: c.sku });
+            return `order:${c.sku}`;
+          }),
+      }),
       otelPlugin(),
     ],
   });
@@ -55,8 +67,10 @@ async function orderApp(queue: Record<string, unknown>, plugins: AnyPlugin[]) {
 async function placeOrder(exp: InMemorySpanExporter, queue: Record<string, unknown>, plugins: AnyPlugin[], headers: Record<string, string> = {}) {
   const app = await orderApp(queue, plugins);
   await app.start();
+  const port = app.get(HttpServer).port;
+  const client = await subscribed(`ws://127.0.0.1:${port}/ws`, 'orders');
   try {
-    const res = await fetch(`http://127.0.0.1:${app.get(HttpServer).port}/orders`, {
+    const res = await fetch(`http://127.0.0.1:${port}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ sku: 'ody-1' }),
@@ -64,6 +78,7 @@ async function placeOrder(exp: InMemorySpanExporter, queue: Record<string, unkno
     expect(res.status).toBe(202);
     const { commandId } = (await res.json()) as { commandId: string };
     expect(await app.get(CommandBus).wait(commandId, { timeoutMs: 10_000 })).toBe('order:ody-1');
+    await until('the WebSocket message', () => client.frames.some((f) => f.event === 'placed'));
     const server = await until('the SERVER span', () => exp.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER));
     const traceId = server.spanContext().traceId;
     return await until('the CONSUMER span of the trace', () => {
@@ -71,11 +86,12 @@ async function placeOrder(exp: InMemorySpanExporter, queue: Record<string, unkno
       return spans.some((s) => s.kind === SpanKind.CONSUMER) ? spans : undefined;
     });
   } finally {
+    client.close();
     await app.stop();
   }
 }
 
-/** SERVER → PRODUCER → CONSUMER → command handler, one trace. */
+/** SERVER → PRODUCER → CONSUMER → command handler → WebSocket publish, one trace. */
 function expectOneTrace(spans: ReadableSpan[], driver: string): void {
   const server = named(spans, 'POST /orders');
   const producer = named(spans, 'send orders');
@@ -87,6 +103,15 @@ function expectOneTrace(spans: ReadableSpan[], driver: string): void {
   expect(isChildOf(producer, server), 'PRODUCER is a child of SERVER').toBe(true);
   expect(isChildOf(consumer, producer), 'CONSUMER is a child of PRODUCER').toBe(true);
   expect(handler, 'the command handler span is a child of CONSUMER').toBeDefined();
+  const publish = named(spans, 'publish orders');
+  expect(isChildOf(publish, handler), 'the WebSocket publish is a child of the handler').toBe(true);
+  expect(publish?.kind).toBe(SpanKind.PRODUCER);
+  expect(publish?.attributes).toMatchObject({
+    'messaging.ody.transport': 'websocket',
+    'messaging.destination.name': 'orders',
+    'messaging.ody.websocket.event': 'placed',
+    'messaging.ody.websocket.local_recipients': 1,
+  });
   expect(producer?.attributes).toMatchObject({
     'messaging.system': 'ody',
     'messaging.ody.driver': driver,
@@ -106,12 +131,12 @@ function expectOneTrace(spans: ReadableSpan[], driver: string): void {
 }
 
 describe('one trace from HTTP through an async command', () => {
-  it('memory driver: SERVER → PRODUCER → CONSUMER → handler', async () => {
+  it('memory driver: SERVER → PRODUCER → CONSUMER → handler → WebSocket publish', async () => {
     const spans = await placeOrder(exporter, { driver: 'memory' }, [queuePlugin()]);
     expectOneTrace(spans, 'memory');
   });
 
-  it('filesystem driver: SERVER → PRODUCER → CONSUMER → handler, and the caller trace continues', async () => {
+  it('filesystem driver: SERVER → PRODUCER → CONSUMER → handler → WebSocket publish, and the caller trace continues', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ody-otel-fs-'));
     try {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -127,7 +152,7 @@ describe('one trace from HTTP through an async command', () => {
 });
 
 describeWithRedis('one trace through the redis driver', (redis) => {
-  it('redis driver: SERVER → PRODUCER → CONSUMER → handler', async () => {
+  it('redis driver: SERVER → PRODUCER → CONSUMER → handler → WebSocket publish', async () => {
     const prefix = `${redis.prefix}otel`;
     const spans = await placeOrder(exporter, { driver: 'redis', url: redis.url, prefix }, [queuePlugin({ drivers: { redis: redisDriverFactory } })]);
     expectOneTrace(spans, 'redis');
