@@ -19,7 +19,10 @@ export function traceBroadcaster(inner: CountingBroadcaster, onPublish?: (channe
     publish(channel: string, event: string, data?: unknown, options?: PublishOptions): void {
       onPublish?.(channel);
       const tracer = activeTracer();
-      if (tracer === undefined) return inner.publish(channel, event, data, options);
+      if (tracer === undefined) {
+        inner.publish(channel, event, data, options);
+        return;
+      }
       const span = tracer.startSpan(`publish ${channel}`, {
         kind: SpanKind.PRODUCER,
         attributes: {
