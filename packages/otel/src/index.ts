@@ -8,4 +8,5 @@ export { createMetrics, type MetricsOptions, OdyMetrics } from './metrics.js';
 export { Health, Metrics, type OtelPluginOptions, otelPlugin } from './plugin.js';
 export { installQueueTracing, queueTracing } from './queue.js';
 export { activeTracer, TRACER_NAME, tracingEnabled } from './tracer.js';
+export { traceTaskPool } from './task.js';
 export { traceBroadcaster } from './websocket.js';

@@ -9,7 +9,8 @@ import { type HealthCheck, HealthRegistry, httpCheck, queueCheck } from './healt
 import { type HttpTracingOptions, httpTracing } from './http.js';
 import { loadPromClient, OdyMetrics } from './metrics.js';
 import { queueTracing } from './queue.js';
-import { Broadcaster, CommandBus, EventBus, HttpServer, QueryBus, Queues, Router, WorkerSupervisor } from './tokens.js';
+import { traceTaskPool } from './task.js';
+import { Broadcaster, CommandBus, EventBus, HttpServer, QueryBus, Queues, Router, TaskPool, WorkerSupervisor } from './tokens.js';
 import { traceBroadcaster } from './websocket.js';
 
 /** DI token of the application's metrics (bound when `otel.metrics.enabled`): add your own to `registry`. */
@@ -54,7 +55,7 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
   let health: HealthRegistry | undefined;
   return definePlugin({
     name: 'otel',
-    optionalDependsOn: ['http', 'queue', 'cqrs', 'websocket'],
+    optionalDependsOn: ['http', 'queue', 'cqrs', 'websocket', 'task'],
     configSchema: otelConfigSchema,
     options: settings,
     async register(ctx) {
@@ -118,6 +119,9 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
         // Publishes through the Broadcaster token get a PRODUCER span (and are counted).
         ctx.rebind(Broadcaster).toValue(config.tracing ? traceBroadcaster(inner, m && (() => m.webSocketPublished())) : countingBroadcaster(inner, m!));
       }
+
+      // Task runs through the TaskPool token get a span in the calling thread.
+      if (config.tracing && ctx.has(TaskPool)) ctx.rebind(TaskPool).toValue(traceTaskPool(ctx.get(TaskPool)));
 
       const hooks: QueueInstrumentation[] = [];
       if (metrics !== undefined) hooks.push(metrics.queueInstrumentation());

@@ -1,6 +1,7 @@
 import type { CommandBus as CommandBusType, EventBus as EventBusType, QueryBus as QueryBusType } from '@ody/cqrs';
 import type { HttpServer as HttpServerType, Router as RouterType } from '@ody/http';
 import type { Queues as QueuesType } from '@ody/queue';
+import type { TaskPool as TaskPoolType } from '@ody/task';
 import type { Broadcaster as BroadcasterType } from '@ody/websocket';
 import { type Token, token } from '@ody/core';
 
@@ -14,3 +15,4 @@ export const QueryBus: Token<QueryBusType> = token<QueryBusType>('@ody/cqrs/Quer
 export const EventBus: Token<EventBusType> = token<EventBusType>('@ody/cqrs/EventBus');
 export const WorkerSupervisor: Token<unknown> = token<unknown>('@ody/http/WorkerSupervisor');
 export const Broadcaster: Token<BroadcasterType> = token<BroadcasterType>('@ody/websocket/Broadcaster');
+export const TaskPool: Token<TaskPoolType> = token<TaskPoolType>('@ody/task/TaskPool');
