@@ -1,5 +1,7 @@
 import type { Middleware } from '@ody/http';
 import type { ClaimedJob, JobCounts, NewJob, PushResult, QueueDriver, QueueInstrumentation } from '@ody/queue';
+import type { ProcessStatus } from '@ody/process';
+import type { TaskPoolStats } from '@ody/task';
 import type * as PromClient from 'prom-client';
 import { OtelError } from './errors.js';
 import { answerStatus } from './status.js';
@@ -51,6 +53,8 @@ export class OdyMetrics {
   private readonly wsPublished: PromClient.Counter;
   private readonly queueNames = new Set<string>();
   private webSocketConnections: (() => number) | undefined;
+  private taskStats: (() => TaskPoolStats) | undefined;
+  private processStatus: (() => ProcessStatus[]) | undefined;
   private queueDriver: QueueDriver | undefined;
 
   constructor(prom: Prom, options: MetricsOptions = {}) {
@@ -81,6 +85,56 @@ export class OdyMetrics {
     });
     this.wsPublished = new prom.Counter({ name: 'ody_websocket_published_total', help: 'Messages published to WebSocket channels from this process.', registers });
     const metrics = this;
+    new prom.Gauge({
+      name: 'ody_task_pool_tasks',
+      help: 'Tasks of the task pool: queued (waiting for a thread), running, completed, failed (since start).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const stats = metrics.taskStats?.();
+        if (stats === undefined) return;
+        this.set({ state: 'queued' }, stats.queued);
+        this.set({ state: 'running' }, stats.running);
+        this.set({ state: 'completed' }, stats.completed);
+        this.set({ state: 'failed' }, stats.failed);
+      },
+    });
+    new prom.Gauge({
+      name: 'ody_task_pool_threads',
+      help: 'Threads of the task pool, and how many of them run a task now (busy).',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const stats = metrics.taskStats?.();
+        if (stats === undefined) return;
+        this.set({ kind: 'alive' }, stats.threads);
+        this.set({ kind: 'busy' }, Math.min(stats.running, stats.threads));
+      },
+    });
+    new prom.Gauge({
+      name: 'ody_process_restarts',
+      help: 'Restarts of each supervised process instance since the manager started.',
+      labelNames: ['process', 'instance'],
+      registers,
+      collect() {
+        const rows = metrics.processStatus?.();
+        if (rows === undefined) return;
+        this.reset();
+        for (const r of rows) this.set({ process: r.name, instance: String(r.instance) }, r.restarts);
+      },
+    });
+    new prom.Gauge({
+      name: 'ody_process_memory_bytes',
+      help: 'Resident memory of each running supervised process instance.',
+      labelNames: ['process', 'instance'],
+      registers,
+      collect() {
+        const rows = metrics.processStatus?.();
+        if (rows === undefined) return;
+        this.reset();
+        for (const r of rows) if (r.memoryMb !== undefined) this.set({ process: r.name, instance: String(r.instance) }, Math.round(r.memoryMb * 1024 * 1024));
+      },
+    });
     new prom.Gauge({
       name: 'ody_websocket_connections',
       help: 'Open WebSocket connections on this server.',
@@ -121,6 +175,16 @@ export class OdyMetrics {
   /** Where `ody_websocket_connections` reads from (otelPlugin passes the hub's localConnectionCount). */
   watchWebSocket(connections: () => number): void {
     this.webSocketConnections = connections;
+  }
+
+  /** Where the task pool gauges read from (otelPlugin passes the pool's stats). */
+  watchTaskPool(stats: () => TaskPoolStats): void {
+    this.taskStats = stats;
+  }
+
+  /** Where the process gauges read from (otelPlugin passes the ProcessManager's status). */
+  watchProcesses(status: () => ProcessStatus[]): void {
+    this.processStatus = status;
   }
 
   /** Count one WebSocket publish. */

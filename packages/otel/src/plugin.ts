@@ -10,7 +10,7 @@ import { type HttpTracingOptions, httpTracing } from './http.js';
 import { loadPromClient, OdyMetrics } from './metrics.js';
 import { queueTracing } from './queue.js';
 import { traceTaskPool } from './task.js';
-import { Broadcaster, CommandBus, EventBus, HttpServer, QueryBus, Queues, Router, TaskPool, WorkerSupervisor } from './tokens.js';
+import { Broadcaster, CommandBus, EventBus, HttpServer, ProcessManager, QueryBus, Queues, Router, TaskPool, WorkerSupervisor } from './tokens.js';
 import { traceBroadcaster } from './websocket.js';
 
 /** DI token of the application's metrics (bound when `otel.metrics.enabled`): add your own to `registry`. */
@@ -55,7 +55,7 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
   let health: HealthRegistry | undefined;
   return definePlugin({
     name: 'otel',
-    optionalDependsOn: ['http', 'queue', 'cqrs', 'websocket', 'task'],
+    optionalDependsOn: ['http', 'queue', 'cqrs', 'websocket', 'task', 'process'],
     configSchema: otelConfigSchema,
     options: settings,
     async register(ctx) {
@@ -120,8 +120,16 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
         ctx.rebind(Broadcaster).toValue(config.tracing ? traceBroadcaster(inner, m && (() => m.webSocketPublished())) : countingBroadcaster(inner, m!));
       }
 
-      // Task runs through the TaskPool token get a span in the calling thread.
-      if (config.tracing && ctx.has(TaskPool)) ctx.rebind(TaskPool).toValue(traceTaskPool(ctx.get(TaskPool)));
+      if (ctx.has(TaskPool) && (config.tracing || metrics !== undefined)) {
+        const pool = ctx.get(TaskPool);
+        if (metrics !== undefined) metrics.watchTaskPool(() => pool.stats());
+        // Task runs through the TaskPool token get a span in the calling thread.
+        if (config.tracing) ctx.rebind(TaskPool).toValue(traceTaskPool(pool));
+      }
+      if (metrics !== undefined && ctx.has(ProcessManager)) {
+        const manager = ctx.get(ProcessManager);
+        metrics.watchProcesses(() => manager.status());
+      }
 
       const hooks: QueueInstrumentation[] = [];
       if (metrics !== undefined) hooks.push(metrics.queueInstrumentation());

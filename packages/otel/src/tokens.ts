@@ -1,6 +1,7 @@
 import type { CommandBus as CommandBusType, EventBus as EventBusType, QueryBus as QueryBusType } from '@ody/cqrs';
 import type { HttpServer as HttpServerType, Router as RouterType } from '@ody/http';
 import type { Queues as QueuesType } from '@ody/queue';
+import type { ProcessManager as ProcessManagerType } from '@ody/process';
 import type { TaskPool as TaskPoolType } from '@ody/task';
 import type { Broadcaster as BroadcasterType } from '@ody/websocket';
 import { type Token, token } from '@ody/core';
@@ -16,3 +17,4 @@ export const EventBus: Token<EventBusType> = token<EventBusType>('@ody/cqrs/Even
 export const WorkerSupervisor: Token<unknown> = token<unknown>('@ody/http/WorkerSupervisor');
 export const Broadcaster: Token<BroadcasterType> = token<BroadcasterType>('@ody/websocket/Broadcaster');
 export const TaskPool: Token<TaskPoolType> = token<TaskPoolType>('@ody/task/TaskPool');
+export const ProcessManager: Token<ProcessManagerType> = token<ProcessManagerType>('@ody/process/ProcessManager');
