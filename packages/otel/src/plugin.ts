@@ -9,6 +9,7 @@ import { type HealthCheck, HealthRegistry, httpCheck, queueCheck } from './healt
 import { type HttpTracingOptions, httpTracing } from './http.js';
 import { loadPromClient, OdyMetrics } from './metrics.js';
 import { queueTracing } from './queue.js';
+import { traceProcessManager } from './process-manager.js';
 import { traceTaskPool } from './task.js';
 import { Broadcaster, CommandBus, EventBus, HttpServer, ProcessManager, QueryBus, Queues, Router, TaskPool, WorkerSupervisor } from './tokens.js';
 import { traceBroadcaster } from './websocket.js';
@@ -126,9 +127,11 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
         // Task runs through the TaskPool token get a span in the calling thread.
         if (config.tracing) ctx.rebind(TaskPool).toValue(traceTaskPool(pool));
       }
-      if (metrics !== undefined && ctx.has(ProcessManager)) {
+      if (ctx.has(ProcessManager) && (config.tracing || metrics !== undefined)) {
         const manager = ctx.get(ProcessManager);
-        metrics.watchProcesses(() => manager.status());
+        if (metrics !== undefined) metrics.watchProcesses(() => manager.status());
+        // Requests through the ProcessManager token get a CLIENT span.
+        if (config.tracing) ctx.rebind(ProcessManager).toValue(traceProcessManager(manager));
       }
 
       const hooks: QueueInstrumentation[] = [];

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createApplication } from '@ody/core';
+import { ProcessManager, processPlugin } from '@ody/process';
 import { TaskPool, taskPlugin } from '@ody/task';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, beforeEach, expect, it } from 'vitest';
@@ -37,6 +38,34 @@ it('each task run through the TaskPool token is a span in the calling trace; a t
     expect(adds[0]?.attributes['ody.task.name']).toBe('add');
     expect(fail?.status.code).toBe(SpanStatusCode.ERROR);
     expect(pool.stats().threads).toBe(1);
+  } finally {
+    await app.stop();
+  }
+});
+
+it('each request to a supervised process through the ProcessManager token is a CLIENT span in the calling trace', async () => {
+  const app = await createApplication({
+    envFile: false,
+    env: {},
+    logger: { destination: { write: () => true } } as never,
+    config: { app: { logLevel: 'silent' } },
+    plugins: [
+      processPlugin({ processes: [{ name: 'pinger', module: fileURLToPath(new URL('./fixtures/pinger.mjs', import.meta.url)), output: { logger: false } }] }),
+      otelPlugin(),
+    ],
+  });
+  await app.start();
+  try {
+    const manager = app.get(ProcessManager);
+    await trace.getTracer('test').startActiveSpan('request', async (span) => {
+      expect(await manager.request('pinger', 'hi')).toEqual({ pong: 'hi' });
+      span.end();
+    });
+    expect(manager.status()[0]?.name).toBe('pinger');
+    const spans = exporter.getFinishedSpans();
+    const call = spans.find((s) => s.name === 'process.request pinger');
+    expect(isChildOf(call, spans.find((s) => s.name === 'request'))).toBe(true);
+    expect(call?.attributes).toMatchObject({ 'ody.process.name': 'pinger', 'ody.process.instance': 0 });
   } finally {
     await app.stop();
   }
