@@ -6,7 +6,7 @@ import type { Row, Suite } from '../types.js';
 import { cpuMicrosPerRequest, cpuSeconds } from './http/cpu.js';
 import { type LoadResult, load, loadTool } from './http/load.js';
 
-const peerNames = ['uws-raw', 'ody-route', 'ody-controller', 'ody-node-engine', 'hyper-express', 'fastify', 'node-http'] as const;
+const peerNames = ['uws-raw', 'ody-route', 'ody-controller', 'ody-otel-nosdk', 'ody-node-engine', 'hyper-express', 'fastify', 'node-http'] as const;
 type PeerName = (typeof peerNames)[number];
 const postPeers: Record<string, PeerName> = { 'uws-post': 'uws-raw', 'ody-post': 'ody-controller', 'fastify-post': 'fastify' };
 
@@ -83,7 +83,7 @@ const suite: Suite = {
       const ratio = (a: string, b: string) => Math.round((rps.get(a)! / rps.get(b)!) * 100) / 100;
       // Inverted so that, like req/s ratios, higher is better for the first peer.
       const cpuRatios: Record<string, number> = {};
-      for (const [a, b] of [['ody-controller', 'uws-raw'], ['ody-controller', 'fastify'], ['ody-node-engine', 'node-http']] as const) {
+      for (const [a, b] of [['ody-controller', 'uws-raw'], ['ody-controller', 'fastify'], ['ody-node-engine', 'node-http'], ['ody-otel-nosdk', 'ody-controller']] as const) {
         if (cpu.has(a) && cpu.has(b)) cpuRatios[`${a}/${b} (cpu per req)`] = Math.round((cpu.get(b)! / cpu.get(a)!) * 100) / 100;
       }
       return {
@@ -92,6 +92,7 @@ const suite: Suite = {
           'ody-controller/uws-raw': ratio('ody-controller', 'uws-raw'),
           'ody-controller/hyper-express': ratio('ody-controller', 'hyper-express'),
           'ody-controller/fastify': ratio('ody-controller', 'fastify'),
+          'ody-otel-nosdk/ody-controller': ratio('ody-otel-nosdk', 'ody-controller'),
           'ody-post/uws-post': ratio('ody-post', 'uws-post'),
           'ody-node-engine/fastify': ratio('ody-node-engine', 'fastify'),
           'ody-node-engine/node-http': ratio('ody-node-engine', 'node-http'),
@@ -101,6 +102,7 @@ const suite: Suite = {
           `load: ${loadTool()} ${loadTool() === 'wrk' ? '-t1 ' : ''}-c${settings.connections}, ${settings.durationS}s per sample, ${rounds} alternating rounds, median`,
           'GET /users/:id → {id,name} JSON; POST /echo with a ~1 KB JSON body; every peer in its own child process',
           'ody-controller: DI-resolved controller + one global middleware + @Param on the uws engine (checked; never the JS shim); ody-node-engine: the same app on the node engine (node:http)',
+          'ody-otel-nosdk: ody-controller plus otelPlugin (tracing on; @opentelemetry/api present, no SDK registered): the cost of being instrumented while nobody collects',
           '"server cpu µs/req": user+system CPU of the peer process per GET request (from /proc), steadier than req/s on a busy machine; "(cpu per req)" ratios are inverted so higher is better',
         ],
       };

@@ -21,6 +21,7 @@ export { type QueuePluginOptions, type QueueSettings, queueConfigSchema, queuePl
 export type { QueueRef } from './plugin/queues.js';
 export type { QueueDriverFactories } from './plugin/registry.js';
 export { defineQueue, type QueueDefinition } from './runtime/definition.js';
+export { QUEUE_INSTRUMENTATION, type QueueInstrumentation, queueInstrumentation, setQueueInstrumentation } from './runtime/instrumentation.js';
 export type { JobHandler, JobContext, Job } from './runtime/job.js';
 export { type BulkJob, type FailedJob, type FailedStore, Queue, type QueueOptions } from './runtime/queue.js';
 export { Worker, type WorkerEvents, type QueueWorkerOptions } from './runtime/worker.js';

@@ -26,8 +26,12 @@ const poweredBy: Middleware = (ctx, next) => {
   return next();
 };
 
-/** The `ody-controller` peer: DI-resolved controller, one global middleware, @Param (on the given engine). */
-export async function createController(port: number, engine: 'uws' | 'node' = 'uws'): Promise<string> {
+/**
+ * The `ody-controller` peer: DI-resolved controller, one global middleware, @Param (on the given engine).
+ * With `otel`, the same app plus otelPlugin (tracing on) and the OpenTelemetry API but no SDK: what an
+ * app pays for being instrumented while nobody collects traces.
+ */
+export async function createController(port: number, engine: 'uws' | 'node' = 'uws', otel = false): Promise<string> {
   const { definePlugin } = await import('@ody/core');
   const users = definePlugin({
     name: 'users',
@@ -38,7 +42,11 @@ export async function createController(port: number, engine: 'uws' | 'node' = 'u
   const app = await createApplication({
     config: { app: { logLevel: 'silent' }, http: { host: '127.0.0.1', port, healthPath: false, engine } },
     envFile: false,
-    plugins: [users, httpPlugin({ controllers: [UsersController], middleware: [poweredBy] })],
+    plugins: [
+      users,
+      httpPlugin({ controllers: [UsersController], middleware: [poweredBy] }),
+      ...(otel ? [(await import('@ody/otel')).otelPlugin({ health: { enabled: false } })] : []),
+    ],
   });
   await app.start();
   const running = app.get(HttpServer).engine;

@@ -63,6 +63,12 @@ async function odyNodeEngine(): Promise<void> {
   ready(await createController(port, 'node'));
 }
 
+/** ody-controller plus otelPlugin, with @opentelemetry/api present and no SDK registered. */
+async function odyOtelNoSdk(): Promise<void> {
+  const { createController } = await import('./ody-controller.js');
+  ready(await createController(port, 'uws', true));
+}
+
 async function hyperExpress(): Promise<void> {
   const HyperExpress = (await import('hyper-express')).default;
   const app = new HyperExpress.Server();
@@ -102,6 +108,7 @@ const peers: Record<string, () => Promise<void>> = {
   'ody-route': odyRoute,
   'ody-controller': odyController,
   'ody-node-engine': odyNodeEngine,
+  'ody-otel-nosdk': odyOtelNoSdk,
   'hyper-express': hyperExpress,
   fastify: fastifyPeer,
   'node-http': nodeHttp,

@@ -56,6 +56,11 @@ export class HttpContext<P extends Record<string, string> = Record<string, strin
   responseHeaders: Array<[string, string]> | undefined = undefined;
   /** Request id (set by the requestId middleware). */
   requestId: string | undefined = undefined;
+  /**
+   * Template of the matched route (`/users/:id`), for span names and metric labels; undefined when no
+   * route matched (404/405). Set by the server before the pipeline runs.
+   */
+  route: string | undefined = undefined;
   /** @internal */
   readonly exchange: Exchange;
   private parsedQuery: Record<string, string | string[]> | undefined = undefined;

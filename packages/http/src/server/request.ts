@@ -107,6 +107,7 @@ export function handleRequest(env: RequestEnv, res: HttpResponse, req: HttpReque
       }
     }
     ctx = new HttpContext(method, path, qs, headers, params, ex);
+    if (pattern !== undefined) ctx.route = pattern.path;
     const te = headers['transfer-encoding'];
     const cl = headers['content-length'];
     if (te !== undefined || cl !== undefined) checkFraming(te, cl);

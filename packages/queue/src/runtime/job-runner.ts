@@ -7,6 +7,7 @@ import { AttemptContext, isThenable, type RunningJob, settleAttempt } from './at
 import type { Emitter } from '@ody/core';
 import { type JobHandler, type Job, toJob } from './job.js';
 import { toJobError } from './job-error.js';
+import { queueInstrumentation } from './instrumentation.js';
 import type { Queue } from './queue.js';
 import type { WorkerEvents } from './worker.js';
 
@@ -52,9 +53,10 @@ export class JobRunner<T> {
     const ctx = new AttemptContext(running, this.events, job, attempt);
     let value: unknown;
     try {
-      value = claimed.meta?.correlationId === undefined
-        ? this.handler(job, ctx)
-        : runInContext({ ...claimed.meta, messageId: claimed.id }, () => this.handler(job, ctx));
+      const hooks = queueInstrumentation();
+      value = hooks?.run === undefined
+        ? this.call(claimed, job, ctx)
+        : hooks.run(this.queue.name, this.queue.driver.name, claimed, () => this.call(claimed, job, ctx));
     } catch (error) {
       return this.failed(running, job, error, false);
     }
@@ -62,6 +64,12 @@ export class JobRunner<T> {
     return settleAttempt(value, claimed, running).then((o) =>
       o.ok ? this.succeeded(running, job, o.result) : this.failed(running, job, o.error, o.timedOut),
     );
+  }
+
+  private call(claimed: ClaimedJob, job: Job<T>, ctx: AttemptContext<T>): unknown {
+    return claimed.meta?.correlationId === undefined
+      ? this.handler(job, ctx)
+      : runInContext({ ...claimed.meta, messageId: claimed.id }, () => this.handler(job, ctx));
   }
 
   private succeeded(running: RunningJob, job: Job<T>, result: unknown): Promise<void> | undefined {

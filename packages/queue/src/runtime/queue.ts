@@ -1,8 +1,9 @@
 import { type Codec, encodePayload, jsonCodec } from '../contract/codec.js';
 import type { QueueDriver } from '../contract/driver.js';
 import { type InlineOps, inlineOps } from '../contract/inline.js';
-import type { Encoded, FailedJobRecord, JobCounts, PushOptions, PushResult } from '../contract/job.js';
+import type { Encoded, FailedJobRecord, JobCounts, NewJob, PushOptions, PushResult } from '../contract/job.js';
 import { QueueError } from '../errors.js';
+import { queueInstrumentation } from './instrumentation.js';
 import { buildJob } from './push-options.js';
 
 /** Options of a Queue. */
@@ -82,6 +83,11 @@ export class Queue<T = any> {
   /** Enqueue one job. Resolves once the driver stored it (durably, for durable drivers). */
   async push(name: string, payload: T, options?: PushOptions): Promise<PushResult> {
     const job = buildJob(this.name, name, this.encode(payload), this.merge(options), Date.now());
+    const hooks = queueInstrumentation();
+    if (hooks?.push !== undefined) {
+      const [result] = await hooks.push(this.name, this.driver.name, [job], () => this.send([job]));
+      return result!;
+    }
     if (this.inline !== undefined) return this.inline.pushOne(this.name, job);
     const [result] = await this.driver.push(this.name, [job]);
     return result!;
@@ -92,7 +98,13 @@ export class Queue<T = any> {
     const now = Date.now();
     const built = jobs.map((j) => buildJob(this.name, j.name, this.encode(j.payload), this.merge(j.options), now));
     if (built.length === 0) return [];
+    const hooks = queueInstrumentation();
+    if (hooks?.push !== undefined) return hooks.push(this.name, this.driver.name, built, () => this.send(built));
     return this.inline === undefined ? this.driver.push(this.name, built) : this.inline.push(this.name, built);
+  }
+
+  private async send(jobs: NewJob[]): Promise<PushResult[]> {
+    return this.inline === undefined ? this.driver.push(this.name, jobs) : this.inline.push(this.name, jobs);
   }
 
   /** Stop every worker of this queue (on this driver's store) from taking jobs. */

@@ -95,6 +95,13 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
     return this.connections.size;
   }
 
+  /** Connections on this server subscribed to `channel` (walks the connections: for diagnostics and tracing, not per message). */
+  localSubscriberCount(channel: string): number {
+    let n = 0;
+    for (const conn of this.connections.values()) if (!conn.closed && conn.channels.has(channel)) n++;
+    return n;
+  }
+
   /** Bytes uWS holds for this server's clients right now (bounded by maxBackpressure per client). */
   bufferedBytes(): number {
     let total = 0;
