@@ -59,4 +59,17 @@ describe('example app, assembled', () => {
     expect(bad.status).toBe(400);
     expect((await fetch(`http://${base}/greetings/still-up`)).status).toBe(200);
   });
+
+  it('serves Prometheus metrics of what it did, and liveness/readiness naming each plugin', async () => {
+    expect((await fetch(`http://${base}/greetings/metrics-probe`)).status).toBe(200);
+    const res = await fetch(`http://${base}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/greetings\/:name"[^}]*\} [1-9]/);
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+    expect((await fetch(`http://${base}/livez`)).status).toBe(200);
+    const ready = await fetch(`http://${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(JSON.stringify(await ready.json())).toContain('http');
+  });
 });

@@ -2,6 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { type Application, createApplication } from '@ody/core';
 import { cqrsPlugin } from '@ody/cqrs';
 import { httpPlugin } from '@ody/http';
+import { otelPlugin } from '@ody/otel';
 import type { Adapter } from '@ody/websocket';
 import { queuePlugin } from '@ody/queue';
 import { amqpDriverFactory } from '@ody/queue-amqp';
@@ -45,6 +46,9 @@ export function createApp(config: Record<string, unknown> = {}, options: { webso
       opsPlugin(),
       webPlugin(),
       exampleDashboard(),
+      // Traces (once an OpenTelemetry SDK is registered: see the README), Prometheus text at /metrics,
+      // liveness and readiness at /livez and /readyz.
+      otelPlugin({ metrics: { enabled: true } }),
     ],
   });
 }
