@@ -79,7 +79,7 @@ describeWithNats('nats driver specifics', (nats) => {
     } finally {
       await driver.close();
     }
-    await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_NATS_CLOSED' });
+    await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
   });
 
   it('reports the server version and the delay mechanism', async () => {

@@ -125,7 +125,7 @@ describeWithRedis('redis driver specifics', (redis) => {
       process.off('unhandledRejection', onUnhandled);
     }
     expect(unhandled).toEqual([]);
-    await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_REDIS_CLOSED' });
+    await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
   });
 
   it('acks and claims the next job in one script; a prefetched job nobody takes goes back to ready without a stall', async () => {
