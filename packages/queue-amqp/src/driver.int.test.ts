@@ -3,7 +3,7 @@ import { until } from '@ody/queue/testing';
 import { Connection } from 'rabbitmq-client';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithRabbit } from '../../../test-support/rabbitmq-harness.js';
-import { type AmqpQueueDriver, amqpDriver } from '../src/index.js';
+import { type AmqpQueueDriver, amqpDriver } from './index.js';
 
 const open: Array<AmqpQueueDriver | Worker<never>> = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expect, it } from 'vitest';
 import { describeWithNats } from '../../../test-support/nats-harness.js';
-import { natsDriver, natsDriverFactory, QueueNatsError } from '../src/index.js';
+import { natsDriver, natsDriverFactory, QueueNatsError } from './index.js';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
