@@ -1,5 +1,5 @@
 import { z } from '@ody/core';
-import { defineDriverFactory } from '@ody/queue';
+import { defineDriverFactory, QueueError } from '@ody/queue';
 import { redisDriver } from './driver.js';
 import type { RedisDriverOptions } from './options.js';
 
@@ -10,7 +10,7 @@ const redisConfigSchema = z.object({
   /** redis:// or rediss:// URL. Default `REDIS_URL`, else redis://127.0.0.1:6379. */
   url: z.string().min(1).optional(),
   /** Open a Redis Cluster client on these startup nodes (ioredis ClusterNode values). */
-  cluster: z.object({ nodes: z.array(z.unknown()).min(1), options: z.record(z.string(), z.unknown()).optional() }).optional(),
+  cluster: z.object({ nodes: z.array(z.unknown()).min(1).optional(), options: z.record(z.string(), z.unknown()).optional() }).optional(),
   prefix: z.string().optional(),
   completed: retention.optional(),
   failed: retention.optional(),
@@ -32,6 +32,11 @@ const redisConfigSchema = z.object({
  * Nothing is registered globally.
  */
 export const redisDriverFactory = defineDriverFactory(redisConfigSchema, (config, settings) => {
+  if (config.cluster !== undefined && config.cluster.nodes === undefined) {
+    throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', 'Redis driver option cluster needs nodes (the startup nodes of the cluster), e.g. queue.redis.cluster.nodes: [{ host, port }].', {
+      details: { option: 'cluster.nodes' },
+    });
+  }
   const options = { ...config } as RedisDriverOptions;
   if (options.recoverLockMs === undefined) options.recoverLockMs = Math.floor(settings.leaseMs / 4);
   return redisDriver(options);

@@ -90,6 +90,8 @@ export interface QueueDriverFactory {
   /**
    * Schema of the section `queue.<name>` (env `ODY_QUEUE_<NAME>_<KEY>`): its keys are checked like every
    * config key (an unknown one fails start with a "did you mean"). Without it the section passes unchecked.
+   * Keep every key optional, nested objects' keys too: the section exists (empty) whether or not the
+   * driver is picked; nested objects nobody set reach the factory absent.
    */
   readonly configSchema?: z.ZodType<Record<string, unknown>>;
 }

@@ -55,6 +55,28 @@ function sectionSchema(drivers: QueueDriverFactories): typeof queueConfigSchema 
   return queueConfigSchema.extend(sections) as unknown as typeof queueConfigSchema;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A driver's section without the nested objects nobody set: config resolution materializes every object
+ * level of a schema (so env can fill it) as `{}`, which a driver would read as "given, with its own
+ * defaults" (e.g. a retention rule). Absent is what the user wrote.
+ */
+function withoutEmptyObjects(section: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(section)) {
+    if (!isObject(value)) {
+      if (value !== undefined) out[key] = value;
+      continue;
+    }
+    const inner = withoutEmptyObjects(value);
+    if (Object.keys(inner).length > 0) out[key] = inner;
+  }
+  return out;
+}
+
 /** Settings of queuePlugin that config (and env) can also set. */
 export type QueueSettings = z.input<typeof queueConfigSchema>;
 
@@ -89,7 +111,7 @@ export const queuePlugin = (options: QueuePluginOptions = {}) => {
     async register(ctx) {
       const { driver } = ctx.config;
       const section = typeof driver === 'string' ? (ctx.config as Record<string, unknown>)[driver] : undefined;
-      const own = typeof section === 'object' && section !== null ? (section as Record<string, unknown>) : {};
+      const own = isObject(section) ? withoutEmptyObjects(section) : {};
       const instance = await createQueueDriver(driver, own, ctx.config, drivers);
       manager = new QueueManager(instance, {
         ...(codec ? { codec } : {}),
