@@ -2,10 +2,10 @@ import type {
   ClaimedJob, ClaimOptions, FailedJobRecord, FailReason, JobCounts, JobError, ListOptions, NewJob, PushResult,
   QueueDriver, RecoverResult,
 } from '@ody/queue';
+import { QueueError } from '@ody/queue';
 import { AMQPChannelError, type Channel, Connection } from 'rabbitmq-client';
 import { type ConsumerHost, type Delivery, QueueConsumer } from './consumer.js';
 import { body, type JobState, newState, properties, type StoredJob, toFailedRecord } from './envelope.js';
-import { QueueAmqpError } from './errors.js';
 import { scanFailed } from './failed-store.js';
 import { amqpPriority, delayBucket, failedExchange, queueNames } from './names.js';
 import { type AmqpDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -66,7 +66,7 @@ export class AmqpQueueDriver implements QueueDriver {
   }
 
   private open(): void {
-    if (this.closing !== undefined) throw new QueueAmqpError('ODY_QUEUE_AMQP_CLOSED', 'The AMQP driver was used after close(); create a new driver.');
+    if (this.closing !== undefined) throw new QueueError('ODY_QUEUE_CLOSED', 'The AMQP driver was used after close(); create a new driver.');
   }
 
   private consumer(queue: string): QueueConsumer {
@@ -181,6 +181,7 @@ export class AmqpQueueDriver implements QueueDriver {
   }
 
   async extend(queue: string, jobs: readonly ClaimedJob[], leaseMs: number): Promise<boolean[]> {
+    this.open();
     const c = this.consumers.get(queue);
     const deadline = Date.now() + leaseMs;
     return jobs.map((job) => {
@@ -201,6 +202,7 @@ export class AmqpQueueDriver implements QueueDriver {
   }
 
   async complete(queue: string, job: ClaimedJob): Promise<boolean> {
+    this.open();
     const d = this.settle(queue, job);
     if (d === undefined || !QueueConsumer.ack(d)) return false;
     await this.unreserve(queue, d.job);
@@ -209,6 +211,7 @@ export class AmqpQueueDriver implements QueueDriver {
   }
 
   async retry(queue: string, job: ClaimedJob, runAt: number, error: JobError): Promise<boolean> {
+    this.open();
     const d = this.settle(queue, job);
     if (d === undefined) return false;
     const state: JobState = { ...d.job.state, attemptsMade: error.attempt, errors: [...d.job.state.errors, error], runAt };
@@ -226,6 +229,7 @@ export class AmqpQueueDriver implements QueueDriver {
   }
 
   async fail(queue: string, job: ClaimedJob, reason: FailReason, error: JobError): Promise<boolean> {
+    this.open();
     const d = this.settle(queue, job);
     if (d === undefined) return false;
     const state: JobState = { ...d.job.state, attemptsMade: error.attempt, errors: [...d.job.state.errors, error], reason, failedAt: Date.now() };
@@ -263,6 +267,7 @@ export class AmqpQueueDriver implements QueueDriver {
   }
 
   async recover(queue: string, maxStalls: number): Promise<RecoverResult> {
+    this.open();
     this.maxStalls.set(queue, maxStalls);
     const result: RecoverResult = { stalled: [], failed: [] };
     const c = this.consumers.get(queue);
@@ -296,7 +301,7 @@ export class AmqpQueueDriver implements QueueDriver {
     await this.consumer(queue).setPaused(false);
   }
 
-  isPaused(queue: string): Promise<boolean> {
+  async isPaused(queue: string): Promise<boolean> {
     this.open();
     return this.readPaused(queue);
   }

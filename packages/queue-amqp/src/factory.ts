@@ -1,17 +1,28 @@
-import type { QueueDriverFactory } from '@ody/queue';
+import { z } from '@ody/core';
+import { defineDriverFactory } from '@ody/queue';
 import { amqpDriver } from './driver.js';
 import type { AmqpDriverOptions } from './options.js';
 
-const PASSED = ['url', 'prefix', 'exchange', 'maxPriority', 'pushTimeoutMs', 'dedupeWindowMs', 'pausePollMs', 'holdMs'] as const;
+/** The section `queue.amqp` (env `ODY_QUEUE_AMQP_<KEY>`): AmqpDriverOptions that config can carry. */
+const amqpConfigSchema = z.object({
+  /** amqp:// or amqps:// URL. Default `AMQP_URL`, else amqp://guest:guest@127.0.0.1:5672. */
+  url: z.string().min(1).optional(),
+  prefix: z.string().optional(),
+  exchange: z.string().optional(),
+  bindings: z.record(z.string(), z.array(z.string())).optional(),
+  maxPriority: z.number().int().min(0).max(127).optional(),
+  pushTimeoutMs: z.number().int().min(1).optional(),
+  dedupeWindowMs: z.number().int().min(1).optional(),
+  pausePollMs: z.number().int().min(1).optional(),
+  holdMs: z.number().int().min(1).optional(),
+  /** Extra rabbitmq-client connection options. */
+  connection: z.record(z.string(), z.unknown()).optional(),
+});
 
 /**
- * Builds the AMQP driver from the `queue` config section, so config can pick it by name: pass it to
+ * Builds the AMQP driver from the config section `queue.amqp`, so config can pick it by name: pass it to
  * `queuePlugin({ drivers: { amqp: amqpDriverFactory } })`, then `queue.driver: 'amqp'` (or
- * `ODY_QUEUE_DRIVER=amqp`) selects it. The URL comes from the config's `url`, else `AMQP_URL`.
- * Nothing is registered globally.
+ * `ODY_QUEUE_DRIVER=amqp`) selects it and `queue.amqp.url` (`ODY_QUEUE_AMQP_URL`, else `AMQP_URL`) says
+ * where. Unknown keys under `queue.amqp` fail start. Nothing is registered globally.
  */
-export const amqpDriverFactory: QueueDriverFactory = (config) => {
-  const options: Record<string, unknown> = {};
-  for (const key of PASSED) if (config[key] !== undefined) options[key] = config[key];
-  return amqpDriver(options as AmqpDriverOptions);
-};
+export const amqpDriverFactory = defineDriverFactory(amqpConfigSchema, (config) => amqpDriver(config as AmqpDriverOptions));

@@ -43,7 +43,7 @@ describe('resolveOptions', () => {
   });
   it('rejects bad values with a typed error naming the option', () => {
     for (const bad of [{ url: 'http://x' }, { prefix: 'a b' }, { maxPriority: 200 }, { pushTimeoutMs: 0 }, { holdMs: 1.5 }]) {
-      expect(() => resolveOptions(bad)).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_AMQP_OPTIONS_INVALID' }));
+      expect(() => resolveOptions(bad)).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_OPTIONS_INVALID' }));
     }
   });
 });

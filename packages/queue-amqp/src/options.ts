@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'rabbitmq-client';
-import { QueueAmqpError } from './errors.js';
+import { QueueError } from '@ody/queue';
 
 /** Options of the RabbitMQ queue driver. */
 export interface AmqpDriverOptions {
@@ -52,7 +52,7 @@ export interface ResolvedOptions {
 function int(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new QueueAmqpError('ODY_QUEUE_AMQP_OPTIONS_INVALID', `AMQP driver option ${name} must be an integer in [${min}, ${max}], got ${String(value)}.`, {
+    throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `AMQP driver option ${name} must be an integer in [${min}, ${max}], got ${String(value)}.`, {
       details: { option: name, value },
     });
   }
@@ -62,18 +62,18 @@ function int(name: string, value: unknown, min: number, max: number, fallback: n
 function name(option: string, value: unknown, fallback: string | undefined): string | undefined {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !/^[\w.:-]{1,100}$/.test(value)) {
-    throw new QueueAmqpError('ODY_QUEUE_AMQP_OPTIONS_INVALID', `AMQP driver option ${option} must be 1-100 letters, digits or '_.:-', got '${String(value)}'.`, {
+    throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `AMQP driver option ${option} must be 1-100 letters, digits or '_.:-', got '${String(value)}'.`, {
       details: { option, value },
     });
   }
   return value;
 }
 
-/** Validate options and fill defaults; throws ODY_QUEUE_AMQP_OPTIONS_INVALID naming the bad option. */
+/** Validate options and fill defaults; throws ODY_QUEUE_OPTIONS_INVALID (the contract code) naming the bad option. */
 export function resolveOptions(o: AmqpDriverOptions = {}): ResolvedOptions {
   const url = o.url ?? process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   if (typeof url !== 'string' || !/^amqps?:\/\//.test(url)) {
-    throw new QueueAmqpError('ODY_QUEUE_AMQP_OPTIONS_INVALID', `AMQP driver option url must start with amqp:// or amqps://, got '${String(url)}'.`, {
+    throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `AMQP driver option url must start with amqp:// or amqps://, got '${String(url)}'.`, {
       details: { option: 'url' },
     });
   }

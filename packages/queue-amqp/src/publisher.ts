@@ -1,4 +1,5 @@
 import type { Channel, Connection, Envelope } from 'rabbitmq-client';
+import { QueueError } from '@ody/queue';
 import { QueueAmqpError } from './errors.js';
 
 function sleep(ms: number): Promise<void> {
@@ -106,7 +107,7 @@ export class ConfirmPublisher {
     const deadline = Date.now() + this.timeoutMs;
     let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
-      if (this.closed) throw new QueueAmqpError('ODY_QUEUE_AMQP_CLOSED', 'The AMQP driver is closed; create a new one to push.');
+      if (this.closed) throw new QueueError('ODY_QUEUE_CLOSED', 'The AMQP driver is closed; create a new one to push.');
       const left = deadline - Date.now();
       if (left <= 0) break;
       try {

@@ -1,11 +1,9 @@
 import { defineErrors } from '@ody/core';
 
 const errors = defineErrors('queue-nats', {
-  ODY_QUEUE_NATS_OPTIONS_INVALID: { message: 'NATS driver options are out of range or of the wrong type.' },
   ODY_QUEUE_NATS_CONNECTION: { message: 'The connection to NATS failed or dropped; the client reconnects and workers resume.' },
   ODY_QUEUE_NATS_PUSH_TIMEOUT: { message: 'A push got no JetStream publish acknowledgement within pushTimeoutMs (server down or unreachable); the job may or may not be stored.' },
   ODY_QUEUE_NATS_SERVER: { message: 'The NATS server refused a JetStream request (no JetStream, limits, a stream with another configuration); the message has its reply.' },
-  ODY_QUEUE_NATS_CLOSED: { message: 'The NATS driver was used after close().' },
 });
 
 /** Codes thrown or emitted by @ody/queue-nats, with what each one means (docs/errors.md is generated from this). */

@@ -1,19 +1,32 @@
-import type { QueueDriverFactory } from '@ody/queue';
+import { z } from '@ody/core';
+import { defineDriverFactory } from '@ody/queue';
 import { natsDriver } from './driver.js';
 import type { NatsDriverOptions } from './options.js';
 
-const PASSED = ['servers', 'prefix', 'ackWaitMs', 'duplicateWindowMs', 'pushTimeoutMs', 'requestTimeoutMs', 'pollMs', 'storage', 'replicas', 'connection'] as const;
+/** The section `queue.nats` (env `ODY_QUEUE_NATS_<KEY>`): NatsDriverOptions that config can carry. */
+const natsConfigSchema = z.object({
+  /** Server URL(s). Default `NATS_URL`, else 127.0.0.1:4222. */
+  servers: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  prefix: z.string().optional(),
+  ackWaitMs: z.number().int().min(1).optional(),
+  duplicateWindowMs: z.number().int().min(1).optional(),
+  pushTimeoutMs: z.number().int().min(1).optional(),
+  requestTimeoutMs: z.number().int().min(1).optional(),
+  pollMs: z.number().int().min(1).optional(),
+  storage: z.enum(['file', 'memory']).optional(),
+  replicas: z.number().int().min(1).optional(),
+  /** Extra @nats-io/transport-node connection options. */
+  connection: z.record(z.string(), z.unknown()).optional(),
+});
 
 /**
- * Builds the NATS driver from the `queue` config section, so config can pick it by name: pass it to
+ * Builds the NATS driver from the config section `queue.nats`, so config can pick it by name: pass it to
  * `queuePlugin({ drivers: { nats: natsDriverFactory } })`, then `queue.driver: 'nats'` (or
- * `ODY_QUEUE_DRIVER=nats`) selects it. The servers come from the config's `servers` (or `url`), else
- * `NATS_URL`. Nothing is registered globally.
+ * `ODY_QUEUE_DRIVER=nats`) selects it and `queue.nats.servers` (`ODY_QUEUE_NATS_SERVERS`, else `NATS_URL`)
+ * says where. Unknown keys under `queue.nats` fail start. Nothing is registered globally.
  */
-export const natsDriverFactory: QueueDriverFactory = (config) => {
-  const options: Record<string, unknown> = {};
-  for (const key of PASSED) if (config[key] !== undefined) options[key] = config[key];
-  if (options.servers === undefined && typeof config.url === 'string') options.servers = config.url;
+export const natsDriverFactory = defineDriverFactory(natsConfigSchema, (config) => {
+  const options = { ...config } as NatsDriverOptions;
   if (options.servers === undefined && process.env.NATS_URL) options.servers = process.env.NATS_URL;
-  return natsDriver(options as NatsDriverOptions);
-};
+  return natsDriver(options);
+});

@@ -2,6 +2,7 @@ import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManage
 import { type KV, Kvm } from '@nats-io/kv';
 import { connect, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import type { ConnectionEmitter } from './connection.js';
+import { QueueError } from '@ody/queue';
 import { QueueNatsError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { Puller } from './pull.js';
@@ -63,9 +64,9 @@ function watchStatus(nc: NatsConnection, events: ConnectionEmitter): void {
   })().catch(() => {});
 }
 
-/** ODY_QUEUE_NATS_CLOSED. */
-export function closedError(): QueueNatsError {
-  return new QueueNatsError('ODY_QUEUE_NATS_CLOSED', 'The NATS queue driver is closed; create a new one.');
+/** ODY_QUEUE_CLOSED, the contract code every driver raises after close(). */
+export function closedError(): QueueError {
+  return new QueueError('ODY_QUEUE_CLOSED', 'The NATS queue driver is closed; create a new one.');
 }
 
 /** Errors a retry can fix (connection, timeout, JetStream briefly unavailable) — not a refused request. */

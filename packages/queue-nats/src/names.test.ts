@@ -34,12 +34,12 @@ describe('options', () => {
     expect(o).toMatchObject({ prefix: 'ody', ackWaitMs: 30_000, duplicateWindowMs: 120_000, pushTimeoutMs: 10_000, storage: 'file' });
   });
 
-  it('rejects bad options with ODY_QUEUE_NATS_OPTIONS_INVALID naming the option', () => {
+  it('rejects bad options with ODY_QUEUE_OPTIONS_INVALID naming the option', () => {
     expect(() => resolveOptions({ prefix: 'a_b' })).toThrow(/prefix/);
     expect(() => resolveOptions({ ackWaitMs: 5 })).toThrow(/ackWaitMs/);
     expect(() => resolveOptions({ pushTimeoutMs: 1.5 })).toThrow(/pushTimeoutMs/);
     expect(() => resolveOptions({ storage: 'disk' as never })).toThrow(/storage/);
-    expect(() => resolveOptions({ servers: [] })).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_NATS_OPTIONS_INVALID' }));
+    expect(() => resolveOptions({ servers: [] })).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_OPTIONS_INVALID' }));
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from '@nats-io/transport-node';
-import { QueueNatsError } from './errors.js';
+import { QueueError } from '@ody/queue';
 
 /** Options of the NATS JetStream queue driver. */
 export interface NatsDriverOptions {
@@ -43,8 +43,8 @@ export interface ResolvedOptions {
   replicas: number;
 }
 
-function invalid(option: string, expected: string, value: unknown): QueueNatsError {
-  return new QueueNatsError('ODY_QUEUE_NATS_OPTIONS_INVALID', `NATS driver option ${option} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}.`, {
+function invalid(option: string, expected: string, value: unknown): QueueError {
+  return new QueueError('ODY_QUEUE_OPTIONS_INVALID', `NATS driver option ${option} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}.`, {
     details: { option, value },
   });
 }
@@ -55,7 +55,7 @@ function int(name: string, value: unknown, min: number, fallback: number): numbe
   return value;
 }
 
-/** Validate options and fill defaults; throws ODY_QUEUE_NATS_OPTIONS_INVALID naming the bad option. */
+/** Validate options and fill defaults; throws ODY_QUEUE_OPTIONS_INVALID (the contract code) naming the bad option. */
 export function resolveOptions(o: NatsDriverOptions): ResolvedOptions {
   const prefix = o.prefix ?? 'ody';
   if (typeof prefix !== 'string' || !/^[A-Za-z0-9-]{1,32}$/.test(prefix)) throw invalid('prefix', "1-32 letters, digits or '-'", prefix);

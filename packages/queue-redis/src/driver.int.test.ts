@@ -125,7 +125,7 @@ describeWithRedis('redis driver specifics', (redis) => {
       process.off('unhandledRejection', onUnhandled);
     }
     expect(unhandled).toEqual([]);
-    await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_REDIS_CLOSED' });
+    await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
   });
 
   it('acks and claims the next job in one script; a prefetched job nobody takes goes back to ready without a stall', async () => {
@@ -202,16 +202,16 @@ describeWithRedis('redis driver specifics', (redis) => {
 
   it('rejects bad options with a typed error naming the option', () => {
     expect(() => redisDriver({ url: redis.url, recoverLockMs: -1 })).toThrow(/recoverLockMs/);
-    expect(() => redisDriver({ url: redis.url, prefix: 'a{b}' })).toThrow(QueueRedisError);
+    expect(() => redisDriver({ url: redis.url, prefix: 'a{b}' })).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_OPTIONS_INVALID' }));
     expect(() => redisDriver({ url: redis.url, completed: { count: 1.5 } })).toThrow(/completed\.count/);
     expect(() => redisDriver({ url: redis.url, prefetchHoldMs: 0 })).toThrow(/prefetchHoldMs/);
   });
 
-  it("is the queue plugin's driver with queuePlugin({ drivers: { redis: redisDriverFactory } }), ODY_QUEUE_DRIVER=redis and the queue config's url", async () => {
+  it("is the queue plugin's driver with queuePlugin({ drivers: { redis: redisDriverFactory } }), ODY_QUEUE_DRIVER=redis and its section queue.redis (ODY_QUEUE_REDIS_URL)", async () => {
     const app = await createApplication({
       plugins: [queuePlugin({ drivers: { redis: redisDriverFactory } })],
-      config: { queue: { url: redis.url, prefix: `${redis.prefix}app` } },
-      env: { ODY_QUEUE_DRIVER: 'redis' },
+      config: { queue: { redis: { prefix: `${redis.prefix}app` } } },
+      env: { ODY_QUEUE_DRIVER: 'redis', ODY_QUEUE_REDIS_URL: redis.url },
       envFile: false,
     });
     await app.start();

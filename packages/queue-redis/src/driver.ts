@@ -3,11 +3,11 @@ import type {
   ClaimedJob, ClaimOptions, FailedJobRecord, FailReason, JobCounts, JobError, ListOptions, NewJob, PushResult,
   QueueDriver, RecoverResult,
 } from '@ody/queue';
+import { QueueError } from '@ody/queue';
 import type { Cluster, Redis } from 'ioredis';
 import { BlockingPool } from './blocking.js';
 import { ConnectionEmitter, type ConnectionEvents, duplicateClient, openClient, openCluster, watchClient } from './connection.js';
 import { DEFAULT_RANK, encodeEnvelope, rankOf, toFailedRecord } from './envelope.js';
-import { QueueRedisError } from './errors.js';
 import { KEY_NAMES, queueKeys } from './keys.js';
 import { type RedisDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type ScriptClient, defineScripts, toRedisError } from './scripts.js';
@@ -254,7 +254,7 @@ export class RedisQueueDriver implements QueueDriver {
   }
 
   private open(): void {
-    if (this.closed) throw new QueueRedisError('ODY_QUEUE_REDIS_CLOSED', 'The Redis queue driver is closed; create a new one.');
+    if (this.closed) throw new QueueError('ODY_QUEUE_CLOSED', 'The Redis queue driver is closed; create a new one.');
   }
 }
 

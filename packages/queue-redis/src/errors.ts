@@ -1,11 +1,9 @@
 import { defineErrors } from '@ody/core';
 
 const errors = defineErrors('queue-redis', {
-  ODY_QUEUE_REDIS_OPTIONS_INVALID: { message: 'Redis driver options are out of range or of the wrong type.' },
   ODY_QUEUE_REDIS_CONNECTION: { message: 'The connection to Redis failed or dropped; the driver reconnects and workers resume.' },
   ODY_QUEUE_REDIS_SCRIPT: { message: 'Redis rejected a queue script (a bug or an incompatible server); the message has the reply.' },
   ODY_QUEUE_REDIS_REPLY: { message: 'Redis answered a queue script with a reply of an unexpected shape.' },
-  ODY_QUEUE_REDIS_CLOSED: { message: 'The Redis driver was used after close().' },
 });
 
 /** Codes thrown or emitted by @ody/queue-redis, with what each one means (docs/errors.md is generated from this). */

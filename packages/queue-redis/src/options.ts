@@ -1,5 +1,5 @@
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import { QueueRedisError } from './errors.js';
+import { QueueError } from '@ody/queue';
 import type { RetentionArgs } from './settle-batcher.js';
 
 /** How many finished jobs a store keeps: at most `count` (Infinity: no cap) and none older than `ageMs`. */
@@ -60,7 +60,7 @@ export interface ResolvedOptions {
 function int(name: string, value: unknown, min: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new QueueRedisError('ODY_QUEUE_REDIS_OPTIONS_INVALID', `Redis driver option ${name} must be an integer ≥ ${min}, got ${String(value)}.`, {
+    throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `Redis driver option ${name} must be an integer ≥ ${min}, got ${String(value)}.`, {
       details: { option: name, value },
     });
   }
@@ -73,11 +73,11 @@ function keep(name: string, rule: RetentionRule | undefined, count: number): [nu
   return [c, int(`${name}.ageMs`, rule.ageMs, 0, 0)];
 }
 
-/** Validate options and fill defaults; throws ODY_QUEUE_REDIS_OPTIONS_INVALID naming the bad option. */
+/** Validate options and fill defaults; throws ODY_QUEUE_OPTIONS_INVALID (the contract code) naming the bad option. */
 export function resolveOptions(o: RedisDriverOptions): ResolvedOptions {
   const prefix = o.prefix ?? 'ody';
   if (typeof prefix !== 'string' || !/^[^{}\s]{1,64}$/.test(prefix)) {
-    throw new QueueRedisError('ODY_QUEUE_REDIS_OPTIONS_INVALID', `Redis driver option prefix must be 1-64 characters without braces or spaces, got '${String(prefix)}'.`, {
+    throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `Redis driver option prefix must be 1-64 characters without braces or spaces, got '${String(prefix)}'.`, {
       details: { option: 'prefix', value: prefix },
     });
   }

@@ -1,6 +1,14 @@
 export type { BackoffStrategy } from './contract/backoff.js';
 export { type Codec, jsonCodec } from './contract/codec.js';
-export { type ClaimOptions, isQueueDriver, type ListOptions, type QueueDriverFactory, type RecoverResult } from './contract/driver.js';
+export {
+  type ClaimOptions,
+  defineDriverFactory,
+  isQueueDriver,
+  type ListOptions,
+  type QueueDriverFactory,
+  type QueueFactorySettings,
+  type RecoverResult,
+} from './contract/driver.js';
 export type {
   BackoffSpec,
   ClaimedJob,

@@ -6,7 +6,7 @@ import { describeWithRabbit } from '../../../../test-support/rabbitmq-harness.js
 import { createApp } from '../app.js';
 
 // The example app switches queue drivers by configuration alone: ODY_QUEUE_DRIVER names a driver the
-// app lists in queuePlugin({ drivers }), and the queue config carries its URL.
+// app lists in queuePlugin({ drivers }), and that driver's section (queue.amqp, queue.nats) carries its URL.
 let app: Application | undefined;
 let savedDriver: string | undefined;
 beforeEach(() => {
@@ -37,12 +37,12 @@ async function welcomeRoundTrip(driver: string, queue: Record<string, unknown>):
 
 describeWithRabbit('example on RabbitMQ (ODY_QUEUE_DRIVER=amqp)', (rabbit) => {
   it('POST /welcome is queued on RabbitMQ and processed by the worker', async () => {
-    await welcomeRoundTrip('amqp', { url: rabbit.url, prefix: rabbit.prefix });
+    await welcomeRoundTrip('amqp', { amqp: { url: rabbit.url, prefix: rabbit.prefix } });
   });
 });
 
 describeWithNats('example on NATS JetStream (ODY_QUEUE_DRIVER=nats)', (nats) => {
   it('POST /welcome is queued on JetStream and processed by the worker', async () => {
-    await welcomeRoundTrip('nats', { url: nats.url, prefix: nats.prefix });
+    await welcomeRoundTrip('nats', { nats: { servers: nats.url, prefix: nats.prefix } });
   });
 });

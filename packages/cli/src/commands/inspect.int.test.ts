@@ -12,11 +12,11 @@ describe('ody routes / ody config', () => {
     writeFileSync(
       join(app, 'secret-app.mjs'),
       `import { createApplication } from '@ody/core';
-import { queuePlugin } from '@ody/queue';
+import { memoryDriver, queuePlugin } from '@ody/queue';
 export function createApp() {
   return createApplication({
-    config: { app: { name: 'secretive' }, queue: { driver: 'filesystem', password: 'hunter2', apiKey: 'k-123', mirror: 'redis://bob:pa55@cache.local:6379/0' } },
-    plugins: [queuePlugin()],
+    config: { app: { name: 'secretive' }, queue: { driver: 'filesystem', vault: { password: 'hunter2', apiKey: 'k-123', mirror: 'redis://bob:pa55@cache.local:6379/0' } } },
+    plugins: [queuePlugin({ drivers: { vault: () => memoryDriver() } })],
   });
 }
 `,
@@ -67,9 +67,9 @@ export function createApp() {
     expect(out.stdout).not.toContain('pa55');
     const { config } = JSON.parse(out.stdout) as { config: Array<{ path: string; value: unknown }> };
     const at = (path: string) => config.find((c) => c.path === path)?.value;
-    expect(at('queue.password')).toBe('[redacted]');
-    expect(at('queue.apiKey')).toBe('[redacted]');
-    expect(at('queue.mirror')).toBe('redis://[redacted]@cache.local:6379/0');
+    expect(at('queue.vault.password')).toBe('[redacted]');
+    expect(at('queue.vault.apiKey')).toBe('[redacted]');
+    expect(at('queue.vault.mirror')).toBe('redis://[redacted]@cache.local:6379/0');
     expect(at('app.name')).toBe('secretive');
   }, 120_000);
 

@@ -24,7 +24,7 @@ describeWithRedis('cqrsPlugin with the redis queue driver', (redis) => {
       envFile: false,
       env: {},
       logger: silent,
-      config: { app: { logLevel: 'silent' }, queue: { driver: 'redis', url: redis.url, prefix }, cqrs: { worker: { waitMs: 50 }, status: { prefix } } },
+      config: { app: { logLevel: 'silent' }, queue: { driver: 'redis', redis: { url: redis.url, prefix } }, cqrs: { worker: { waitMs: 50 }, status: { prefix } } },
       plugins: [queuePlugin({ drivers: { redis: redisDriverFactory } }), cqrsPlugin({
           setup: ({ commandBus }) => {
             commandBus.register(Greet, (g) => `hello ${g.who}`);

@@ -1,3 +1,4 @@
+import type { z } from '@ody/core';
 import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from './job.js';
 
 /** Options of one claim. */
@@ -68,8 +69,46 @@ export interface QueueDriver {
   close(): Promise<void>;
 }
 
-/** Builds a driver from options (the plugin passes its config section). */
-export type QueueDriverFactory = (options: Record<string, unknown>) => QueueDriver | Promise<QueueDriver>;
+/** The queue plugin's resolved settings, handed to a driver factory beside its own section. */
+export interface QueueFactorySettings {
+  /** Worker lease (e.g. to size a recovery lock). */
+  readonly leaseMs: number;
+  readonly concurrency: number;
+  readonly maxStalls: number;
+  /** The filesystem driver's directory and fsync setting. */
+  readonly dir: string;
+  readonly durable: boolean;
+}
+
+/**
+ * Builds a driver by name for `queuePlugin({ drivers: { <name>: factory } })`. It gets its own config
+ * section `queue.<name>` (validated by `configSchema`) and the plugin's settings. Build one with
+ * `defineDriverFactory`.
+ */
+export interface QueueDriverFactory {
+  (options: Record<string, unknown>, settings: QueueFactorySettings): QueueDriver | Promise<QueueDriver>;
+  /**
+   * Schema of the section `queue.<name>` (env `ODY_QUEUE_<NAME>_<KEY>`): its keys are checked like every
+   * config key (an unknown one fails start with a "did you mean"). Without it the section passes unchecked.
+   * Keep every key optional, nested objects' keys too: the section exists (empty) whether or not the
+   * driver is picked; nested objects nobody set reach the factory absent.
+   */
+  readonly configSchema?: z.ZodType<Record<string, unknown>>;
+}
+
+/**
+ * A driver factory whose config section `queue.<name>` is declared by `configSchema` (a zod object).
+ * @example
+ * export const fooDriverFactory = defineDriverFactory(z.object({ url: z.string().optional() }), (o) => fooDriver(o));
+ * queuePlugin({ drivers: { foo: fooDriverFactory } }); // config queue.foo.url, env ODY_QUEUE_FOO_URL
+ */
+export function defineDriverFactory<S extends z.ZodType<Record<string, unknown>>>(
+  configSchema: S,
+  create: (options: z.output<S>, settings: QueueFactorySettings) => QueueDriver | Promise<QueueDriver>,
+): QueueDriverFactory {
+  const factory = (options: Record<string, unknown>, settings: QueueFactorySettings) => create(options as z.output<S>, settings);
+  return Object.assign(factory, { configSchema });
+}
 
 /** True for objects that look like a QueueDriver. */
 export function isQueueDriver(value: unknown): value is QueueDriver {

@@ -1,7 +1,7 @@
-import { createApplication, definePlugin } from '@ody/core';
+import { createApplication, definePlugin, OdyError, z } from '@ody/core';
 import { describe, expect, it } from 'vitest';
 import { until } from '../testing/harness.js';
-import { defineQueue, memoryDriver, type QueueDriver as Driver, QueueDriver, type QueuePluginOptions, Queues, queuePlugin } from '../index.js';
+import { defineDriverFactory, defineQueue, memoryDriver, type QueueDriver as Driver, QueueDriver, type QueuePluginOptions, Queues, queuePlugin } from '../index.js';
 
 const silent = { app: { logLevel: 'silent' } };
 
@@ -48,7 +48,7 @@ describe('queuePlugin', () => {
     await app.stop();
   });
 
-  it('picks a driver given in `drivers` by name from config or ODY_QUEUE_DRIVER, passing it the config section', async () => {
+  it('picks a driver given in `drivers` by name from config or ODY_QUEUE_DRIVER, passing it its own section queue.<name>', async () => {
     let given: Record<string, unknown> | undefined;
     const drivers = {
       custom: (options: Record<string, unknown>) => {
@@ -56,8 +56,8 @@ describe('queuePlugin', () => {
         return memoryDriver();
       },
     };
-    const app = await started({ driver: 'memory', drivers }, { url: 'redis://127.0.0.1:1' }, { ODY_QUEUE_DRIVER: 'custom' });
-    expect(given).toMatchObject({ url: 'redis://127.0.0.1:1' });
+    const app = await started({ driver: 'memory', drivers }, { custom: { url: 'redis://127.0.0.1:1' } }, { ODY_QUEUE_DRIVER: 'custom' });
+    expect(given).toEqual({ url: 'redis://127.0.0.1:1' });
     await app.stop();
   });
 
@@ -135,5 +135,62 @@ describe('queuePlugin shutdown', () => {
     // Without the budget signal, stop() would wait the whole 120 s closeTimeoutMs.
     await app.stop().catch(() => undefined);
     expect(aborted).toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
+  });
+});
+
+describe('queuePlugin strict config', () => {
+  /** A named driver whose factory declares its section queue.custom; records what it was given. */
+  function customDriver() {
+    const given: Array<{ own: Record<string, unknown>; leaseMs: number }> = [];
+    const factory = defineDriverFactory(z.object({ url: z.string().optional(), poolSize: z.number().int().default(2), tls: z.object({ ca: z.string().optional() }).optional() }), (own, settings) => {
+      given.push({ own, leaseMs: settings.leaseMs });
+      return memoryDriver();
+    });
+    return { given, drivers: { custom: factory } };
+  }
+
+  /** The config issues start fails with (ODY_CONFIG_INVALID lists them all). */
+  async function issues(options: QueuePluginOptions, queue: Record<string, unknown>, env: Record<string, string> = {}) {
+    const app = await createApplication({ config: { ...silent, queue }, plugins: [queuePlugin(options)], envFile: false, env }).then((a) => a.start().then(() => a));
+    await app.stop();
+    throw new Error('start did not fail');
+  }
+  async function failure(options: QueuePluginOptions, queue: Record<string, unknown>, env: Record<string, string> = {}) {
+    const err = await issues(options, queue, env).catch((e: unknown) => e);
+    expect(OdyError.is(err, 'ODY_CONFIG_INVALID')).toBe(true);
+    return ((err as OdyError).details.issues as Array<{ path: string; message: string }>).map((i) => `${i.path}: ${i.message}`);
+  }
+
+  it('an unknown key under queue fails start with a did-you-mean (it was silently accepted)', async () => {
+    const got = await failure({ driver: 'memory' }, { concurency: 4 });
+    expect(got).toEqual([expect.stringMatching(/^queue\.concurency: unknown key \(did you mean 'concurrency'\?\)/)]);
+  });
+
+  it('an unknown ODY_QUEUE_* env name fails start with a did-you-mean', async () => {
+    const got = await failure({ driver: 'memory' }, {}, { ODY_QUEUE_LEASE_MX: '100' });
+    expect(got).toEqual([expect.stringMatching(/^env ODY_QUEUE_LEASE_MX: .*did you mean ODY_QUEUE_LEASE_MS\?/)]);
+  });
+
+  it("a named driver's keys live in its own section, checked by its factory's configSchema, from config or env", async () => {
+    const { given, drivers } = customDriver();
+    const app = await started({ driver: 'custom', drivers, leaseMs: 400 }, { custom: { url: 'x://from-config' } }, { ODY_QUEUE_CUSTOM_POOL_SIZE: '7' });
+    // tls was not set: it arrives absent, not as the empty object config resolution builds for env.
+    expect(given).toEqual([{ own: { url: 'x://from-config', poolSize: 7 }, leaseMs: 400 }]);
+    await app.stop();
+    const got = await failure({ driver: 'custom', drivers }, { custom: { urll: 'x' }, custm: {} }, { ODY_QUEUE_CUSTOM_URLL: 'y' });
+    expect(got.sort()).toEqual([
+      expect.stringMatching(/^env ODY_QUEUE_CUSTOM_URLL: .*did you mean ODY_QUEUE_CUSTOM_URL\?/),
+      expect.stringMatching(/^queue\.custm: unknown key \(did you mean 'custom'\?\)/),
+      expect.stringMatching(/^queue\.custom\.urll: unknown key \(did you mean 'url'\?\)/),
+    ]);
+  });
+
+  it('a driver section is only known when that driver is listed: queue.redis without it fails start', async () => {
+    const got = await failure({ driver: 'memory' }, { redis: { url: 'redis://x' } });
+    expect(got).toEqual([expect.stringMatching(/^queue\.redis: unknown key/)]);
+  });
+
+  it('a driver name that clashes with a queue setting is refused when the plugin is built', () => {
+    expect(() => queuePlugin({ drivers: { dir: () => memoryDriver() } })).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_OPTIONS_INVALID' }));
   });
 });

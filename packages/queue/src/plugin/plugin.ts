@@ -1,6 +1,7 @@
 import { definePlugin, z } from '@ody/core';
 import type { Codec } from '../contract/codec.js';
 import { isQueueDriver, type QueueDriver, type QueueDriverFactory } from '../contract/driver.js';
+import { QueueError } from '../errors.js';
 import { Queues, QueueDriver as QueueDriverToken } from '../tokens.js';
 import { QueueManager } from './queues.js';
 import { createQueueDriver, type QueueDriverFactories } from './registry.js';
@@ -12,8 +13,11 @@ const driverSchema = z.union([
   }),
 ]);
 
-/** Config section `queue` (env `ODY_QUEUE_<KEY>`); other keys go to a named driver's factory. */
-export const queueConfigSchema = z.looseObject({
+/**
+ * Config section `queue` (env `ODY_QUEUE_<KEY>`). Strict: an unknown key fails start with a "did you
+ * mean". A named driver's own keys live under `queue.<name>` (declared by its factory's `configSchema`).
+ */
+export const queueConfigSchema = z.object({
   /** A driver value, a factory, or a name: 'memory', 'filesystem' or one given in queuePlugin({ drivers }). Env ODY_QUEUE_DRIVER. */
   driver: driverSchema.default('filesystem'),
   /** Filesystem driver root directory. */
@@ -32,6 +36,47 @@ export const queueConfigSchema = z.looseObject({
   closeTimeoutMs: z.number().int().min(0).default(10_000),
 });
 
+/**
+ * The schema of one queuePlugin's section: the shared keys, plus `queue.<name>` for each driver in
+ * `drivers` that declares a `configSchema` (so `queue.redis.url` and `ODY_QUEUE_REDIS_URL` are checked
+ * keys). A driver without one gets its section as an unchecked object (env: the whole JSON in ODY_QUEUE_<NAME>).
+ */
+function sectionSchema(drivers: QueueDriverFactories): typeof queueConfigSchema {
+  const sections: Record<string, z.ZodType> = {};
+  for (const [name, factory] of Object.entries(drivers)) {
+    if (Object.hasOwn(queueConfigSchema.shape, name)) {
+      throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `Queue driver name '${name}' clashes with the queue setting '${name}'; list the driver under another name.`, {
+        details: { driver: name },
+      });
+    }
+    sections[name] = (factory.configSchema ?? z.record(z.string(), z.unknown())).optional();
+  }
+  // The driver sections are read by name in register(); the static type stays the shared settings.
+  return queueConfigSchema.extend(sections) as unknown as typeof queueConfigSchema;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A driver's section without the nested objects nobody set: config resolution materializes every object
+ * level of a schema (so env can fill it) as `{}`, which a driver would read as "given, with its own
+ * defaults" (e.g. a retention rule). Absent is what the user wrote.
+ */
+function withoutEmptyObjects(section: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(section)) {
+    if (!isObject(value)) {
+      if (value !== undefined) out[key] = value;
+      continue;
+    }
+    const inner = withoutEmptyObjects(value);
+    if (Object.keys(inner).length > 0) out[key] = inner;
+  }
+  return out;
+}
+
 /** Settings of queuePlugin that config (and env) can also set. */
 export type QueueSettings = z.input<typeof queueConfigSchema>;
 
@@ -41,7 +86,8 @@ export interface QueuePluginOptions extends Omit<QueueSettings, 'driver'> {
   driver?: string | QueueDriverFactory | QueueDriver;
   /**
    * Drivers that config may pick by name (`queue.driver: 'redis'`, `ODY_QUEUE_DRIVER=redis`), beside the
-   * built-in 'memory' and 'filesystem'. Each factory gets the `queue` config section.
+   * built-in 'memory' and 'filesystem'. Each factory gets its own section `queue.<name>` (e.g.
+   * `queue.redis.url`, env `ODY_QUEUE_REDIS_URL`), checked by its `configSchema`.
    */
   drivers?: QueueDriverFactories;
   codec?: Codec;
@@ -56,16 +102,17 @@ export interface QueuePluginOptions extends Omit<QueueSettings, 'driver'> {
  */
 export const queuePlugin = (options: QueuePluginOptions = {}) => {
   let manager: QueueManager | undefined;
-  const { drivers, codec, ...settings } = options;
+  const { drivers = {}, codec, ...settings } = options;
+  const schema = sectionSchema(drivers);
   return definePlugin({
     name: 'queue',
-    configSchema: queueConfigSchema,
+    configSchema: schema,
     options: settings,
-    // Keys the schema does not declare (url, prefix, …) are options of a named driver's factory.
-    passthroughKeys: true,
     async register(ctx) {
-      const { driver, ...rest } = ctx.config;
-      const instance = await createQueueDriver(driver, rest, drivers);
+      const { driver } = ctx.config;
+      const section = typeof driver === 'string' ? (ctx.config as Record<string, unknown>)[driver] : undefined;
+      const own = isObject(section) ? withoutEmptyObjects(section) : {};
+      const instance = await createQueueDriver(driver, own, ctx.config, drivers);
       manager = new QueueManager(instance, {
         ...(codec ? { codec } : {}),
         maxPayloadBytes: ctx.config.maxPayloadBytes,

@@ -1,4 +1,4 @@
-import { isQueueDriver, type QueueDriver, type QueueDriverFactory } from '../contract/driver.js';
+import { isQueueDriver, type QueueDriver, type QueueDriverFactory, type QueueFactorySettings } from '../contract/driver.js';
 import { filesystemDriver } from '../drivers/filesystem/driver.js';
 import { memoryDriver } from '../drivers/memory/driver.js';
 import { QueueError } from '../errors.js';
@@ -7,22 +7,27 @@ import { QueueError } from '../errors.js';
 export type QueueDriverFactories = Readonly<Record<string, QueueDriverFactory>>;
 
 /** The drivers @ody/queue ships; a plugin's `drivers` option adds to them (no global registry). */
-const BUILT_IN: QueueDriverFactories = {
+export const BUILT_IN_DRIVERS: QueueDriverFactories = {
   memory: () => memoryDriver(),
-  filesystem: (o) => filesystemDriver({ dir: typeof o.dir === 'string' ? o.dir : 'var/queue', durable: o.durable !== false, ...(typeof o.pollMs === 'number' ? { pollMs: o.pollMs } : {}) }),
+  // The filesystem driver's settings are the plugin's own `dir` and `durable` keys.
+  filesystem: (_own, settings) => filesystemDriver({ dir: settings.dir, durable: settings.durable }),
 };
 
-/** Build a driver from a name (built-in or in `named`), a factory or an instance. */
+/**
+ * Build a driver from a name (built-in or in `named`), a factory or an instance. A factory gets its own
+ * section (`queue.<name>`; `{}` for an unnamed one) and the plugin's settings.
+ */
 export async function createQueueDriver(
   driver: string | QueueDriverFactory | QueueDriver,
-  options: Record<string, unknown> = {},
+  own: Record<string, unknown>,
+  settings: QueueFactorySettings,
   named: QueueDriverFactories = {},
 ): Promise<QueueDriver> {
   if (isQueueDriver(driver)) return driver;
   let factory: QueueDriverFactory | undefined;
   if (typeof driver === 'function') factory = driver;
   else {
-    const known = { ...BUILT_IN, ...named };
+    const known = { ...BUILT_IN_DRIVERS, ...named };
     factory = Object.hasOwn(known, driver) ? known[driver] : undefined;
     if (factory === undefined) {
       const names = Object.keys(known).sort();
@@ -33,7 +38,7 @@ export async function createQueueDriver(
       );
     }
   }
-  const built = await factory(options);
+  const built = await factory(own, settings);
   if (!isQueueDriver(built)) {
     throw new QueueError('ODY_QUEUE_DRIVER_INVALID', `Queue driver factory for '${typeof driver === 'string' ? driver : 'custom'}' did not return a queue driver.`, {
       details: { driver: typeof driver === 'string' ? driver : 'custom' },

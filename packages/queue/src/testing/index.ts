@@ -1,5 +1,6 @@
 import type { TestApi } from './api.js';
 import { basicCases } from './cases-basic.js';
+import { contractCases } from './cases-contract.js';
 import { failureCases } from './cases-failure.js';
 import { leaseCases } from './cases-lease.js';
 import { type DriverFactory, Harness } from './harness.js';
@@ -31,5 +32,6 @@ export function queueConformance(name: string, factory: DriverFactory, api: Test
     describe('push and process', () => basicCases(h, api));
     describe('failures and the failed store', () => failureCases(h, api));
     describe('leases, stalls and shutdown', () => leaseCases(h, api));
+    describe('contract errors', () => contractCases(h, api));
   });
 }

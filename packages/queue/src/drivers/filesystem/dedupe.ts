@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { removeEntry } from './garbage.js';
-import { readRegular } from './safe-io.js';
+import { isNotRegular, readRegular } from './safe-io.js';
 import { join } from 'node:path';
 import type { QueueDir } from './queue-dir.js';
 
@@ -41,7 +41,7 @@ export function takeMarker(dir: QueueDir, key: string): boolean {
     age = Date.now() - statSync(path).mtimeMs;
   } catch (err) {
     // Not a marker of ours (a FIFO, a directory): garbage; remove it and take the id.
-    if ((err as NodeJS.ErrnoException).code === 'ENOTREG' || (err as NodeJS.ErrnoException).code === 'ELOOP') removeEntry(path);
+    if (isNotRegular(err)) removeEntry(path);
     return takeMarker(dir, key); // removed meanwhile (or just now): try again
   }
   // A young marker of a live process may belong to a push still being written: trust it.

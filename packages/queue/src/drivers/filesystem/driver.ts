@@ -73,7 +73,7 @@ export class FileSystemDriver implements QueueDriver {
     return entry;
   }
 
-  push(queue: string, jobs: readonly NewJob[]): Promise<PushResult[]> {
+  async push(queue: string, jobs: readonly NewJob[]): Promise<PushResult[]> {
     return this.q(queue).commit.push(jobs);
   }
 

@@ -1,5 +1,6 @@
 import { closeSync, constants, existsSync, type FSWatcher, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
+import { QueueError } from '../../errors.js';
 import { Waiters } from '../memory/waiters.js';
 import { Candidates } from './candidates.js';
 import { COMPLETION_RECORD_BYTES } from './completion.js';
@@ -17,7 +18,7 @@ function openCountFile(path: string): number {
   const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW, 0o644);
   if (!fstatSync(fd).isFile()) {
     closeSync(fd);
-    throw new Error(`${path} is not a regular file; remove it (it holds the completed count)`);
+    throw new QueueError('ODY_QUEUE_IO', `${path} is not a regular file; remove it (it holds the completed count).`, { details: { path } });
   }
   return fd;
 }

@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import type { ClaimedJob, JobError } from '../../contract/job.js';
 import { garbageKey } from './garbage.js';
 import { type JobName, parseName } from './names.js';
-import { decodeRecord, type RecordHeader } from './record.js';
+import { corrupt, decodeRecord, type RecordHeader } from './record.js';
 
 /**
  * Open flags of a job file: never block (a FIFO dropped into ready/ would freeze the event loop on a
@@ -25,12 +25,12 @@ export function readSlice(path: string, offset: number, length: number): Buffer 
   try {
     fd = openSync(path, READ_FLAGS);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new Error('not a regular file: a symbolic link');
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw corrupt('not a regular file: a symbolic link');
     throw err;
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new Error(`not a regular file: ${kindOf(st)}`);
+    if (!st.isFile()) throw corrupt(`not a regular file: ${kindOf(st)}`);
     const buf = Buffer.allocUnsafe(length);
     const n = readSync(fd, buf, 0, length, offset);
     return n === length ? buf : buf.subarray(0, n);

@@ -1,4 +1,5 @@
 import type { BackoffSpec, Encoded, NewJob } from '../../contract/job.js';
+import { QueueError } from '../../errors.js';
 
 /** The immutable part of a job, stored as a JSON header line followed by the payload bytes. */
 export interface RecordHeader {
@@ -34,18 +35,23 @@ export function encodeRecord(job: NewJob): Buffer {
   return Buffer.concat([Buffer.from(`${head}\n`), job.data]);
 }
 
-/** Decode a record; throws with a reason when it is truncated or corrupt. */
+/** Decode a record; throws ODY_QUEUE_JOB_CORRUPT with a reason when it is truncated or corrupt. */
 export function decodeRecord(buf: Buffer, expectedLength: number): { header: RecordHeader; data: Encoded } {
-  if (buf.length < expectedLength) throw new Error(`record truncated: ${buf.length} of ${expectedLength} bytes`);
+  if (buf.length < expectedLength) throw corrupt(`record truncated: ${buf.length} of ${expectedLength} bytes`);
   const nl = buf.indexOf(10);
-  if (nl < 0) throw new Error('record corrupt: no header line');
+  if (nl < 0) throw corrupt('record corrupt: no header line');
   let header: RecordHeader;
   try {
     header = JSON.parse(buf.toString('utf8', 0, nl)) as RecordHeader;
   } catch {
-    throw new Error('record corrupt: header is not JSON');
+    throw corrupt('record corrupt: header is not JSON');
   }
-  if (typeof header.id !== 'string' || typeof header.name !== 'string') throw new Error('record corrupt: header lacks id/name');
+  if (typeof header.id !== 'string' || typeof header.name !== 'string') throw corrupt('record corrupt: header lacks id/name');
   const body = buf.subarray(nl + 1);
   return { header, data: header.text ? body.toString('utf8') : new Uint8Array(body) };
+}
+
+/** The error of an unreadable record (loadJob turns its message into the job's `corrupt` reason). */
+export function corrupt(reason: string): QueueError {
+  return new QueueError('ODY_QUEUE_JOB_CORRUPT', reason);
 }

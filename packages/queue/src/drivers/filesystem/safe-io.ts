@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { QueueError } from '../../errors.js';
 
 /**
  * Side files (errors/<key>.jsonl, ids/<key>) are opened without blocking and without following links,
@@ -7,11 +8,18 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } fr
 const READ = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 
-function notRegular(path: string): Error {
-  return Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
+function notRegular(path: string): QueueError {
+  return new QueueError('ODY_QUEUE_IO', `${path} is not a regular file (a FIFO, directory or device put there by hand); remove it.`, {
+    details: { path, notRegular: true },
+  });
 }
 
-/** Read a regular file as UTF-8; throws (code ENOTREG) for anything else. */
+/** True for the error readRegular/appendRegular throw when the path is not a regular file (or is a symbolic link). */
+export function isNotRegular(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ELOOP' || (QueueError.is(err, 'ODY_QUEUE_IO') && err.details.notRegular === true);
+}
+
+/** Read a regular file as UTF-8; throws ODY_QUEUE_IO for anything else (see isNotRegular). */
 export function readRegular(path: string): string {
   const fd = openSync(path, READ);
   try {

@@ -2,7 +2,7 @@ import { Queue, Worker } from '@ody/queue';
 import { until } from '@ody/queue/testing';
 import { expect, it } from 'vitest';
 import { describeWithRabbit } from '../../../test-support/rabbitmq-harness.js';
-import { amqpDriver } from '../src/index.js';
+import { amqpDriver } from './index.js';
 
 // Kills the broker itself, so it runs on a private rabbitmq-server (slow to boot: about 10-40 s).
 describeWithRabbit('amqp driver when the broker is SIGKILLed', (rabbit) => {

@@ -3,8 +3,8 @@ import { Queue } from '@ody/queue';
 import { until } from '@ody/queue/testing';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithNats } from '../../../test-support/nats-harness.js';
-import { natsDriver, type NatsQueueDriver } from '../src/index.js';
-import { createLog, killChild, type LogLine, readLog, startWorkerChild, stopChild } from './children.js';
+import { natsDriver, type NatsQueueDriver } from './index.js';
+import { createLog, killChild, type LogLine, readLog, startWorkerChild, stopChild } from './fixtures/children.js';
 
 /**
  * Every id ran with attempt 1; with `exactlyOnceAcks`, none was acked twice, no handler started after

@@ -2,8 +2,8 @@ import { Queue, Worker } from '@ody/queue';
 import { until } from '@ody/queue/testing';
 import { expect, it } from 'vitest';
 import { describeWithNats } from '../../../test-support/nats-harness.js';
-import { natsDriver } from '../src/index.js';
-import { CuttableProxy } from './proxy.js';
+import { natsDriver } from './index.js';
+import { CuttableProxy } from './fixtures/proxy.js';
 
 describeWithNats('nats driver behind a TCP proxy that cuts connections', (nats) => {
   it('producers and consumers recover without a restart; every confirmed push is processed', async () => {

@@ -2,8 +2,8 @@ import { Queue, Worker } from '@ody/queue';
 import { until } from '@ody/queue/testing';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithRabbit } from '../../../test-support/rabbitmq-harness.js';
-import { amqpDriver } from '../src/index.js';
-import { TcpProxy, viaProxy } from './proxy.js';
+import { amqpDriver } from './index.js';
+import { TcpProxy, viaProxy } from './fixtures/proxy.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -6,8 +6,8 @@ import { Queue } from '@ody/queue';
 import { until } from '@ody/queue/testing';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithRabbit } from '../../../test-support/rabbitmq-harness.js';
-import { amqpDriver } from '../src/index.js';
-import { idsWith, killChild, readLog, startWorkerChild, stopChild } from './children.js';
+import { amqpDriver } from './index.js';
+import { idsWith, killChild, readLog, startWorkerChild, stopChild } from './fixtures/children.js';
 
 const children = new Set<ChildProcess>();
 afterEach(async () => {

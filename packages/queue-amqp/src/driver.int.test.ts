@@ -3,7 +3,7 @@ import { until } from '@ody/queue/testing';
 import { Connection } from 'rabbitmq-client';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithRabbit } from '../../../test-support/rabbitmq-harness.js';
-import { type AmqpQueueDriver, amqpDriver } from '../src/index.js';
+import { type AmqpQueueDriver, amqpDriver } from './index.js';
 
 const open: Array<AmqpQueueDriver | Worker<never>> = [];
 afterEach(async () => {
@@ -78,10 +78,10 @@ describeWithRabbit('amqp driver specifics', (rabbit) => {
     expect(await b.isPaused()).toBe(false);
   });
 
-  it('throws ODY_QUEUE_AMQP_CLOSED after close()', async () => {
+  it('throws ODY_QUEUE_CLOSED after close()', async () => {
     const d = driver();
     await d.close();
-    await expect(new Queue('closed', { driver: d }).push('j', 1)).rejects.toMatchObject({ code: 'ODY_QUEUE_AMQP_CLOSED' });
+    await expect(new Queue('closed', { driver: d }).push('j', 1)).rejects.toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
   });
 });
 

@@ -7,7 +7,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expect, it } from 'vitest';
 import { describeWithNats } from '../../../test-support/nats-harness.js';
-import { natsDriver, natsDriverFactory, QueueNatsError } from '../src/index.js';
+import { natsDriver, natsDriverFactory, QueueNatsError } from './index.js';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -79,7 +79,7 @@ describeWithNats('nats driver specifics', (nats) => {
     } finally {
       await driver.close();
     }
-    await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_NATS_CLOSED' });
+    await expect(driver.counts('x')).rejects.toMatchObject({ code: 'ODY_QUEUE_CLOSED' });
   });
 
   it('reports the server version and the delay mechanism', async () => {
@@ -96,14 +96,14 @@ describeWithNats('nats driver specifics', (nats) => {
   });
 
   it('rejects bad options with a typed error naming the option', () => {
-    expect(() => natsDriver({ servers: nats.url, prefix: 'has_underscore' })).toThrow(QueueNatsError);
+    expect(() => natsDriver({ servers: nats.url, prefix: 'has_underscore' })).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_OPTIONS_INVALID' }));
     expect(() => natsDriver({ servers: nats.url, pollMs: 0 })).toThrow(/pollMs/);
   });
 
   it("is the value queuePlugin takes, or picked by name: queuePlugin({ drivers: { nats: natsDriverFactory } }) with ODY_QUEUE_DRIVER=nats", async () => {
     const app = await createApplication({
       plugins: [queuePlugin({ drivers: { nats: natsDriverFactory } })],
-      config: { queue: { url: nats.url, prefix: nats.prefix } },
+      config: { queue: { nats: { servers: nats.url, prefix: nats.prefix } } },
       env: { ODY_QUEUE_DRIVER: 'nats' },
       envFile: false,
     });
