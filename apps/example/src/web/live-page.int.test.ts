@@ -20,6 +20,7 @@ describeWithBrowser('the live page in chromium', (browser) => {
       http: { port: 0, host: '127.0.0.1' },
       queue: { dir },
       cqrs: { worker: { enabled: false, waitMs: 50 } },
+      eventstore: { dir: join(dir, 'events') },
     });
     await app.start();
     base = `http://127.0.0.1:${app.get(HttpServer).port}`;

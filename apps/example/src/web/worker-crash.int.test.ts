@@ -40,7 +40,7 @@ describeWithBrowser('the live page while a queue worker process dies', (browser)
     beforeAll(async () => {
       // The page's instance runs no command worker: the orders are worked by the child processes.
       app = await createApp(
-        { app: { name: 'ody-example', logLevel: 'warn' }, http: { port: 0, host: '127.0.0.1' }, queue: { dir }, cqrs: { worker: { enabled: false } } },
+        { app: { name: 'ody-example', logLevel: 'warn' }, http: { port: 0, host: '127.0.0.1' }, queue: { dir }, cqrs: { worker: { enabled: false } }, eventstore: { driver: 'memory' } },
         { websocketAdapter: () => redisAdapter({ redis: redis.url, prefix }) },
       );
       await app.start();
