@@ -152,6 +152,22 @@ export class SpawnedRabbit {
     }
   }
 
+  /** SIGSTOP the broker's process group: connections stay open, nothing answers (a frozen server). */
+  pause(): void {
+    this.signalGroup('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause()`. */
+  resume(): void {
+    this.signalGroup('SIGCONT');
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.child?.exitCode !== null) throw new Error('[rabbitmq] the private broker is not running');
+    process.kill(-pid, signal);
+  }
+
   /** SIGKILL the broker (the whole process group we started) and wait until its port is closed. */
   async kill(): Promise<void> {
     const child = this.child;
