@@ -81,7 +81,7 @@ describeWithRabbit('amqp driver fault suite', (rabbit) => {
       const confirmed = () => producerLog(logA).ok.size + producerLog(logB).ok.size;
       await until('first confirmations and runs', () => confirmed() >= 40 && idsWith(workLog, 'done').size >= 20, { timeoutMs: 30_000 });
 
-      rabbit.server!.pause();
+      await rabbit.server!.pause();
       try {
         const probe = new Connection({ url: rabbit.url, connectionTimeout: 300, retryLow: 10_000 });
         probe.on('error', () => {});

@@ -156,6 +156,7 @@ describeWithRedis('redis driver fault suite', (redis) => {
       const before = await queue.pushBulk(Array.from({ length: 200 }, (_, i) => ({ name: 'n', payload: i })));
       await until('some completed', () => done.size >= 20);
       process.kill(pid, 'SIGSTOP');
+      await until('the server process is stopped', () => /^\d+ \(.*\) T/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')));
       await expect(probe.ping(), 'the server is frozen').rejects.toThrow(/timed out/i);
       // Pushes issued while the server is frozen resolve once it resumes.
       const during = Promise.all(Array.from({ length: 50 }, (_, i) => queue.push('n', 1_000 + i)));
