@@ -7,7 +7,7 @@ const errors = defineErrors('eventsourcing', {
   ODY_EVENTSOURCING_STORE_FAILED: { message: 'The event store hit an I/O error and refuses further writes until it is reopened.' },
   ODY_EVENTSOURCING_STORE_LOCKED: { message: 'Another live process holds the file store directory.' },
   ODY_EVENTSOURCING_CORRUPT: { message: 'A stored record is damaged: a file store segment other than the last one, or an unreadable event in Redis.' },
-  ODY_EVENTSOURCING_SERVER: { message: "The store's server (Redis) refused a command or its connection failed; the message has the reply." },
+  ODY_EVENTSOURCING_SERVER: { message: "The store's server (Redis or PostgreSQL) refused a command or its connection failed; the message has the reply. A failed append may or may not be stored when the connection dropped during its commit." },
   ODY_EVENTSOURCING_UNKNOWN_EVENT: { message: 'An event type read from the store is not registered, so it cannot be deserialised.' },
   ODY_EVENTSOURCING_INVALID_EVENT: { message: 'Event data failed its registered schema (after upcasting).' },
   ODY_EVENTSOURCING_UPCAST_MISSING: { message: 'No upcaster leads from a stored schema version to the registered one.' },
