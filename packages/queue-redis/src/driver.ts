@@ -35,6 +35,7 @@ export class RedisQueueDriver implements QueueDriver {
   private readonly keyCache = new Map<string, string[]>();
   private readonly instanceId = randomBytes(6).toString('base64url');
   private closed = false;
+  private connectionDrops = 0;
 
   constructor(options: RedisDriverOptions = {}) {
     this.options = resolveOptions(options);
@@ -45,6 +46,7 @@ export class RedisQueueDriver implements QueueDriver {
         : openClient(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', options.redis));
     this.ownsClient = options.client === undefined;
     if (this.ownsClient) watchClient(base, 'command', this.events);
+    base.on('close', () => this.connectionDrops++);
     this.client = defineScripts(base);
     this.blocking = new BlockingPool(() => {
       const conn = duplicateClient(base, options.redis);
@@ -246,7 +248,7 @@ export class RedisQueueDriver implements QueueDriver {
     if (b === undefined) {
       const o = this.options;
       b = new SettleBatcher(this.client, this.keys(queue), o.retention, this.instanceId, {
-        maxOps: o.maxOpsPerCall, prefetch: o.prefetch, prefetchHoldMs: o.prefetchHoldMs,
+        maxOps: o.maxOpsPerCall, prefetch: o.prefetch, prefetchHoldMs: o.prefetchHoldMs, connectionDrops: () => this.connectionDrops,
       });
       this.batchers.set(queue, b);
     }
