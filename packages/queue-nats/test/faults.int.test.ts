@@ -129,6 +129,36 @@ describeWithNats('nats driver fault suite', (nats) => {
     }
   }, 60_000);
 
+  it('while the server is down every call fails typed or waits, and all work again after it is back', async () => {
+    const driver = natsDriver({ servers: nats.url, prefix: `${nats.prefix}down`, pushTimeoutMs: 600, requestTimeoutMs: 500 });
+    driver.on('error', () => {});
+    const queue = new Queue<number>('down', { driver });
+    try {
+      await queue.push('n', 1);
+      await nats.server!.stop({ kill: true, keepDir: true });
+      const calls: Record<string, () => Promise<unknown>> = {
+        push: () => queue.push('n', 2),
+        counts: () => queue.counts(),
+        isPaused: () => queue.isPaused(),
+        pause: () => queue.pause(),
+        failedList: () => queue.failed.list(),
+      };
+      for (const [name, call] of Object.entries(calls)) {
+        const outcome = await Promise.race([
+          call().then(() => 'resolved', (e: unknown) => e),
+          new Promise((r) => setTimeout(() => r('still waiting after 8 s'), 8_000).unref()),
+        ]);
+        if (outcome !== 'resolved') expect(OdyError.is(outcome) ? outcome.code : `untyped ${String(outcome)}`, name).toMatch(/^ODY_QUEUE_NATS_/);
+      }
+      await nats.server!.start();
+      await until('calls work again', () => queue.counts().then(() => true, () => false), { timeoutMs: 20_000 });
+      await queue.resume();
+      await queue.push('n', 3);
+    } finally {
+      await driver.close();
+    }
+  }, 30_000);
+
   it('bad input: job headers of the wrong shape fail as corrupt, the worker goes on, errors are typed', async () => {
     const driver = natsDriver({ servers: nats.url, prefix: nats.prefix });
     const errors: unknown[] = [];
