@@ -15,6 +15,7 @@ import { describeWithRabbit } from '../../../test-support/rabbitmq-harness.js';
 import { until } from '../../../test-support/wait.js';
 import { amqpDriver } from '../src/index.js';
 import { idsWith, killChild, readLog, startWorkerChild, stopChild } from './children.js';
+import { TcpProxy, viaProxy } from './proxy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ody-amqp-faults-'));
 const children = new Set<ChildProcess>();
@@ -111,6 +112,35 @@ describeWithRabbit('amqp driver fault suite', (rabbit) => {
       await driver.close();
     }
   }, 90_000);
+
+  it('while the broker is unreachable every call fails typed or waits, and all work again after', async () => {
+    const proxy = await TcpProxy.start(new URL(rabbit.url).hostname, Number(new URL(rabbit.url).port || 5672));
+    const driver = amqpDriver({ url: viaProxy(rabbit.url, proxy), prefix: rabbit.prefix, pushTimeoutMs: 600, connection: { retryLow: 50, retryHigh: 300 } });
+    driver.onError(() => {});
+    const queue = new Queue<number>('unreachable', { driver });
+    try {
+      await queue.push('n', 1);
+      proxy.setDown(true);
+      const calls: Record<string, () => Promise<unknown>> = {
+        push: () => queue.push('n', 2),
+        counts: () => queue.counts(),
+        isPaused: () => queue.isPaused(),
+        pause: () => queue.pause(),
+        failedList: () => queue.failed.list(),
+      };
+      for (const [name, call] of Object.entries(calls)) {
+        const outcome = await call().then(() => 'resolved', (e: unknown) => e);
+        if (outcome !== 'resolved') expect(OdyError.is(outcome) ? outcome.code : `untyped ${String(outcome)}`, name).toMatch(/^ODY_QUEUE_AMQP_/);
+      }
+      proxy.setDown(false);
+      await until('calls work again', () => queue.counts().then(() => true, () => false), { timeoutMs: 20_000 });
+      await queue.resume();
+      await queue.push('n', 3);
+    } finally {
+      await driver.close();
+      await proxy.close();
+    }
+  }, 30_000);
 
   it('bad input: messages another client put in the work queue fail as corrupt; the worker goes on; errors are typed', async () => {
     const name = 'garbage';
