@@ -75,6 +75,7 @@ export class RedisQueueDriver implements QueueDriver {
     const keys = this.keys(queue);
     const chunk = this.options.pushChunk;
     const calls: Promise<number[]>[] = [];
+    const drops = this.connectionDrops;
     for (let start = 0; start < jobs.length; start += chunk) {
       const args: (string | number)[] = [...keys, Date.now()];
       for (const job of jobs.slice(start, start + chunk)) {
@@ -84,7 +85,10 @@ export class RedisQueueDriver implements QueueDriver {
       calls.push(this.client.odyPush(...args));
     }
     const replies = (await Promise.all(calls)).flat();
-    return jobs.map((job, i) => ({ id: job.id, added: replies[i] === 1 }));
+    // A push re-sent by ioredis after a dropped connection finds its own job live and answers 0. Without a
+    // jobId the id is ours alone, so that 0 means the first send added it.
+    const resent = this.connectionDrops !== drops;
+    return jobs.map((job, i) => ({ id: job.id, added: replies[i] === 1 || (resent && !job.dedupe) }));
   }
 
   async claim(queue: string, o: ClaimOptions): Promise<ClaimedJob[]> {

@@ -195,14 +195,18 @@ describeWithRedis('redis driver fault suite', (redis) => {
     }, { concurrency: 8, leaseMs: 1_000, recoverIntervalMs: 100, maxStalls: 100, waitMs: 500 });
     worker.on('completed', (job) => done.set(job.id, (done.get(job.id) ?? 0) + 1));
     try {
-      const total = 400;
-      const pushes: Promise<{ id: string }>[] = [];
-      for (let i = 0; i < total; i++) pushes.push(queue.push('n', i));
+      const total = 600;
+      const pushes: Promise<{ id: string; added: boolean }>[] = [];
+      for (let i = 0; i < 400; i++) pushes.push(queue.push('n', i));
       for (let round = 1; round <= 4; round++) {
         await until(`round ${round}`, () => runs.size >= round * 60, { timeoutMs: 20_000 });
+        // Pushes in flight while the connections drop: a re-sent push must still report added.
+        for (let i = 0; i < 50; i++) pushes.push(queue.push('n', 1_000 * round + i));
         expect(await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes')).toBeGreaterThan(0);
       }
-      const ids = (await Promise.all(pushes)).map((p) => p.id);
+      const pushed = await Promise.all(pushes);
+      expect(pushed.filter((p) => !p.added), 'every push reports added').toEqual([]);
+      const ids = pushed.map((p) => p.id);
       await until('all completed in Redis', async () => {
         const c = await queue.counts();
         return c.completed === total && c.active === 0 && c.waiting === 0;
