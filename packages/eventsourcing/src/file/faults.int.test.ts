@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OdyError } from '@ody/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mountTmpfs } from '../../../queue/src/drivers/filesystem/fixtures/tmpfs.js';
+import { mountTmpfs } from '../../../../test-support/tmpfs.js';
 import { fileEventStore } from './store.js';
 
 const disk = mountTmpfs('1m');
