@@ -178,7 +178,10 @@ export class SettleBatcher {
       jobs.push(toClaimed(String(reply[i]), reply[i + 1] as string | null, reply[i + 2] as string | null, `${tokenBase}${2 * k + 1}`));
     }
     const ok = results.map((r) => r === 1);
-    if (drops !== undefined && this.options.connectionDrops!() !== drops) await this.recheckAcks(ops, ok);
+    if (drops !== undefined && this.options.connectionDrops!() !== drops) {
+      await this.recheckAcks(ops, ok);
+      if (max > 0) await this.releaseOrphans(tokenBase, jobs);
+    }
     // Fill the buffer before resolving the acks: the worker claims again as soon as they resolve.
     if (prefetch > 0 && jobs.length > claimed) this.hold(jobs.slice(claimed), leaseMs);
     for (let i = 0; i < ops.length; i++) ops[i]!.resolve(ok[i]!);
@@ -211,6 +214,28 @@ export class SettleBatcher {
       const [[, exists], [, failedAt]] = [replies[2 * k]!, replies[2 * k + 1]!];
       if (exists === 0 && failedAt === null) ok[i] = true;
     });
+  }
+
+  /**
+   * A claim re-sent after a dropped connection leased a second set of jobs under the same token base;
+   * the first set (whose reply was lost) would sit in 'active' until its leases expire and then count a
+   * stall. Put those back in ready now: every lease of this call that the reply did not hand out.
+   */
+  private async releaseOrphans(tokenBase: string, got: ClaimedJob[]): Promise<void> {
+    const active = this.keys[KEY_NAMES.indexOf('active')]!;
+    const ours = new Set(got.map((j) => `${j.id}|${j.lease}`));
+    const orphans: string[] = [];
+    try {
+      let cursor = '0';
+      do {
+        const [next, flat] = await this.client.zscan(active, cursor, 'MATCH', `*|${tokenBase}*`, 'COUNT', 1000);
+        for (let i = 0; i < flat.length; i += 2) if (!ours.has(flat[i]!)) orphans.push(flat[i]!);
+        cursor = next;
+      } while (cursor !== '0');
+    } catch {
+      return; // the leases expire and are recovered as before
+    }
+    for (const member of orphans) void this.op('x', member).catch(() => false);
   }
 
   private hold(jobs: ClaimedJob[], leaseMs: number): void {
