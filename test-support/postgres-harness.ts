@@ -55,8 +55,12 @@ function portAnswers(host: string, port: number): boolean {
   return spawnSync(process.execPath, ['-e', probe], { timeout: 3000 }).status === 0;
 }
 
-/** Decide where PostgreSQL comes from (synchronous, so describe blocks can use it). */
-export function postgresSource(): PostgresSource {
+/** Decide where PostgreSQL comes from (synchronous, so describe blocks can use it). `private`: only a spawned server will do. */
+export function postgresSource(options: PostgresOptions = {}): PostgresSource {
+  if (options.private) {
+    const bin = findPostgresBin();
+    return bin === undefined ? { mode: 'none', reason: 'this suite kills or pauses the server, which needs initdb/postgres binaries (apt-get install postgresql)' } : { mode: 'spawn', bin };
+  }
   if (process.env.DATABASE_URL) return { mode: 'url', url: process.env.DATABASE_URL };
   if (portAnswers('127.0.0.1', 5432)) return { mode: 'local', url: 'postgres://postgres@127.0.0.1:5432/postgres' };
   const bin = findPostgresBin();
@@ -64,9 +68,17 @@ export function postgresSource(): PostgresSource {
   return { mode: 'none', reason: 'no DATABASE_URL, nothing on 127.0.0.1:5432, and no initdb/postgres binaries installed' };
 }
 
+/** Options of `describeWithPostgres`. */
+export interface PostgresOptions {
+  /** The suite kills or pauses server processes: it always gets a server of its own. */
+  private?: boolean;
+}
+
 /** A PostgreSQL started by the harness in a temp dir. */
 export interface SpawnedPostgres {
   readonly url: string;
+  /** Pid of the postmaster. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -135,6 +147,7 @@ export async function spawnPostgres(bin: string): Promise<SpawnedPostgres> {
   await waitForQuery(url, 30_000);
   return {
     url,
+    pid: child.pid!,
     async stop() {
       process.off('exit', kill);
       if (child.exitCode === null && child.signalCode === null) {
@@ -151,6 +164,8 @@ export async function spawnPostgres(bin: string): Promise<SpawnedPostgres> {
 /** What a test sees: the server URL and a per-test schema factory. */
 export interface PostgresHandle {
   readonly url: string;
+  /** The server the harness spawned (always there with `{ private: true }`). */
+  readonly server: SpawnedPostgres | undefined;
   /** A fresh schema name for one test (created by the caller's migration); every one is dropped after the file. */
   schema(): string;
 }
@@ -159,8 +174,8 @@ export interface PostgresHandle {
  * `describe` whose body gets a PostgreSQL. Without one: a visible skip line and a skipped suite, or —
  * under CI=true / ODY_REQUIRE_POSTGRES=1 — one failing test that says what is missing.
  */
-export function describeWithPostgres(name: string, fn: (pg: PostgresHandle) => void): void {
-  const source = postgresSource();
+export function describeWithPostgres(name: string, fn: (pg: PostgresHandle) => void, options: PostgresOptions = {}): void {
+  const source = postgresSource(options);
   if (source.mode === 'none') {
     if (postgresRequired()) {
       describe(name, () => {
@@ -203,6 +218,9 @@ export function describeWithPostgres(name: string, fn: (pg: PostgresHandle) => v
       get url() {
         if (url === undefined) throw new Error('[postgres] url read outside a test (before beforeAll)');
         return url;
+      },
+      get server() {
+        return spawned;
       },
       schema() {
         const s = `ody_test_${randomBytes(5).toString('hex')}`;

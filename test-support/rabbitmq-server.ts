@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createConnection } from 'node:net';
@@ -150,6 +150,39 @@ export class SpawnedRabbit {
     } catch {
       // already gone
     }
+  }
+
+  /** SIGSTOP the broker's process group and wait until every process of it is stopped: connections stay open, nothing answers. */
+  async pause(): Promise<void> {
+    this.signalGroup('SIGSTOP');
+    const group = String(this.child!.pid);
+    const running = () =>
+      readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((p) => {
+        try {
+          // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so split after the last ')'.
+          const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+          const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return pgrp === group && state !== 'T' && state !== 'Z';
+        } catch {
+          return false;
+        }
+      });
+    const deadline = Date.now() + 5_000;
+    while (running()) {
+      if (Date.now() > deadline) throw new Error('[rabbitmq] the broker did not stop within 5 s of SIGSTOP');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** SIGCONT after `pause()`. */
+  resume(): void {
+    this.signalGroup('SIGCONT');
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.child?.exitCode !== null) throw new Error('[rabbitmq] the private broker is not running');
+    process.kill(-pid, signal);
   }
 
   /** SIGKILL the broker (the whole process group we started) and wait until its port is closed. */

@@ -3,9 +3,11 @@ import type {
   QueueDriver, RecoverResult,
 } from '@ody/queue';
 import { QueueError } from '@ody/queue';
+import { OdyError } from '@ody/core';
 import { AMQPChannelError, type Channel, Connection } from 'rabbitmq-client';
 import { type ConsumerHost, type Delivery, QueueConsumer } from './consumer.js';
 import { body, type JobState, newState, properties, type StoredJob, toFailedRecord } from './envelope.js';
+import { QueueAmqpError } from './errors.js';
 import { scanFailed } from './failed-store.js';
 import { amqpPriority, delayBucket, failedExchange, queueNames } from './names.js';
 import { type AmqpDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -279,6 +281,29 @@ export class AmqpQueueDriver implements QueueDriver {
     return result;
   }
 
+  /**
+   * An admin call (counts, pause, failed store reads): waits for a reconnect up to pushTimeoutMs, then
+   * ODY_QUEUE_AMQP_UNREACHABLE; a refusal by the broker is ODY_QUEUE_AMQP_TOPOLOGY. Never a raw client error.
+   */
+  private async reachable<T>(what: string, op: () => Promise<T>): Promise<T> {
+    const ms = this.o.pushTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    // A channel acquisition can wait longer than pushTimeoutMs on its own: the deadline bounds the call.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueAmqpError('ODY_QUEUE_AMQP_UNREACHABLE', `RabbitMQ was unreachable for ${ms} ms while ${what}; it may still take effect once the connection is back.`, { details: { what, timeoutMs: ms } })), ms);
+    });
+    const work = whileConnecting(what, ms, op);
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (err) {
+      if (OdyError.is(err)) throw err;
+      throw new QueueAmqpError('ODY_QUEUE_AMQP_TOPOLOGY', `RabbitMQ refused ${what}: ${(err as Error)?.message ?? String(err)}.`, { cause: err, details: { what } });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async readPaused(queue: string): Promise<boolean> {
     try {
       await this.connection.queueDeclare({ queue: queueNames(this.o.prefix, queue).paused, passive: true });
@@ -291,58 +316,68 @@ export class AmqpQueueDriver implements QueueDriver {
 
   async pause(queue: string): Promise<void> {
     this.open();
-    await this.connection.queueDeclare({ queue: queueNames(this.o.prefix, queue).paused, durable: true });
-    await this.consumer(queue).setPaused(true);
+    return this.reachable('pausing the queue', async () => {
+      await this.connection.queueDeclare({ queue: queueNames(this.o.prefix, queue).paused, durable: true });
+      await this.consumer(queue).setPaused(true);
+    });
   }
 
   async resume(queue: string): Promise<void> {
     this.open();
-    await this.connection.queueDelete({ queue: queueNames(this.o.prefix, queue).paused });
-    await this.consumer(queue).setPaused(false);
+    return this.reachable('resuming the queue', async () => {
+      await this.connection.queueDelete({ queue: queueNames(this.o.prefix, queue).paused });
+      await this.consumer(queue).setPaused(false);
+    });
   }
 
   async isPaused(queue: string): Promise<boolean> {
     this.open();
-    return this.readPaused(queue);
+    return this.reachable('reading the pause flag', () => this.readPaused(queue));
   }
 
   async counts(queue: string): Promise<JobCounts> {
     this.open();
-    const names = await this.topology.queue(queue);
-    const c = this.consumers.get(queue);
-    const [ready, delayed, failed] = await Promise.all([
-      this.topology.messageCount(names.main, this.topology.mainArguments(names)),
-      this.topology.delayedCount(queue),
-      this.topology.messageCount(names.failed),
-    ]);
-    return { waiting: ready + (c?.buffered ?? 0), delayed, active: c?.active ?? 0, completed: this.completed.get(queue) ?? 0, failed };
+    return this.reachable('counting jobs', async () => {
+      const names = await this.topology.queue(queue);
+      const c = this.consumers.get(queue);
+      const [ready, delayed, failed] = await Promise.all([
+        this.topology.messageCount(names.main, this.topology.mainArguments(names)),
+        this.topology.delayedCount(queue),
+        this.topology.messageCount(names.failed),
+      ]);
+      return { waiting: ready + (c?.buffered ?? 0), delayed, active: c?.active ?? 0, completed: this.completed.get(queue) ?? 0, failed };
+    });
   }
 
   async listFailed(queue: string, options: ListOptions = {}): Promise<FailedJobRecord[]> {
     this.open();
-    const names = await this.topology.queue(queue);
-    const offset = options.offset ?? 0;
-    const end = options.limit === undefined ? Number.POSITIVE_INFINITY : offset + options.limit;
-    const out: FailedJobRecord[] = [];
-    let index = 0;
-    await scanFailed(this.connection, names.failed, (job) => {
-      if (index >= offset && index < end) out.push(toFailedRecord(job));
-      index++;
-      return index >= end ? 'stop' : 'keep';
+    return this.reachable('listing failed jobs', async () => {
+      const names = await this.topology.queue(queue);
+      const offset = options.offset ?? 0;
+      const end = options.limit === undefined ? Number.POSITIVE_INFINITY : offset + options.limit;
+      const out: FailedJobRecord[] = [];
+      let index = 0;
+      await scanFailed(this.connection, names.failed, (job) => {
+        if (index >= offset && index < end) out.push(toFailedRecord(job));
+        index++;
+        return index >= end ? 'stop' : 'keep';
+      });
+      return out;
     });
-    return out;
   }
 
   async getFailed(queue: string, id: string): Promise<FailedJobRecord | undefined> {
     this.open();
-    const names = await this.topology.queue(queue);
-    let found: FailedJobRecord | undefined;
-    await scanFailed(this.connection, names.failed, (job) => {
-      if (job.id !== id) return 'keep';
-      found = toFailedRecord(job);
-      return 'stop';
+    return this.reachable('reading a failed job', async () => {
+      const names = await this.topology.queue(queue);
+      let found: FailedJobRecord | undefined;
+      await scanFailed(this.connection, names.failed, (job) => {
+        if (job.id !== id) return 'keep';
+        found = toFailedRecord(job);
+        return 'stop';
+      });
+      return found;
     });
-    return found;
   }
 
   async retryFailed(queue: string, ids?: readonly string[]): Promise<number> {

@@ -75,6 +75,15 @@ function deadLetterReason(msg: Pick<AsyncMessage, 'headers'>): string | undefine
   return first === undefined ? undefined : `RabbitMQ dead-lettered the message from queue '${String(first.queue)}' (${String(first.reason)})`;
 }
 
+const NUMBERS = ['attempts', 'attemptsMade', 'stalls', 'timeout', 'createdAt', 'priority', 'runAt'] as const;
+
+/** The header parsed to a state of the right shape (JSON `null`, `42` or `{}` would crash the consumer). */
+function isJobState(v: unknown): v is JobState {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return NUMBERS.every((k) => typeof s[k] === 'number') && Array.isArray(s.errors) && typeof s.backoff === 'object' && s.backoff !== null;
+}
+
 /** Read a job from a message. Never throws: a message the driver did not write comes back `corrupt`. */
 export function readJob(msg: Pick<AsyncMessage, 'messageId' | 'type' | 'headers' | 'body' | 'priority'>): StoredJob {
   const data: Encoded | undefined = typeof msg.body === 'string' || Buffer.isBuffer(msg.body) ? msg.body : msg.body === undefined ? undefined : JSON.stringify(msg.body);
@@ -83,7 +92,8 @@ export function readJob(msg: Pick<AsyncMessage, 'messageId' | 'type' | 'headers'
   const raw = msg.headers?.[STATE_HEADER];
   if (typeof raw === 'string') {
     try {
-      return { id, name, data, state: JSON.parse(raw) as JobState };
+      const state: unknown = JSON.parse(raw);
+      if (isJobState(state)) return { id, name, data, state };
     } catch {
       // falls through to the corrupt record below
     }

@@ -27,4 +27,13 @@ describe('envelope', () => {
     bad.set(JOB_HEADER, '{"i":');
     expect(toClaimed(bad, new Uint8Array(), 'seq-5', 0, 'l').job.corrupt).toContain('not valid JSON');
   });
+
+  it('marks a header with fields of the wrong type corrupt (a missing backoff used to throw in the retry path)', () => {
+    const good = newHeader(job) as unknown as Record<string, unknown>;
+    for (const broken of [{ ...good, b: undefined }, { ...good, a: 'many' }, { ...good, st: null }, { ...good, e: 'none' }]) {
+      const h = headers();
+      h.set(JOB_HEADER, JSON.stringify(broken));
+      expect(toClaimed(h, new Uint8Array(), 'seq-6', 0, 'l').job.corrupt).toContain('wrong type');
+    }
+  });
 });

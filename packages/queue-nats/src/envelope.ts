@@ -84,7 +84,19 @@ export function readHeader(hdrs: MsgHdrs | undefined): { ok: true; h: JobHeader 
   if (typeof h !== 'object' || h === null || typeof h.i !== 'string' || typeof h.n !== 'string') {
     return { ok: false, reason: `the ${JOB_HEADER} header lacks its fields` };
   }
+  if (!wellTyped(h)) return { ok: false, reason: `the ${JOB_HEADER} header has fields of the wrong type` };
   return { ok: true, h };
+}
+
+const NUMBERS = ['p', 'r', 'a', 't', 'c', 'am', 'st'] as const;
+
+/** Fields a worker uses without further checks (a missing backoff would throw in the retry path). */
+function wellTyped(h: JobHeader): boolean {
+  const b = h.b as unknown;
+  return (
+    NUMBERS.every((k) => typeof h[k] === 'number') && typeof b === 'object' && b !== null &&
+    (h.e === undefined || Array.isArray(h.e)) && (h.m === undefined || (typeof h.m === 'object' && h.m !== null))
+  );
 }
 
 function payloadOf(h: JobHeader, body: Uint8Array): Encoded | undefined {

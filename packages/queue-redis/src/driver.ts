@@ -35,6 +35,7 @@ export class RedisQueueDriver implements QueueDriver {
   private readonly keyCache = new Map<string, string[]>();
   private readonly instanceId = randomBytes(6).toString('base64url');
   private closed = false;
+  private connectionDrops = 0;
 
   constructor(options: RedisDriverOptions = {}) {
     this.options = resolveOptions(options);
@@ -45,6 +46,7 @@ export class RedisQueueDriver implements QueueDriver {
         : openClient(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', options.redis));
     this.ownsClient = options.client === undefined;
     if (this.ownsClient) watchClient(base, 'command', this.events);
+    base.on('close', () => this.connectionDrops++);
     this.client = defineScripts(base);
     this.blocking = new BlockingPool(() => {
       const conn = duplicateClient(base, options.redis);
@@ -73,6 +75,7 @@ export class RedisQueueDriver implements QueueDriver {
     const keys = this.keys(queue);
     const chunk = this.options.pushChunk;
     const calls: Promise<number[]>[] = [];
+    const drops = this.connectionDrops;
     for (let start = 0; start < jobs.length; start += chunk) {
       const args: (string | number)[] = [...keys, Date.now()];
       for (const job of jobs.slice(start, start + chunk)) {
@@ -82,7 +85,10 @@ export class RedisQueueDriver implements QueueDriver {
       calls.push(this.client.odyPush(...args));
     }
     const replies = (await Promise.all(calls)).flat();
-    return jobs.map((job, i) => ({ id: job.id, added: replies[i] === 1 }));
+    // A push re-sent by ioredis after a dropped connection finds its own job live and answers 0. Without a
+    // jobId the id is ours alone, so that 0 means the first send added it.
+    const resent = this.connectionDrops !== drops;
+    return jobs.map((job, i) => ({ id: job.id, added: replies[i] === 1 || (resent && !job.dedupe) }));
   }
 
   async claim(queue: string, o: ClaimOptions): Promise<ClaimedJob[]> {
@@ -246,7 +252,7 @@ export class RedisQueueDriver implements QueueDriver {
     if (b === undefined) {
       const o = this.options;
       b = new SettleBatcher(this.client, this.keys(queue), o.retention, this.instanceId, {
-        maxOps: o.maxOpsPerCall, prefetch: o.prefetch, prefetchHoldMs: o.prefetchHoldMs,
+        maxOps: o.maxOpsPerCall, prefetch: o.prefetch, prefetchHoldMs: o.prefetchHoldMs, connectionDrops: () => this.connectionDrops,
       });
       this.batchers.set(queue, b);
     }

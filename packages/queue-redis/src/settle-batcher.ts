@@ -1,6 +1,7 @@
 import type { ClaimedJob } from '@ody/queue';
 import { toClaimed } from './envelope.js';
 import { QueueRedisError } from './errors.js';
+import { KEY_NAMES } from './keys.js';
 import type { ScriptClient } from './scripts.js';
 
 /** One state change of a leased job, queued for the next settle script. */
@@ -42,6 +43,8 @@ export interface BatcherOptions {
   prefetch: boolean;
   /** Unclaimed prefetched jobs go back to ready after this many ms. */
   prefetchHoldMs: number;
+  /** Counts the command connection's drops (a call in flight across a drop was re-sent by ioredis). */
+  connectionDrops?: () => number;
 }
 
 const FINISHING = new Set<SettleOp['kind']>(['c', 'r', 'f']);
@@ -154,6 +157,7 @@ export class SettleBatcher {
     ];
     for (const o of ops) args.push(o.kind, o.member, o.n1, o.n2, o.text);
     let reply: unknown[];
+    const drops = this.options.connectionDrops?.();
     try {
       reply = await this.client.odySettle(...args);
     } catch (err) {
@@ -173,14 +177,65 @@ export class SettleBatcher {
     for (let i = 2, k = 0; i < reply.length; i += 3, k++) {
       jobs.push(toClaimed(String(reply[i]), reply[i + 1] as string | null, reply[i + 2] as string | null, `${tokenBase}${2 * k + 1}`));
     }
+    const ok = results.map((r) => r === 1);
+    if (drops !== undefined && this.options.connectionDrops!() !== drops) {
+      await this.recheckAcks(ops, ok);
+      if (max > 0) await this.releaseOrphans(tokenBase, jobs);
+    }
     // Fill the buffer before resolving the acks: the worker claims again as soon as they resolve.
     if (prefetch > 0 && jobs.length > claimed) this.hold(jobs.slice(claimed), leaseMs);
-    for (let i = 0; i < ops.length; i++) ops[i]!.resolve(results[i] === 1);
+    for (let i = 0; i < ops.length; i++) ops[i]!.resolve(ok[i]!);
     let at = 0;
     for (const c of claims) {
       c.resolve({ jobs: jobs.slice(at, at + c.max), nextDue });
       at += c.max;
     }
+  }
+
+  /**
+   * The connection dropped while this call was in flight, so ioredis may have re-sent it after the
+   * reconnect, and a re-sent call answers 0 ("lease not held") for the acks the first one applied. A
+   * complete that got 0 counts as done when the job is gone from Redis and not in the failed store
+   * (its 'completed' event would be lost otherwise).
+   */
+  private async recheckAcks(ops: SettleOp[], ok: boolean[]): Promise<void> {
+    const unsure = ops.flatMap((o, i) => (o.kind === 'c' && !ok[i] ? [i] : []));
+    if (unsure.length === 0) return;
+    const jobs = this.keys[KEY_NAMES.indexOf('jobs')]!;
+    const failed = this.keys[KEY_NAMES.indexOf('failed')]!;
+    const tx = this.client.multi();
+    for (const i of unsure) {
+      const id = ops[i]!.member.slice(0, ops[i]!.member.lastIndexOf('|'));
+      tx.hexists(jobs, id).zscore(failed, id);
+    }
+    const replies = await tx.exec().catch(() => null);
+    if (replies === null) return;
+    unsure.forEach((i, k) => {
+      const [[, exists], [, failedAt]] = [replies[2 * k]!, replies[2 * k + 1]!];
+      if (exists === 0 && failedAt === null) ok[i] = true;
+    });
+  }
+
+  /**
+   * A claim re-sent after a dropped connection leased a second set of jobs under the same token base;
+   * the first set (whose reply was lost) would sit in 'active' until its leases expire and then count a
+   * stall. Put those back in ready now: every lease of this call that the reply did not hand out.
+   */
+  private async releaseOrphans(tokenBase: string, got: ClaimedJob[]): Promise<void> {
+    const active = this.keys[KEY_NAMES.indexOf('active')]!;
+    const ours = new Set(got.map((j) => `${j.id}|${j.lease}`));
+    const orphans: string[] = [];
+    try {
+      let cursor = '0';
+      do {
+        const [next, flat] = await this.client.zscan(active, cursor, 'MATCH', `*|${tokenBase}*`, 'COUNT', 1000);
+        for (let i = 0; i < flat.length; i += 2) if (!ours.has(flat[i]!)) orphans.push(flat[i]!);
+        cursor = next;
+      } while (cursor !== '0');
+    } catch {
+      return; // the leases expire and are recovered as before
+    }
+    for (const member of orphans) void this.op('x', member).catch(() => false);
   }
 
   private hold(jobs: ClaimedJob[], leaseMs: number): void {

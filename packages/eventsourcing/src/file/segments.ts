@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, ftruncateSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { EventSourcingError } from '../errors.js';
@@ -72,6 +72,12 @@ export function recoverSegments(dir: string): { records: LogRecord[]; last: numb
   let truncatedBytes = 0;
   segments.forEach((n, i) => {
     const file = join(dir, segmentName(n));
+    // A FIFO would block the synchronous read (and the event loop) forever; a directory throws EISDIR.
+    if (!statSync(file).isFile()) {
+      throw new EventSourcingError('ODY_EVENTSOURCING_CORRUPT', `Event store segment ${file} is not a regular file; move it out of the store directory.`, {
+        details: { file },
+      });
+    }
     const buf = readFileSync(file);
     const decoded = decodeRecords(buf);
     records.push(...decoded.records);

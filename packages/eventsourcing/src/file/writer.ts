@@ -77,6 +77,9 @@ export class SegmentWriter {
           if (this.size >= this.options.segmentBytes) await this.roll();
         } catch (err) {
           this.failure = err;
+          // Cut what part of the batch reached the file (a full disk writes some bytes before ENOSPC), so
+          // nothing of a rejected append shows up after a reopen; recovery would cut a torn tail anyway.
+          await this.fh!.truncate(this.size).catch(() => undefined);
           for (const p of [...batch, ...this.queue.splice(0)]) p.reject(err);
           return;
         }
@@ -87,14 +90,27 @@ export class SegmentWriter {
     }
   }
 
+  /**
+   * Write every byte: a write may be short (a disk filling up writes what fits), so the rest is written
+   * again until done; the call that finds no room throws ENOSPC.
+   */
   private async writeAll(bufs: Buffer[]): Promise<void> {
     const max = this.options.maxWriteBytes;
+    let off = 0;
+    let all: Buffer | undefined;
     if (max === undefined) {
-      await this.fh!.writev(bufs);
-      return;
+      const total = bufs.reduce((n, b) => n + b.length, 0);
+      off = (await this.fh!.writev(bufs)).bytesWritten;
+      if (off === total) return;
+      all = Buffer.concat(bufs);
     }
-    const all = Buffer.concat(bufs);
-    for (let off = 0; off < all.length; off += max) await this.fh!.write(all, off, Math.min(max, all.length - off));
+    all ??= Buffer.concat(bufs);
+    const chunk = max ?? all.length;
+    while (off < all.length) {
+      const { bytesWritten } = await this.fh!.write(all, off, Math.min(chunk, all.length - off));
+      if (bytesWritten === 0) throw Object.assign(new Error(`wrote 0 of ${all.length - off} bytes (disk full?)`), { code: 'ENOSPC' });
+      off += bytesWritten;
+    }
   }
 
   private async roll(): Promise<void> {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { newId } from '@ody/core';
+import { newId, OdyError } from '@ody/core';
 import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '../errors.js';
 import { type InlineProjection, runInline } from '../projections/inline.js';
 import { Listeners } from '../store/listeners.js';
@@ -61,7 +61,18 @@ function toEvent(r: EventRow): RecordedEvent {
 
 function conflictOf(err: unknown, stream: string, expected: ExpectedVersion): unknown {
   const e = err as { code?: string; detail?: string };
-  return e?.code === 'OD001' ? new VersionConflictError(stream, expected, Number(e.detail)) : err;
+  return e?.code === 'OD001' ? new VersionConflictError(stream, expected, Number(e.detail)) : serverError(err, `the append to '${stream}'`, true);
+}
+
+/** A pg error (a refused statement, a dropped connection) as a typed error; OdyErrors pass through. */
+function serverError(err: unknown, what: string, write = false): unknown {
+  if (OdyError.is(err)) return err;
+  const e = err as { message?: string; code?: string };
+  const maybe = write ? ' If the connection dropped during the commit the change may or may not be stored: read before retrying.' : '';
+  return new EventSourcingError('ODY_EVENTSOURCING_SERVER', `PostgreSQL failed ${what}: ${e?.message ?? String(err)}.${maybe}`, {
+    cause: err,
+    details: { what, sqlState: e?.code },
+  });
 }
 
 /**
@@ -167,7 +178,7 @@ export class PostgresEventStore implements EventStore {
     const backward = options.direction === 'backward';
     const lo = backward ? options.to : options.from;
     const hi = backward ? options.from : options.to;
-    const { rows } = await this.pool.query<EventRow>(
+    const { rows } = await this.query<EventRow>(
       `select ${COLUMNS} from ${this.s}.events e
         where e.stream_id = $1
           and e.stream_position > coalesce((select deleted_at from ${this.s}.streams where stream_id = $1), 0)
@@ -182,7 +193,7 @@ export class PostgresEventStore implements EventStore {
     this.open();
     checkRead(options);
     const f = options.filter;
-    const { rows } = await this.pool.query<EventRow>(
+    const { rows } = await this.query<EventRow>(
       `select ${COLUMNS} from ${this.s}.events
         where global_position >= $1
           and ($3::text[] is null or type = any($3))
@@ -200,7 +211,7 @@ export class PostgresEventStore implements EventStore {
   async streamInfo(stream: string): Promise<StreamInfo> {
     this.open();
     checkStream(stream);
-    const { rows } = await this.pool.query<{ version: string; deleted_at: string }>(`select version, deleted_at from ${this.s}.streams where stream_id = $1`, [stream]);
+    const { rows } = await this.query<{ version: string; deleted_at: string }>(`select version, deleted_at from ${this.s}.streams where stream_id = $1`, [stream]);
     const r = rows[0];
     if (r === undefined) return { version: 0, deleted: false };
     const version = Number(r.version);
@@ -218,15 +229,20 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  /** pool.query with failures as typed errors. */
+  private query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(sql, params).catch((err: unknown) => Promise.reject(serverError(err, 'a query')));
+  }
+
   async headPosition(): Promise<number> {
     this.open();
-    const { rows } = await this.pool.query<{ p: string | null }>(`select max(global_position) as p from ${this.s}.events`);
+    const { rows } = await this.query<{ p: string | null }>(`select max(global_position) as p from ${this.s}.events`);
     return Number(rows[0]?.p ?? 0);
   }
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
     this.open();
-    await this.pool.query(
+    await this.query(
       `insert into ${this.s}.snapshots (stream_id, version, schema_version, state) values ($1, $2, $3, $4::jsonb)
        on conflict (stream_id) do update set version = excluded.version, schema_version = excluded.schema_version, state = excluded.state
        where ${this.s}.snapshots.version <= excluded.version`,
@@ -236,7 +252,7 @@ export class PostgresEventStore implements EventStore {
 
   async loadSnapshot(stream: string): Promise<Snapshot | undefined> {
     this.open();
-    const { rows } = await this.pool.query<{ version: string; schema_version: number; state: unknown }>(
+    const { rows } = await this.query<{ version: string; schema_version: number; state: unknown }>(
       `select version, schema_version, state from ${this.s}.snapshots where stream_id = $1`,
       [stream],
     );

@@ -10,13 +10,21 @@ end
 `;
 
 /**
- * Append. KEYS: versions hash, deleted hash, head counter, global log zset, stream list.
- * ARGV: stream, expected, n, then n JSON fragments (event fields without positions, no braces), then
- * the wake-up channel ('' for none): PUBLISH of the last position there, from inside the script.
+ * Append. KEYS: versions hash, deleted hash, head counter, global log zset, stream list, the call's
+ * done marker. ARGV: stream, expected, n, then n JSON fragments (event fields without positions, no
+ * braces), then the wake-up channel ('' for none): PUBLISH of the last position there, from inside the script.
  * Returns {1, newVersion, firstGlobal} or {0, actualVersion}. Atomic: the version check, the
  * global positions and both writes happen in one script, so the log is gap-free.
+ * Idempotent per call: ioredis re-sends a script whose reply a dropped connection lost, so a done
+ * marker (one key per append, kept 2 minutes) answers the re-sent call with the first one's result
+ * instead of appending its events a second time.
  */
 export const APPEND = `${EXPECTED}
+local done = redis.call('GET', KEYS[6])
+if done then
+  local dv, df = string.match(done, '^(%d+):(%d+)$')
+  return {1, tonumber(dv), tonumber(df)}
+end
 local stream = ARGV[1]
 local v = tonumber(redis.call('HGET', KEYS[1], stream) or '0')
 local d = tonumber(redis.call('HGET', KEYS[2], stream) or '0')
@@ -36,6 +44,7 @@ end
 redis.call('RPUSH', KEYS[5], unpack(largs))
 redis.call('ZADD', KEYS[4], unpack(zargs))
 redis.call('HSET', KEYS[1], stream, v + n)
+redis.call('SET', KEYS[6], (v + n) .. ':' .. first, 'PX', 120000)
 local channel = ARGV[4 + n]
 if channel and channel ~= '' then redis.call('PUBLISH', channel, last) end
 return {1, v + n, first}

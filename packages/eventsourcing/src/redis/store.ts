@@ -45,7 +45,7 @@ export class RedisEventStore implements EventStore {
   readonly name = 'redis';
   readonly client: Redis | Cluster;
   private readonly owns: boolean;
-  private readonly k: { ver: string; del: string; head: string; log: string; snap: string; channel: string; stream: (s: string) => string };
+  private readonly k: { ver: string; del: string; head: string; log: string; snap: string; channel: string; stream: (s: string) => string; done: (call: string) => string };
   private readonly listeners = new Listeners();
   private readonly notify: boolean;
   private subscriber?: Redis | Cluster;
@@ -55,18 +55,19 @@ export class RedisEventStore implements EventStore {
     this.owns = options.client === undefined;
     this.client = options.client ?? new ioredis.Redis(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, ...options.redis });
     const tag = `{${options.prefix ?? 'ody-es'}}`;
-    this.k = { ver: `${tag}:ver`, del: `${tag}:del`, head: `${tag}:head`, log: `${tag}:log`, snap: `${tag}:snap`, channel: `${tag}:appended`, stream: (s) => `${tag}:s:${s}` };
+    this.k = { ver: `${tag}:ver`, del: `${tag}:del`, head: `${tag}:head`, log: `${tag}:log`, snap: `${tag}:snap`, channel: `${tag}:appended`, stream: (s) => `${tag}:s:${s}`, done: (call) => `${tag}:done:${call}` };
     this.notify = options.notify ?? true;
     const c = this.client as unknown as Record<string, unknown>;
     if (typeof c.odyEsAppend !== 'function') {
-      this.client.defineCommand('odyEsAppend', { numberOfKeys: 5, lua: APPEND });
+      this.client.defineCommand('odyEsAppend', { numberOfKeys: 6, lua: APPEND });
       this.client.defineCommand('odyEsDelete', { numberOfKeys: 2, lua: DELETE });
       this.client.defineCommand('odyEsSnapshot', { numberOfKeys: 1, lua: SNAPSHOT });
     }
   }
 
   private call(name: string): Call {
-    return ((this.client as unknown as Record<string, Call>)[name] as Call).bind(this.client);
+    const fn = ((this.client as unknown as Record<string, Call>)[name] as Call).bind(this.client);
+    return (...args) => guard(name, fn(...args));
   }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -79,7 +80,7 @@ export class RedisEventStore implements EventStore {
     const partial = events.map((e) => ({ id: e.id ?? newId(), stream, type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: metadataOf(e), recordedAt }));
     // Each event's fields as JSON without the braces; the script prepends the positions.
     const fragments = partial.map((p) => JSON.stringify(p).slice(1, -1));
-    const reply = (await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), stream, String(expected), partial.length, ...fragments, this.notify ? this.k.channel : '')) as number[];
+    const reply = (await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), this.k.done(newId()), stream, String(expected), partial.length, ...fragments, this.notify ? this.k.channel : '')) as number[];
     if (reply[0] === 0) throw new VersionConflictError(stream, expected as ExpectedVersion, Number(reply[1]));
     const version = Number(reply[1]);
     const first = Number(reply[2]);
@@ -100,8 +101,8 @@ export class RedisEventStore implements EventStore {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const start = backward ? Math.max(lo, hi - limit + 1) : lo;
     const end = backward ? hi : Math.min(hi, lo + limit - 1);
-    const raw = await this.client.lrange(this.k.stream(stream), start - 1, end - 1);
-    const events = raw.map((j) => JSON.parse(j) as RecordedEvent);
+    const raw = await guard('LRANGE', this.client.lrange(this.k.stream(stream), start - 1, end - 1));
+    const events = raw.map((j) => parse<RecordedEvent>(j, `stream '${stream}'`));
     return backward ? events.reverse() : events;
   }
 
@@ -113,9 +114,9 @@ export class RedisEventStore implements EventStore {
     let from = options.fromPosition ?? 1;
     const page = Number.isFinite(limit) && options.filter === undefined ? limit : 1000;
     while (out.length < limit) {
-      const raw = await this.client.zrangebyscore(this.k.log, from, '+inf', 'LIMIT', 0, page);
+      const raw = await guard('ZRANGEBYSCORE', this.client.zrangebyscore(this.k.log, from, '+inf', 'LIMIT', 0, page));
       for (const j of raw) {
-        const e = JSON.parse(j) as RecordedEvent;
+        const e = parse<RecordedEvent>(j, 'the global log');
         from = e.globalPosition + 1;
         if (matches(options.filter, e)) out.push(e);
         if (out.length >= limit) break;
@@ -147,7 +148,7 @@ export class RedisEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     this.open();
-    return Number((await this.client.get(this.k.head)) ?? 0);
+    return Number((await guard('GET', this.client.get(this.k.head))) ?? 0);
   }
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
@@ -158,9 +159,9 @@ export class RedisEventStore implements EventStore {
 
   async loadSnapshot(stream: string): Promise<Snapshot | undefined> {
     this.open();
-    const raw = await this.client.hget(this.k.snap, stream);
+    const raw = await guard('HGET', this.client.hget(this.k.snap, stream));
     if (raw === null) return undefined;
-    const s = JSON.parse(raw) as Omit<Snapshot, 'stream'>;
+    const s = parse<Omit<Snapshot, 'stream'>>(raw, `the snapshot of '${stream}'`);
     return { stream, version: s.version, schemaVersion: s.schemaVersion, state: s.state };
   }
 
@@ -191,12 +192,30 @@ export class RedisEventStore implements EventStore {
   }
 
   private async versions(stream: string): Promise<[number, number]> {
-    const [v, d] = await Promise.all([this.client.hget(this.k.ver, stream), this.client.hget(this.k.del, stream)]);
+    const [v, d] = await guard('HGET', Promise.all([this.client.hget(this.k.ver, stream), this.client.hget(this.k.del, stream)]));
     return [Number(v ?? 0), Number(d ?? 0)];
   }
 
   private open(): void {
     if (this.closed) throw new EventSourcingError('ODY_EVENTSOURCING_STORE_CLOSED', 'The Redis event store is closed.');
+  }
+}
+
+/** A failed Redis call as a typed error (the reply or the connection problem in the message). */
+function guard<T>(what: string, p: Promise<T>): Promise<T> {
+  return p.catch((err: unknown) => {
+    if (err instanceof EventSourcingError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new EventSourcingError('ODY_EVENTSOURCING_SERVER', `Redis failed ${what}: ${message}`, { cause: err, details: { what } });
+  });
+}
+
+/** JSON of a stored record, or a typed error naming where the damaged record is. */
+function parse<T>(json: string, where: string): T {
+  try {
+    return JSON.parse(json) as T;
+  } catch (err) {
+    throw new EventSourcingError('ODY_EVENTSOURCING_CORRUPT', `An event in ${where} is not valid JSON (${json.slice(0, 40)}…): the Redis keys were written by something else.`, { cause: err });
   }
 }
 
