@@ -183,11 +183,11 @@ describeWithNats('nats driver fault suite', (nats) => {
         h.set('Ody-Job', raw);
         await jetstream(nc).publish(`${names.base}.r.0`, '1', { headers: h }); // a valid payload: only the header is bad
       }
-      await queue.push('n', 7, { attempts: 3 });
+      await queue.push('n', 7, { attempts: 3, backoff: { type: 'fixed', delayMs: 0 } });
       const worker = new Worker<number>(queue, (job) => {
         seen.push(job.data);
         if (job.attempt < 3) throw new Error('retry me'); // the good job also goes through a retry
-      }, { concurrency: 2, waitMs: 200, backoff: { type: 'fixed', delayMs: 0 } });
+      }, { concurrency: 2, waitMs: 200 });
       worker.on('error', (e) => errors.push(e));
       await until('garbage failed, good job done', async () => {
         const c = await queue.counts();
