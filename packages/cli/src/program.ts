@@ -7,7 +7,7 @@ import { failed, queuesOf, queueStats } from './commands/queue.js';
 import { formatTable, listRoutes, routesEnv } from './commands/routes.js';
 import { work } from './commands/work.js';
 import { commandStatus } from './commands/commands-status.js';
-import { formatStatus, readStatus } from './commands/process-status.js';
+import { appProcesses, formatStatus } from './commands/process-status.js';
 import { CliError } from './errors.js';
 import { kinds } from './make/generators.js';
 import { make } from './make/make.js';
@@ -161,16 +161,17 @@ export function createProgram(version: string): { program: Command; exitCode: ()
     });
   program
     .command('process:status')
-    .description('the processes ody supervises for this app (queue:work workers): pid, state, restarts, uptime, memory')
+    .description('every supervised process of this app (its processPlugin processes and queue:work workers): pid, state, restarts, uptime, memory')
     .option('--watch', 'refresh until Ctrl-C')
     .option('--interval <ms>', 'refresh period with --watch (default 1000)', (v) => positiveInt('--interval', v), 1_000)
     .action(async (o: { watch?: boolean; interval: number }) => {
       const out = createOutput(json());
       const root = findProject().root;
       const show = () => {
-        const supervisors = readStatus(root);
+        const found = appProcesses(root);
+        const supervisors = [...found.published.map((s) => ({ ...s, source: 'ody' as const })), ...found.scanned.map((s) => ({ ...s, source: 'scan' as const }))];
         if (out.json) out.line(JSON.stringify({ supervisors }));
-        else out.line(`${o.watch && out.tty ? '\u001b[2J\u001b[H' : ''}${formatStatus(supervisors)}${o.watch ? '\n' : ''}`);
+        else out.line(`${o.watch && out.tty ? '\u001b[2J\u001b[H' : ''}${formatStatus(found)}${o.watch ? '\n' : ''}`);
       };
       show();
       if (!o.watch) return;

@@ -179,7 +179,7 @@ describe('ody queue:work', () => {
     expect(await r.exited).toBe(0);
     expect((await status()).supervisors).toEqual([]);
     const none = await ody(app, ['process:status']);
-    expect(none.stdout.trim()).toBe('no supervised processes running (ody queue:work publishes its workers here)');
+    expect(none.stdout.trim()).toBe('no supervised processes running for this app');
     const bad = await ody(app, ['process:status', '--interval', '-5']);
     expect(bad.status).toBe(2);
   }, 120_000);
