@@ -68,8 +68,9 @@ export function createProgram(version: string): { program: Command; exitCode: ()
     .action(async (o: { app?: string }) => {
       const out = createOutput(json());
       const project = findProject();
+      process.setSourceMapsEnabled(true); // handlers are named by their source file and line
       const { app } = await loadApp(project, o.app, quiet, (a) => (a.plugins.includes('http') ? { ...routesEnv } : {}));
-      const routes = await listRoutes(app);
+      const routes = await listRoutes(app, project.root);
       if (out.json) return out.data({ routes });
       out.line(formatTable(['METHOD', 'PATH', 'HANDLER', 'MIDDLEWARE'], routes.map((r) => [r.method, r.path, r.handler, String(r.middleware)])));
     });
