@@ -82,7 +82,7 @@ export function createProgram(version: string): { program: Command; exitCode: ()
       const out = createOutput(json());
       const project = findProject();
       const { app } = await loadApp(project, o.app);
-      const config = describeConfig(app, project.root);
+      const config = describeConfig(app);
       if (out.json) return out.data({ config });
       out.line(formatTable(['KEY', 'VALUE', 'SOURCE'], config.map((c) => [c.path, JSON.stringify(c.value) ?? 'undefined', c.source])));
     });

@@ -85,7 +85,7 @@ export function createApp() {
   }, 120_000);
 
   it('config gives every value with its source: default, code, file (.env) and env', async () => {
-    const out = await ody(app, ['--json', 'config'], { ODY_CQRS_ATTEMPTS: '7' });
+    const out = await ody(app, ['--json', 'config'], { ODY_CQRS_ATTEMPTS: '7', ODY_CQRS_WORKER: '{"concurrency":3}' });
     expect(out.status, out.stderr).toBe(0);
     const { config } = JSON.parse(out.stdout) as { config: Array<{ path: string; value: unknown; source: string; env: string }> };
     const at = (path: string) => config.find((c) => c.path === path);
@@ -93,6 +93,10 @@ export function createApp() {
     expect(at('app.bootTimeoutMs')).toMatchObject({ value: 30_000, source: 'default' });
     expect(at('queue.dir')).toMatchObject({ value: 'var/from-file', source: 'file' });
     expect(at('cqrs.attempts')).toMatchObject({ value: 7, source: 'env', env: 'ODY_CQRS_ATTEMPTS' });
+    // @ody/core records the layer: a value set in code is code even when it equals the default, and a
+    // leaf inside a whole-object env variable is env.
+    expect(at('cqrs.worker.enabled')).toMatchObject({ value: true, source: 'code' });
+    expect(at('cqrs.worker.concurrency')).toMatchObject({ value: 3, source: 'env', env: 'ODY_CQRS_WORKER_CONCURRENCY' });
     const table = await ody(app, ['config']);
     expect(table.stdout).toMatch(/queue\.dir\s+"var\/from-file"\s+file/);
   }, 120_000);
