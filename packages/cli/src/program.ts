@@ -111,7 +111,7 @@ export function createProgram(version: string): { program: Command; exitCode: ()
     });
   program
     .command('queue:stats <queue...>')
-    .description('jobs waiting, delayed, active, completed and failed per queue (filesystem, Redis; not memory)')
+    .description('jobs waiting, delayed, active, completed and failed per queue (filesystem, Redis, RabbitMQ, NATS; not memory)')
     .option(appOption, appHelp)
     .action(async (names: string[], o: { app?: string }) => {
       const out = createOutput(json());
@@ -121,7 +121,7 @@ export function createProgram(version: string): { program: Command; exitCode: ()
     });
   program
     .command('queue:failed <action> <queue> [ids...]')
-    .description('the failed store of a queue: list, show <id>, retry <id…>|--all, forget <id…>, flush (filesystem, Redis; not memory)')
+    .description('the failed store of a queue: list, show <id>, retry <id…>|--all, forget <id…>, flush (filesystem, Redis, RabbitMQ, NATS; not memory)')
     .option(appOption, appHelp)
     .option('--all', 'retry: every failed job of the queue')
     .option('--limit <n>', 'list: at most n jobs (default 50)', (v) => positiveInt('--limit', v))

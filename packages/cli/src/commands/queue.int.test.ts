@@ -1,8 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesystemDriver, type QueueDriver, Queue, Worker } from '@ody/queue';
+import { amqpDriver } from '@ody/queue-amqp';
+import { natsDriver } from '@ody/queue-nats';
 import { redisDriver } from '@ody/queue-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithNats } from '../../../../test-support/nats-harness.js';
+import { describeWithRabbit } from '../../../../test-support/rabbitmq-harness.js';
 import { describeWithRedis } from '../../../../test-support/redis-harness.js';
 import { ody, scaffoldApp } from '../testing/scaffolded.js';
 
@@ -134,6 +138,8 @@ describeWithRedis('ody queue:* on the Redis driver (--app redis-app.mjs)', (redi
       join(app, 'redis-app.mjs'),
       `import { createApplication } from '@ody/core';
 import { queuePlugin } from '@ody/queue';
+import { amqpDriver } from '@ody/queue-amqp';
+import { natsDriver } from '@ody/queue-nats';
 import { redisDriver } from '@ody/queue-redis';
 export const createApp = () =>
   createApplication({ plugins: [queuePlugin({ driver: redisDriver({ url: process.env.TEST_REDIS_URL, prefix: process.env.TEST_REDIS_PREFIX }) })] });
@@ -148,5 +154,55 @@ export const createApp = () =>
     env: { TEST_REDIS_URL: redis.url, TEST_REDIS_PREFIX: `${redis.prefix}cli` },
     queue: 'mail',
     driver: () => redisDriver({ url: redis.url, prefix: `${redis.prefix}cli` }),
+  }));
+});
+
+describeWithRabbit('ody queue:* on the RabbitMQ driver (--app amqp-app.mjs)', (rabbit) => {
+  let app: string;
+  beforeAll(() => {
+    app = scaffoldApp('cqrs', 'queue-amqp', 'shop');
+    writeFileSync(
+      join(app, 'amqp-app.mjs'),
+      `import { createApplication } from '@ody/core';
+import { queuePlugin } from '@ody/queue';
+import { amqpDriver } from '@ody/queue-amqp';
+export const createApp = () =>
+  createApplication({ plugins: [queuePlugin({ driver: amqpDriver({ url: process.env.TEST_AMQP_URL, prefix: process.env.TEST_AMQP_PREFIX }) })] });
+`,
+    );
+  });
+  afterAll(() => rmSync(join(app, '..'), { recursive: true, force: true }));
+
+  failedStoreSession(() => ({
+    app,
+    extra: ['--app', 'amqp-app.mjs'],
+    env: { TEST_AMQP_URL: rabbit.url, TEST_AMQP_PREFIX: `${rabbit.prefix}cli` },
+    queue: 'mail',
+    driver: () => amqpDriver({ url: rabbit.url, prefix: `${rabbit.prefix}cli` }),
+  }));
+});
+
+describeWithNats('ody queue:* on the NATS JetStream driver (--app nats-app.mjs)', (nats) => {
+  let app: string;
+  beforeAll(() => {
+    app = scaffoldApp('cqrs', 'queue-nats', 'shop');
+    writeFileSync(
+      join(app, 'nats-app.mjs'),
+      `import { createApplication } from '@ody/core';
+import { queuePlugin } from '@ody/queue';
+import { natsDriver } from '@ody/queue-nats';
+export const createApp = () =>
+  createApplication({ plugins: [queuePlugin({ driver: natsDriver({ servers: process.env.TEST_NATS_URL, prefix: process.env.TEST_NATS_PREFIX }) })] });
+`,
+    );
+  });
+  afterAll(() => rmSync(join(app, '..'), { recursive: true, force: true }));
+
+  failedStoreSession(() => ({
+    app,
+    extra: ['--app', 'nats-app.mjs'],
+    env: { TEST_NATS_URL: nats.url, TEST_NATS_PREFIX: nats.prefix },
+    queue: 'mail',
+    driver: () => natsDriver({ servers: nats.url, prefix: nats.prefix }),
   }));
 });
