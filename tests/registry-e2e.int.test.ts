@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findVerdaccio, type NpmRegistry, registryRequired, startNpmRegistry } from '../test-support/npm-registry.js';
@@ -100,8 +101,8 @@ describe.runIf(available || registryRequired())('release to a local registry, in
 
   afterAll(async () => {
     await registry?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+    if (work) await rm(work, { recursive: true, force: true });
+  }, 180_000); // thousands of installed files on a busy 2-core machine
 
   /** A changeset bumping the fixed group, then `npm run release`; returns the version published. */
   async function release(bump: 'minor' | 'patch'): Promise<string> {
@@ -228,6 +229,8 @@ describe.runIf(available || registryRequired())('release to a local registry, in
       started.kill('SIGTERM');
     }
     expect(await started.exited).toBe(0);
+    // pnpm's store and this app are not used again: remove them now rather than in afterAll.
+    await Promise.all([parent, join(work, 'pnpm-store'), join(work, 'pnpm-cache')].map((dir) => rm(dir, { recursive: true, force: true })));
   }, 600_000);
 
   it('a patch release moves every @ody package of the app together on npm update', async () => {
