@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Application, createApplication, definePlugin, type Newable } from '@ody/core';
 import { cqrsPlugin, type MessageKey } from '@ody/cqrs';
@@ -31,6 +32,18 @@ export interface AppOptions {
   readModelsDir?: string;
 }
 
+/** Whether another live process holds the file event store (its LOCK file names the writer's pid). */
+function heldElsewhere(eventsDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(eventsDir, 'LOCK'), 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+}
+
 /**
  * Builds the service. Async commands travel on the filesystem queue (var/queue), so an `api`
  * process and any number of `worker` processes on one machine share them.
@@ -38,13 +51,17 @@ export interface AppOptions {
  * Event-sourced aggregates (src/stock) append to the file event store, which one process at a time
  * writes: the `worker` (or `all`) process opens it, handles the aggregates' commands and runs the
  * projections; an `api` process only dispatches those commands and reads the projections' files.
+ * A process that finds the store held by another live process (e.g. `ody routes` or a second worker
+ * while the first runs) leaves event sourcing to that one. So work the `stock` queue in one process
+ * (`ody queue:work stock`), or use PostgreSQL (`eventstore.driver: 'postgres'`) for many writers.
  */
 export function createApp(options: AppOptions = {}): Promise<Application> {
   const role = options.role ?? 'all';
   const ordersDir = options.ordersDir ?? process.env.ORDERS_DIR ?? 'var/orders';
   const readModels = options.readModelsDir ?? process.env.READ_MODELS_DIR ?? 'var/read-models';
   const stock = new StockLevels(join(readModels, 'stock'));
-  const ownsEvents = role !== 'api';
+  const eventsDir = process.env.ODY_EVENTSTORE_DIR ?? options.eventsDir ?? 'var/events';
+  const ownsEvents = role !== 'api' && !heldElsewhere(eventsDir);
   /** Event-sourced aggregates: commands every process may dispatch, handlers for the event-store process. */
   const aggregates: Aggregate[] = [stockAggregate, /* ody:aggregates */];
   /** Async projections (read sides), run by the event-store process. */
@@ -62,7 +79,7 @@ export function createApp(options: AppOptions = {}): Promise<Application> {
       ...(role === 'worker' ? {} : { http: { port: 3000 } }),
       queue: { driver: 'filesystem', dir: 'var/queue' },
       cqrs: { worker: { enabled: role !== 'api' } },
-      ...(ownsEvents && options.eventsDir !== undefined ? { eventstore: { dir: options.eventsDir } } : {}),
+      ...(ownsEvents ? { eventstore: { dir: eventsDir } } : {}),
       ...options.config,
     },
     plugins: [
