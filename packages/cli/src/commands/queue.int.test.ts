@@ -61,7 +61,12 @@ function failedStoreSession(args: () => { app: string; extra: string[]; env: Nod
     const retry = await run('queue:failed', 'retry', s.queue, first as string);
     expect(retry.status, retry.stderr).toBe(0);
     expect(retry.stdout.trim()).toBe(`retried 1 job of ${s.queue}`);
-    const stats = await run('--json', 'queue:stats', s.queue);
+    // A broker's counts can trail a publish from another connection (RabbitMQ): read until it shows.
+    let stats = await run('--json', 'queue:stats', s.queue);
+    await until(async () => {
+      stats = await run('--json', 'queue:stats', s.queue);
+      return stats.status === 0 && JSON.parse(stats.stdout).queues[0]?.waiting === 1;
+    }).catch(() => undefined); // the expects below say what it showed
     expect(stats.status, stats.stderr).toBe(0);
     expect(JSON.parse(stats.stdout).queues).toEqual([expect.objectContaining({ queue: s.queue, waiting: 1, failed: 2 })]);
     const table = await run('queue:stats', s.queue);
