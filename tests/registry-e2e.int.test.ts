@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findVerdaccio, type NpmRegistry, registryRequired, startNpmRegistry } from '../test-support/npm-registry.js';
@@ -16,6 +17,8 @@ import { freePort } from '../test-support/ports.js';
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
 const USED = ['@ody/core', '@ody/http', '@ody/websocket', '@ody/cqrs', '@ody/queue'];
+/** The second package manager of the scaffold matrix (10.x: the newest line that runs on Node 20). */
+const PNPM = '10.34.9';
 const expected = { http: { hello: 'ada' }, ws: 'released', queued: 'queued', command: { text: 'hello grace' } };
 
 /**
@@ -98,8 +101,8 @@ describe.runIf(available || registryRequired())('release to a local registry, in
 
   afterAll(async () => {
     await registry?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  }, 120_000);
+    if (work) await rm(work, { recursive: true, force: true });
+  }, 180_000); // thousands of installed files on a busy 2-core machine
 
   /** A changeset bumping the fixed group, then `npm run release`; returns the version published. */
   async function release(bump: 'minor' | 'patch'): Promise<string> {
@@ -193,6 +196,42 @@ describe.runIf(available || registryRequired())('release to a local registry, in
       expect(await started.exited).toBe(0);
     }, 600_000);
   }
+
+  // A second package manager: pnpm (fetched from the registry like a user's `npx`; 10.x runs on Node 20),
+  // as `pnpm create ody-app` runs it: create-ody-app sees pnpm in npm_config_user_agent and installs with
+  // it, so the app gets pnpm's strict node_modules (only declared dependencies resolve).
+  it(`pnpm create ody-app --template cqrs: installs with pnpm@${PNPM}, builds, passes its tests and starts`, async () => {
+    const parent = join(work, 'scaffold-pnpm');
+    mkdirSync(parent, { recursive: true });
+    writeFileSync(join(parent, '.npmrc'), registry.npmrc());
+    const env = userEnv({
+      npm_config_userconfig: join(parent, '.npmrc'),
+      npm_config_registry: registry.url,
+      // Fresh store and cache: every run publishes the same version, so nothing cached may be reused.
+      npm_config_store_dir: join(work, 'pnpm-store'),
+      npm_config_cache_dir: join(work, 'pnpm-cache'),
+      npm_config_cache: mkdtempSync(join(work, 'npx-cache-')),
+    });
+    const pnpm = (args: string[], cwd: string, timeoutMs?: number) => sh('npx', ['--yes', '-p', `pnpm@${PNPM}`, 'pnpm', ...args], cwd, env, timeoutMs);
+    await pnpm(['create', `ody-app@${released[0]}`, 'shop', '--template', 'cqrs', '--no-git'], parent, 300_000);
+    const app = join(parent, 'shop');
+    expect(existsSync(join(app, 'pnpm-lock.yaml')), 'create-ody-app installed with pnpm').toBe(true);
+    expect(existsSync(join(app, 'package-lock.json'))).toBe(false);
+    expect(readFileSync(join(app, 'README.md'), 'utf8')).toContain('pnpm dev');
+    expect(Object.values(versionsIn(app)).every((v) => v === released[0]), JSON.stringify(versionsIn(app))).toBe(true);
+    await pnpm(['run', 'build'], app);
+    await pnpm(['test'], app, 240_000);
+    const port = await freePort();
+    const started = await startApp(app, port, /ready/);
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/stock/none`)).status).toBe(404);
+    } finally {
+      started.kill('SIGTERM');
+    }
+    expect(await started.exited).toBe(0);
+    // pnpm's store and this app are not used again: remove them now rather than in afterAll.
+    await Promise.all([parent, join(work, 'pnpm-store'), join(work, 'pnpm-cache')].map((dir) => rm(dir, { recursive: true, force: true })));
+  }, 600_000);
 
   it('a patch release moves every @ody package of the app together on npm update', async () => {
     const app = join(work, 'esm-app');

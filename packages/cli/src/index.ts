@@ -2,7 +2,8 @@ export { appCandidates, findAppFile, type LoadedApplication, loadApp } from './a
 export { type CommandStatus, commandStatus } from './commands/commands-status.js';
 export { type ConfigRow, type ConfigSource, describeConfig, REDACTED, redact } from './commands/config.js';
 export { type Check, doctor } from './commands/doctor.js';
-export { formatStatus, readStatus, type SupervisorStatus } from './commands/process-status.js';
+export { type AppProcesses, appProcesses, formatStatus, readStatus, type SupervisorStatus } from './commands/process-status.js';
+export { type ScannedProcess, type ScannedSupervisor, scanSupervised } from './commands/process-scan.js';
 export type { FailedResult, FailedRow, QueueStats } from './commands/queue.js';
 export { listRoutes, type RouteRow } from './commands/routes.js';
 export { type WorkOptions, work } from './commands/work.js';

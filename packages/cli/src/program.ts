@@ -7,7 +7,7 @@ import { failed, queuesOf, queueStats } from './commands/queue.js';
 import { formatTable, listRoutes, routesEnv } from './commands/routes.js';
 import { work } from './commands/work.js';
 import { commandStatus } from './commands/commands-status.js';
-import { formatStatus, readStatus } from './commands/process-status.js';
+import { appProcesses, formatStatus } from './commands/process-status.js';
 import { CliError } from './errors.js';
 import { kinds } from './make/generators.js';
 import { make } from './make/make.js';
@@ -68,8 +68,9 @@ export function createProgram(version: string): { program: Command; exitCode: ()
     .action(async (o: { app?: string }) => {
       const out = createOutput(json());
       const project = findProject();
+      process.setSourceMapsEnabled(true); // handlers are named by their source file and line
       const { app } = await loadApp(project, o.app, quiet, (a) => (a.plugins.includes('http') ? { ...routesEnv } : {}));
-      const routes = await listRoutes(app);
+      const routes = await listRoutes(app, project.root);
       if (out.json) return out.data({ routes });
       out.line(formatTable(['METHOD', 'PATH', 'HANDLER', 'MIDDLEWARE'], routes.map((r) => [r.method, r.path, r.handler, String(r.middleware)])));
     });
@@ -81,7 +82,7 @@ export function createProgram(version: string): { program: Command; exitCode: ()
       const out = createOutput(json());
       const project = findProject();
       const { app } = await loadApp(project, o.app);
-      const config = describeConfig(app, project.root);
+      const config = describeConfig(app);
       if (out.json) return out.data({ config });
       out.line(formatTable(['KEY', 'VALUE', 'SOURCE'], config.map((c) => [c.path, JSON.stringify(c.value) ?? 'undefined', c.source])));
     });
@@ -110,7 +111,7 @@ export function createProgram(version: string): { program: Command; exitCode: ()
     });
   program
     .command('queue:stats <queue...>')
-    .description('jobs waiting, delayed, active, completed and failed per queue (filesystem, Redis; not memory)')
+    .description('jobs waiting, delayed, active, completed and failed per queue (filesystem, Redis, RabbitMQ, NATS; not memory)')
     .option(appOption, appHelp)
     .action(async (names: string[], o: { app?: string }) => {
       const out = createOutput(json());
@@ -120,7 +121,7 @@ export function createProgram(version: string): { program: Command; exitCode: ()
     });
   program
     .command('queue:failed <action> <queue> [ids...]')
-    .description('the failed store of a queue: list, show <id>, retry <id…>|--all, forget <id…>, flush (filesystem, Redis; not memory)')
+    .description('the failed store of a queue: list, show <id>, retry <id…>|--all, forget <id…>, flush (filesystem, Redis, RabbitMQ, NATS; not memory)')
     .option(appOption, appHelp)
     .option('--all', 'retry: every failed job of the queue')
     .option('--limit <n>', 'list: at most n jobs (default 50)', (v) => positiveInt('--limit', v))
@@ -161,16 +162,17 @@ export function createProgram(version: string): { program: Command; exitCode: ()
     });
   program
     .command('process:status')
-    .description('the processes ody supervises for this app (queue:work workers): pid, state, restarts, uptime, memory')
+    .description('every supervised process of this app (its processPlugin processes and queue:work workers): pid, state, restarts, uptime, memory')
     .option('--watch', 'refresh until Ctrl-C')
     .option('--interval <ms>', 'refresh period with --watch (default 1000)', (v) => positiveInt('--interval', v), 1_000)
     .action(async (o: { watch?: boolean; interval: number }) => {
       const out = createOutput(json());
       const root = findProject().root;
       const show = () => {
-        const supervisors = readStatus(root);
+        const found = appProcesses(root);
+        const supervisors = [...found.published.map((s) => ({ ...s, source: 'ody' as const })), ...found.scanned.map((s) => ({ ...s, source: 'scan' as const }))];
         if (out.json) out.line(JSON.stringify({ supervisors }));
-        else out.line(`${o.watch && out.tty ? '\u001b[2J\u001b[H' : ''}${formatStatus(supervisors)}${o.watch ? '\n' : ''}`);
+        else out.line(`${o.watch && out.tty ? '\u001b[2J\u001b[H' : ''}${formatStatus(found)}${o.watch ? '\n' : ''}`);
       };
       show();
       if (!o.watch) return;

@@ -9,6 +9,7 @@ export { backoffSchema } from './config/backoff-schema.js';
 export { type ResolvePluginOptionsInput, resolvePluginOptions } from './config/plugin-options.js';
 export type { ConfigIssue } from './config/resolve.js';
 export { envNameFor } from './config/resolve.js';
+export type { ConfigEntry, ConfigLayers, ConfigSource } from './config/sources.js';
 export { currentContext, newId, type OdyContext, runInContext } from './context.js';
 export { CoreError, type CoreErrorCode, errorCodes } from './errors.js';
 export * from './portable.js';

@@ -8,7 +8,7 @@ import { ownVersion, scaffold } from './scaffold.js';
 const expectedFiles = {
   api: ['.env.example', '.gitignore', 'README.md', 'package.json', 'src/app.test.ts', 'src/app.ts', 'src/main.ts', 'src/notes/controller.ts', 'src/notes/routes.ts', 'src/notes/store.ts', 'tsconfig.build.json', 'tsconfig.json', 'vitest.config.ts'],
   realtime: ['.env.example', '.gitignore', 'README.md', 'package.json', 'public/index.html', 'src/app.test.ts', 'src/app.ts', 'src/main.ts', 'src/notes/controller.ts', 'src/notes/routes.ts', 'src/notes/store.ts', 'src/realtime/plugin.ts', 'src/realtime/realtime.test.ts', 'tsconfig.build.json', 'tsconfig.json', 'vitest.config.ts'],
-  cqrs: ['.env.example', '.gitignore', 'README.md', 'package.json', 'src/api.ts', 'src/app.ts', 'src/main.ts', 'src/orders/handlers.ts', 'src/orders/messages.ts', 'src/orders/orders.test.ts', 'src/orders/routes.ts', 'src/orders/store.ts', 'src/worker.ts', 'tsconfig.build.json', 'tsconfig.json', 'vitest.config.ts'],
+  cqrs: ['.env.example', '.gitignore', 'README.md', 'package.json', 'src/api.ts', 'src/app.ts', 'src/main.ts', 'src/orders/handlers.ts', 'src/orders/messages.ts', 'src/orders/orders.test.ts', 'src/orders/routes.ts', 'src/orders/store.ts', 'src/stock/routes.ts', 'src/stock/stock-levels.ts', 'src/stock/stock.test.ts', 'src/stock/stock.ts', 'src/worker.ts', 'tsconfig.build.json', 'tsconfig.json', 'vitest.config.ts'],
   worker: ['.env.example', '.gitignore', 'README.md', 'package.json', 'src/app.test.ts', 'src/app.ts', 'src/clock.ts', 'src/jobs.ts', 'src/main.ts', 'src/tasks.ts', 'tsconfig.build.json', 'tsconfig.json', 'vitest.config.ts'],
 } as const;
 

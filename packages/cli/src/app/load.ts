@@ -10,6 +10,8 @@ export interface LoadedApplication {
   readonly plugins: string[];
   readonly appConfig: Record<string, unknown>;
   configOf(section: string): unknown;
+  /** Each config leaf with its source (@ody/core 0.x with config sources). */
+  configEntries?(): Array<{ path: string; value: unknown; source: 'default' | 'code' | 'file' | 'env'; env: string }>;
   get<T>(key: symbol): T;
   has(key: symbol): boolean;
   start(): Promise<void>;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ody, scaffoldApp } from '../testing/scaffolded.js';
@@ -22,6 +22,29 @@ export function createApp() {
 `,
     );
     writeFileSync(join(app, 'not-an-app.mjs'), 'export const createApp = 42;\n');
+    // Plain JS routes: a named function and a bound method.
+    writeFileSync(
+      join(app, 'named-app.mjs'),
+      `import { createApplication, definePlugin } from '@ody/core';
+import { httpPlugin, Router } from '@ody/http';
+
+function listThings() {
+  return [];
+}
+const things = { count() { return 0; } };
+
+export function createApp() {
+  const routes = definePlugin({
+    name: 'things',
+    dependsOn: ['http'],
+    boot(ctx) {
+      ctx.get(Router).get('/things', listThings).get('/things/count', things.count.bind(things));
+    },
+  });
+  return createApplication({ plugins: [httpPlugin(), routes] });
+}
+`,
+    );
     writeFileSync(join(app, '.env'), 'ODY_QUEUE_DIR=var/from-file\n');
   });
   afterAll(() => rmSync(join(app, '..'), { recursive: true, force: true }));
@@ -30,11 +53,26 @@ export function createApp() {
     const table = await ody(app, ['routes']);
     expect(table.status, table.stderr).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(/^METHOD\s+PATH\s+HANDLER\s+MIDDLEWARE$/);
-    expect(table.stdout).toMatch(/POST\s+\/orders\s+anonymous\s+0/);
+    // An anonymous handler is named by where it is written (source line through tsx's source map).
+    const line = readFileSync(join(app, 'src', 'orders', 'routes.ts'), 'utf8').split('\n').findIndex((l) => l.includes("router.post('/orders'")) + 1;
+    expect(line).toBeGreaterThan(0);
+    expect(table.stdout).toMatch(new RegExp(`POST\\s+/orders\\s+<anonymous> at src/orders/routes\\.ts:${line}\\s+0`));
     const json = await ody(app, ['--json', 'routes']);
     expect(json.status, json.stderr).toBe(0);
-    const { routes } = JSON.parse(json.stdout) as { routes: Array<{ method: string; path: string }> };
-    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /orders', 'GET /orders/commands/:id', 'GET /orders/:id']);
+    const { routes } = JSON.parse(json.stdout) as { routes: Array<{ method: string; path: string; handler: string }> };
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /orders',
+      'GET /orders/commands/:id',
+      'GET /orders/:id',
+      'POST /stock/:sku/receive',
+      'POST /stock/:sku/ship',
+      'GET /stock/commands/:id',
+      'GET /stock/:sku',
+    ]);
+    expect(routes.every((r) => /^<anonymous> at src\/(orders|stock)\/routes\.ts:\d+$/.test(r.handler)), JSON.stringify(routes)).toBe(true);
+    const named = await ody(app, ['--json', 'routes', '--app', 'named-app.mjs']);
+    expect(named.status, named.stderr).toBe(0);
+    expect((JSON.parse(named.stdout) as { routes: Array<{ handler: string }> }).routes.map((r) => r.handler)).toEqual(['listThings at named-app.mjs:4', 'count at named-app.mjs:7']);
   }, 120_000);
 
   it('routes names controller handlers (a generated controller shows up as Class.method)', async () => {
@@ -47,7 +85,7 @@ export function createApp() {
   }, 120_000);
 
   it('config gives every value with its source: default, code, file (.env) and env', async () => {
-    const out = await ody(app, ['--json', 'config'], { ODY_CQRS_ATTEMPTS: '7' });
+    const out = await ody(app, ['--json', 'config'], { ODY_CQRS_ATTEMPTS: '7', ODY_CQRS_WORKER: '{"concurrency":3}' });
     expect(out.status, out.stderr).toBe(0);
     const { config } = JSON.parse(out.stdout) as { config: Array<{ path: string; value: unknown; source: string; env: string }> };
     const at = (path: string) => config.find((c) => c.path === path);
@@ -55,6 +93,10 @@ export function createApp() {
     expect(at('app.bootTimeoutMs')).toMatchObject({ value: 30_000, source: 'default' });
     expect(at('queue.dir')).toMatchObject({ value: 'var/from-file', source: 'file' });
     expect(at('cqrs.attempts')).toMatchObject({ value: 7, source: 'env', env: 'ODY_CQRS_ATTEMPTS' });
+    // @ody/core records the layer: a value set in code is code even when it equals the default, and a
+    // leaf inside a whole-object env variable is env.
+    expect(at('cqrs.worker.enabled')).toMatchObject({ value: true, source: 'code' });
+    expect(at('cqrs.worker.concurrency')).toMatchObject({ value: 3, source: 'env', env: 'ODY_CQRS_WORKER_CONCURRENCY' });
     const table = await ody(app, ['config']);
     expect(table.stdout).toMatch(/queue\.dir\s+"var\/from-file"\s+file/);
   }, 120_000);

@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatStatusTable, type ProcessManager, type ProcessStatus } from '@ody/process';
+import { formatTable } from './routes.js';
+import { type ScannedSupervisor, scanSupervised } from './process-scan.js';
 
 /** Where supervisors ody runs publish their status (one JSON file per supervisor pid). */
 export const statusDir = (root: string) => join(root, 'var', 'ody', 'processes');
@@ -76,8 +78,34 @@ export function readStatus(root: string, now = Date.now()): SupervisorStatus[] {
   return out.sort((a, b) => a.pid - b.pid);
 }
 
-/** The text `ody process:status` prints for `supervisors`. */
-export function formatStatus(supervisors: readonly SupervisorStatus[]): string {
-  if (supervisors.length === 0) return 'no supervised processes running (ody queue:work publishes its workers here)';
-  return supervisors.map((s) => `${s.command} (supervisor pid ${s.pid})\n${formatStatusTable(s.processes)}`).join('\n\n');
+/** What `ody process:status` shows: the supervisors ody runs (full status) and every other one found. */
+export interface AppProcesses {
+  /** `ody queue:work` supervisors: state, restarts and last exit from their manager. */
+  published: SupervisorStatus[];
+  /** Every other process supervising @ody/process children for this app (its `processPlugin`), from the OS process table. */
+  scanned: ScannedSupervisor[];
+}
+
+/** Every supervised process of the app in `root`: published by ody's supervisors, else found in /proc. */
+export function appProcesses(root: string, now = Date.now()): AppProcesses {
+  const published = readStatus(root, now);
+  const scanned = scanSupervised(root, now).filter((s) => !published.some((p) => p.pid === s.pid));
+  return { published, scanned };
+}
+
+const seconds = (ms: number) => (ms > 0 ? `${(ms / 1000).toFixed(1)}s` : '-');
+
+/** The text `ody process:status` prints. */
+export function formatStatus({ published, scanned }: AppProcesses): string {
+  if (published.length === 0 && scanned.length === 0) return 'no supervised processes running for this app';
+  return [
+    ...published.map((s) => `${s.command} (supervisor pid ${s.pid})\n${formatStatusTable(s.processes)}`),
+    ...scanned.map(
+      (s) =>
+        `${s.command} (supervisor pid ${s.pid}; from the process table: restarts and exits are known to its own manager)\n${formatTable(
+          ['name', 'inst', 'pid', 'state', 'uptime', 'memory'],
+          s.processes.map((p) => [p.name, String(p.instance), String(p.pid), p.state, seconds(p.uptimeMs), p.memoryMb === undefined ? '-' : `${p.memoryMb} MB`]),
+        )}`,
+    ),
+  ].join('\n\n');
 }

@@ -1,8 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesystemDriver, type QueueDriver, Queue, Worker } from '@ody/queue';
+import { amqpDriver } from '@ody/queue-amqp';
+import { natsDriver } from '@ody/queue-nats';
 import { redisDriver } from '@ody/queue-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithNats } from '../../../../test-support/nats-harness.js';
+import { describeWithRabbit } from '../../../../test-support/rabbitmq-harness.js';
 import { describeWithRedis } from '../../../../test-support/redis-harness.js';
 import { ody, scaffoldApp } from '../testing/scaffolded.js';
 
@@ -57,7 +61,12 @@ function failedStoreSession(args: () => { app: string; extra: string[]; env: Nod
     const retry = await run('queue:failed', 'retry', s.queue, first as string);
     expect(retry.status, retry.stderr).toBe(0);
     expect(retry.stdout.trim()).toBe(`retried 1 job of ${s.queue}`);
-    const stats = await run('--json', 'queue:stats', s.queue);
+    // A broker's counts can trail a publish from another connection (RabbitMQ): read until it shows.
+    let stats = await run('--json', 'queue:stats', s.queue);
+    await until(async () => {
+      stats = await run('--json', 'queue:stats', s.queue);
+      return stats.status === 0 && JSON.parse(stats.stdout).queues[0]?.waiting === 1;
+    }).catch(() => undefined); // the expects below say what it showed
     expect(stats.status, stats.stderr).toBe(0);
     expect(JSON.parse(stats.stdout).queues).toEqual([expect.objectContaining({ queue: s.queue, waiting: 1, failed: 2 })]);
     const table = await run('queue:stats', s.queue);
@@ -134,6 +143,8 @@ describeWithRedis('ody queue:* on the Redis driver (--app redis-app.mjs)', (redi
       join(app, 'redis-app.mjs'),
       `import { createApplication } from '@ody/core';
 import { queuePlugin } from '@ody/queue';
+import { amqpDriver } from '@ody/queue-amqp';
+import { natsDriver } from '@ody/queue-nats';
 import { redisDriver } from '@ody/queue-redis';
 export const createApp = () =>
   createApplication({ plugins: [queuePlugin({ driver: redisDriver({ url: process.env.TEST_REDIS_URL, prefix: process.env.TEST_REDIS_PREFIX }) })] });
@@ -148,5 +159,55 @@ export const createApp = () =>
     env: { TEST_REDIS_URL: redis.url, TEST_REDIS_PREFIX: `${redis.prefix}cli` },
     queue: 'mail',
     driver: () => redisDriver({ url: redis.url, prefix: `${redis.prefix}cli` }),
+  }));
+});
+
+describeWithRabbit('ody queue:* on the RabbitMQ driver (--app amqp-app.mjs)', (rabbit) => {
+  let app: string;
+  beforeAll(() => {
+    app = scaffoldApp('cqrs', 'queue-amqp', 'shop');
+    writeFileSync(
+      join(app, 'amqp-app.mjs'),
+      `import { createApplication } from '@ody/core';
+import { queuePlugin } from '@ody/queue';
+import { amqpDriver } from '@ody/queue-amqp';
+export const createApp = () =>
+  createApplication({ plugins: [queuePlugin({ driver: amqpDriver({ url: process.env.TEST_AMQP_URL, prefix: process.env.TEST_AMQP_PREFIX }) })] });
+`,
+    );
+  });
+  afterAll(() => rmSync(join(app, '..'), { recursive: true, force: true }));
+
+  failedStoreSession(() => ({
+    app,
+    extra: ['--app', 'amqp-app.mjs'],
+    env: { TEST_AMQP_URL: rabbit.url, TEST_AMQP_PREFIX: `${rabbit.prefix}cli` },
+    queue: 'mail',
+    driver: () => amqpDriver({ url: rabbit.url, prefix: `${rabbit.prefix}cli` }),
+  }));
+});
+
+describeWithNats('ody queue:* on the NATS JetStream driver (--app nats-app.mjs)', (nats) => {
+  let app: string;
+  beforeAll(() => {
+    app = scaffoldApp('cqrs', 'queue-nats', 'shop');
+    writeFileSync(
+      join(app, 'nats-app.mjs'),
+      `import { createApplication } from '@ody/core';
+import { queuePlugin } from '@ody/queue';
+import { natsDriver } from '@ody/queue-nats';
+export const createApp = () =>
+  createApplication({ plugins: [queuePlugin({ driver: natsDriver({ servers: process.env.TEST_NATS_URL, prefix: process.env.TEST_NATS_PREFIX }) })] });
+`,
+    );
+  });
+  afterAll(() => rmSync(join(app, '..'), { recursive: true, force: true }));
+
+  failedStoreSession(() => ({
+    app,
+    extra: ['--app', 'nats-app.mjs'],
+    env: { TEST_NATS_URL: nats.url, TEST_NATS_PREFIX: nats.prefix },
+    queue: 'mail',
+    driver: () => natsDriver({ servers: nats.url, prefix: nats.prefix }),
   }));
 });

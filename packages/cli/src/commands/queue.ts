@@ -58,7 +58,7 @@ export function queuesOf(app: LoadedApplication): QueuesLike {
   if (queues.driver.name === 'memory') {
     throw new CliError(
       'ODY_CLI_UNSUPPORTED',
-      "The app's queue driver is 'memory': its jobs live inside the app's own process, so ody cannot see them. Use the filesystem or Redis driver (queue.driver / ODY_QUEUE_DRIVER).",
+      "The app's queue driver is 'memory': its jobs live inside the app's own process, so ody cannot see them. Use a driver other processes can reach: filesystem or Redis (queue.driver / ODY_QUEUE_DRIVER), RabbitMQ (@ody/queue-amqp) or NATS (@ody/queue-nats).",
     );
   }
   return queues;

@@ -1,11 +1,12 @@
 import type { Generated } from './generators-types.js';
 import type { Names } from './names.js';
+import { aggregateGenerator, projectionGenerator } from './eventsourcing.js';
 import { processGenerator } from './process.js';
 
 export type { Generated, GeneratedFile } from './generators-types.js';
 
 /** The kinds `ody make:<kind>` knows. */
-export const kinds = ['controller', 'route', 'command', 'query', 'event', 'plugin', 'task', 'process'] as const;
+export const kinds = ['controller', 'route', 'command', 'query', 'event', 'plugin', 'task', 'process', 'aggregate', 'projection'] as const;
 /** One of `kinds`. */
 export type Kind = (typeof kinds)[number];
 
@@ -296,4 +297,6 @@ export const generators: Record<Kind, (n: Names) => Generated> = {
   plugin,
   task,
   process: processGenerator,
+  aggregate: aggregateGenerator,
+  projection: projectionGenerator,
 };

@@ -54,6 +54,10 @@ describe('ody make:* in a scaffolded app', () => {
     expect(appTs).toContain('AuditCommandHandler');
     expect(appTs).toContain('OnAuditEvent');
     expect(appTs).toContain('auditPluginPlugin(), /* ody:plugins */');
+    expect(appTs).toContain('auditAggregateAggregate, /* ody:aggregates */');
+    expect(appTs).toContain("import { auditAggregateAggregate } from './aggregates/audit-aggregate.js';");
+    expect(appTs).toContain('auditProjectionProjection(readModels), /* ody:projections */');
+    expect(appTs).toContain("import { auditProjectionProjection } from './projections/audit-projection.js';");
     const again = ody(app, 'make:controller', 'audit-controller');
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('Not overwriting src/controllers/audit-controller.controller.ts');
@@ -62,10 +66,11 @@ describe('ody make:* in a scaffolded app', () => {
   it('the generated code compiles with the app and passes its own tests', async () => {
     const typecheck = await exec([require_.resolve('typescript/bin/tsc'), '--noEmit', '-p', app], app);
     expect(typecheck.status, typecheck.output).toBe(0);
-    const folders = ['src/controllers', 'src/routes', 'src/commands', 'src/queries', 'src/events', 'src/plugins', 'src/tasks'];
-    const run = await exec([require_.resolve('vitest/vitest.mjs'), 'run', ...folders], app);
+    const folders = ['src/controllers', 'src/routes', 'src/commands', 'src/queries', 'src/events', 'src/plugins', 'src/tasks', 'src/aggregates', 'src/projections'];
+    // src/stock's HTTP test starts the whole app, so it also boots with the registered aggregate and projection.
+    const run = await exec([require_.resolve('vitest/vitest.mjs'), 'run', ...folders, 'src/stock'], app);
     expect(run.status, run.output).toBe(0);
-    expect(run.output).toMatch(/Test Files\s+7 passed/);
+    expect(run.output).toMatch(/Test Files\s+10 passed/);
   }, 180_000);
 
   it('answers a bad name and an unknown command with exit 2 and one line', () => {

@@ -16,7 +16,7 @@ export interface MakeResult {
 }
 
 /**
- * Write a generated controller, route, command, query, event, plugin, task or process with its test.
+ * Write a generated controller, route, command, query, event, plugin, task, process, aggregate or projection with its test.
  * Refuses (ODY_CLI_FILE_EXISTS, nothing written) when any file exists. Registers it at the
  * `/* ody:<slot> *\/` marker in src/app.ts when the app has one.
  */
@@ -36,14 +36,15 @@ export function make(project: Project, kind: Kind, name: string): MakeResult {
   const result: MakeResult = { kind, files: generated.files.map((f) => f.path) };
   const reg = generated.register;
   const appFile = join(project.root, 'src', 'app.ts');
-  if (reg && register({ file: appFile, slot: reg.slot, entry: reg.entry, importLine: `import { ${reg.entry.replace(/\(\)$/, '')} } from '${reg.from}';` })) {
+  if (reg && register({ file: appFile, slot: reg.slot, entry: reg.entry, importLine: `import { ${reg.name ?? reg.entry.replace(/\(\)$/, '')} } from '${reg.from}';` })) {
     result.registered = `src/app.ts (${reg.slot})`;
   } else {
     const hint = generated.hint ?? (reg ? `Register it: add ${reg.entry} to the ${reg.slot} list (import from '${reg.from}').` : undefined);
     if (hint !== undefined) result.hint = hint;
   }
-  if (kind === 'process' && !dependsOn(project, '@ody/process')) {
-    result.hint = `The app does not depend on @ody/process yet: npm install @ody/process. ${result.hint ?? ''}`.trim();
+  const needs = kind === 'process' ? '@ody/process' : kind === 'aggregate' || kind === 'projection' ? '@ody/eventsourcing' : undefined;
+  if (needs !== undefined && !dependsOn(project, needs)) {
+    result.hint = `The app does not depend on ${needs} yet: npm install ${needs}. ${result.hint ?? ''}`.trim();
   }
   return result;
 }

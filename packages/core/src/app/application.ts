@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { readEnvFile } from '../config/env.js';
+import { mergeLayers } from '../config/merge.js';
 import { resolveConfig, type SectionSpec } from '../config/resolve.js';
+import { type ConfigEntry, configEntries, type ConfigLayers } from '../config/sources.js';
 import { CoreError } from '../errors.js';
 import { createLogger, type Logger, type LoggerOptions } from '../logger.js';
 import type { PluginContext } from '../plugin/context.js';
@@ -53,8 +55,13 @@ export class Application {
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
 
+  private readonly config: Map<string, unknown>;
+  private readonly layers: ConfigLayers | undefined;
+
   /** @internal use createApplication */
-  constructor(plugins: readonly AnyPlugin[], config: Map<string, unknown>, logger: Logger | LoggerOptions | undefined) {
+  constructor(plugins: readonly AnyPlugin[], config: Map<string, unknown>, logger: Logger | LoggerOptions | undefined, layers?: ConfigLayers) {
+    this.config = config;
+    this.layers = layers;
     this.appConfig = config.get('app') as AppConfig;
     this.logger = isLogger(logger)
       ? logger
@@ -89,6 +96,17 @@ export class Application {
   /** The validated config section of a plugin. */
   configOf<T = unknown>(section: string): T {
     return this.slots.find((s) => s.plugin.name === section)?.ctx.config as T;
+  }
+
+  /**
+   * Every leaf of the resolved config (`app` and each plugin's section) with the layer that set it:
+   * `default` (schema) < `code` (createApplication's config, plugin options) < `file` (.env) < `env`.
+   * Values are as the plugins see them (not redacted).
+   * @example
+   * app.configEntries().find((e) => e.path === 'http.port'); // { path, value: 8080, source: 'env', env: 'ODY_HTTP_PORT' }
+   */
+  configEntries(): ConfigEntry[] {
+    return configEntries(this.config, this.layers ?? { code: new Map(), env: {}, file: {} });
   }
 
   /** Register every plugin, then boot them in dependency order. On failure, what booted is stopped. */
@@ -243,7 +261,9 @@ export async function createApplication(options: ApplicationOptions = {}): Promi
     });
   }
   const fileEnv = options.envFile === false ? {} : readEnvFile(options.envFile ?? '.env');
-  const env = { ...fileEnv, ...(options.env ?? process.env) };
+  const given = options.env ?? process.env;
+  const env = { ...fileEnv, ...given };
   const config = resolveConfig(sections, options.config ?? {}, env);
-  return new Application(plugins, config, options.logger);
+  const code = new Map([...sections].map(([name, spec]) => [name, mergeLayers(spec.options, options.config?.[name])] as const));
+  return new Application(plugins, config, options.logger, { code, env: { ...given }, file: fileEnv });
 }

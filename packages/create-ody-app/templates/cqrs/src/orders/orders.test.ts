@@ -21,6 +21,8 @@ async function start(role: Role, dir: string): Promise<Started> {
   const app = await createApp({
     role,
     ordersDir: join(dir, 'orders'),
+    eventsDir: join(dir, 'events'),
+    readModelsDir: join(dir, 'read-models'),
     config: { app: { logLevel: 'warn' }, http: { port: 0, host: '127.0.0.1' }, queue: { driver: 'filesystem', dir: join(dir, 'queue') } },
   });
   await app.start();
@@ -65,11 +67,29 @@ describe('orders (async commands)', () => {
     worker = spawn(process.execPath, ['--import', tsx, join(import.meta.dirname, '..', 'worker.ts')], {
       // The app's own folder, so tsx finds its tsconfig (decorators).
       cwd: join(import.meta.dirname, '..', '..'),
-      env: { ...process.env, ODY_QUEUE_DIR: join(started.dir, 'queue'), ORDERS_DIR: join(started.dir, 'orders'), ODY_APP_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        ODY_QUEUE_DIR: join(started.dir, 'queue'),
+        ORDERS_DIR: join(started.dir, 'orders'),
+        ODY_EVENTSTORE_DIR: join(started.dir, 'events'),
+        READ_MODELS_DIR: join(started.dir, 'read-models'),
+        ODY_APP_LOG_LEVEL: 'warn',
+      },
       stdio: 'inherit',
     });
     expect((await settled(started.base, res.headers.get('location') as string, worker)).state).toBe('succeeded');
     expect(await (await fetch(`${started.base}/orders/${orderId}`)).json()).toMatchObject({ id: orderId, sku: 'pen' });
+    // The worker owns the event store: the API dispatches a stock command, the worker appends its event
+    // and projects it, and the API reads the projection's file.
+    const stock = await fetch(`${started.base}/stock/pen/receive`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ qty: 4 }) });
+    expect((await settled(started.base, stock.headers.get('location') as string, worker)).state).toBe('succeeded');
+    let level: unknown;
+    for (let i = 0; i < 1_500 && level === undefined; i++) {
+      const res = await fetch(`${started.base}/stock/pen`);
+      if (res.status === 200) level = await res.json();
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(level).toEqual({ sku: 'pen', onHand: 4, version: 1 });
   });
 
   it('rejects a bad order with a 400 problem+json', async () => {
