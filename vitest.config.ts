@@ -50,7 +50,7 @@ const projectOf = (name: string, dir: string) => ({
   test: {
     name,
     root: dir,
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts'],
   },
 });
 
