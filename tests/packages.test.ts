@@ -92,6 +92,10 @@ describe('packed packages', () => {
 
   for (const dir of dirs) {
     describe(dir, () => {
+      it('tests live beside the code they test (src/**/*.test.ts), not in a test/ folder', () => {
+        expect(existsSync(join(root, 'packages', dir, 'test')), `packages/${dir}/test`).toBe(false);
+      });
+
       it('manifest: internal ranges are ^<group version> (no "*", no workspace:, dependencies and peers alike)', () => {
         const { manifest } = packed.get(dir)!;
         for (const field of DEP_FIELDS) {
