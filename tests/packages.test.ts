@@ -16,7 +16,7 @@ const run = promisify(execFile);
  * Flip to true when the first release (0.1.0) is cut. Until then every package is 0.0.0 on purpose
  * (the coordinator versions after the API renames land); afterwards a 0.0.0 manifest is an error.
  */
-const FIRST_RELEASE_CUT = false;
+const FIRST_RELEASE_CUT = true;
 
 const root = join(import.meta.dirname, '..');
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
