@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFile
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { ClaimOptions, ListOptions, QueueDriver, RecoverResult } from '../../contract/driver.js';
 import type { ClaimedJob, FailedJobRecord, FailReason, JobCounts, JobError, NewJob, PushResult } from '../../contract/job.js';
+import { OdyError } from '@ody/core';
 import { QueueError } from '../../errors.js';
 import { gone, promoteDelayed, takeReady } from './claim.js';
 import { GroupCommit } from './commit.js';
@@ -326,6 +327,28 @@ export class FileSystemDriver implements QueueDriver {
     dir.leases.delete(job.lease);
     return current;
   }
+}
+
+/**
+ * Every rejection of a driver call is an OdyError: a raw filesystem error (EACCES, ENOTDIR, EIO, a
+ * directory replaced by a file…) becomes ODY_QUEUE_IO naming the queue root and the call; typed errors
+ * pass through unchanged.
+ */
+const GUARDED = ['claim', 'extend', 'complete', 'retry', 'fail', 'recover', 'pause', 'resume', 'isPaused', 'counts', 'listFailed', 'getFailed', 'retryFailed', 'purgeFailed'] as const;
+for (const name of GUARDED) {
+  const original = FileSystemDriver.prototype[name] as (...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(FileSystemDriver.prototype, name, {
+    configurable: true,
+    writable: true,
+    value: async function guarded(this: FileSystemDriver, ...args: unknown[]): Promise<unknown> {
+      try {
+        return await original.apply(this, args);
+      } catch (err) {
+        if (OdyError.is(err)) throw err;
+        throw new QueueError('ODY_QUEUE_IO', `Filesystem queue ${this.root}: ${name} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err, details: { call: name, errno: (err as NodeJS.ErrnoException)?.code } });
+      }
+    },
+  });
 }
 
 /** A refused ack: ODY_QUEUE_DISK_FULL on ENOSPC/EDQUOT, else ODY_QUEUE_IO. The job stays leased and is redelivered. */

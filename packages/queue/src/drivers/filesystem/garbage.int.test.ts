@@ -122,4 +122,16 @@ describe('filesystem driver: non-regular files and garbage in every state direct
     expect(readdirSync(join(root, 'tmpdir', 'tmp'))).toEqual([]);
     await d2.close();
   });
+
+  it('a state directory replaced by a file: every call rejects with ODY_QUEUE_IO naming the call, never a raw fs error', async () => {
+    const driver = filesystemDriver({ dir: root });
+    const queue = new Queue('nodir', { driver });
+    await queue.push('j', 1);
+    rmSync(join(root, 'nodir', 'leased'), { recursive: true });
+    writeFileSync(join(root, 'nodir', 'leased'), 'not a directory');
+    await expect(driver.claim('nodir', { max: 1, leaseMs: 1000, waitMs: 0 })).rejects.toMatchObject({ code: 'ODY_QUEUE_IO', message: expect.stringContaining('claim') });
+    await expect(driver.recover('nodir', 3)).rejects.toMatchObject({ code: 'ODY_QUEUE_IO', message: expect.stringContaining('recover') });
+    await expect(queue.counts()).rejects.toMatchObject({ code: 'ODY_QUEUE_IO', message: expect.stringContaining('counts') });
+    await driver.close();
+  });
 });
