@@ -1,4 +1,4 @@
-import { definePlugin, type Newable, type Plugin } from '@ody/core';
+import { definePlugin, type Newable, type Plugin, type z } from '@ody/core';
 import { httpConfigSchema } from './config.js';
 import { HttpRouter } from './router/router.js';
 import { OdyHttpServer } from './server/server.js';
@@ -8,8 +8,11 @@ import { WORKER_ENV } from './workers/env.js';
 import { isWorkerProcess } from './workers/role.js';
 import { type RestartPolicy, resolveWorkerCount, startWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 
-/** Options of httpPlugin (code, not config: config lives in the `http` section). */
-export interface HttpPluginOptions {
+/**
+ * Options of httpPlugin: code (middleware, routes, controllers, workers' module) and any key of the
+ * `http` config section (`port`, `host`, `limits`…), which config and then env override.
+ */
+export interface HttpPluginOptions extends Partial<z.input<typeof httpConfigSchema>> {
   /** Global middleware, added before any route. */
   middleware?: Middleware[];
   /** Add routes (functional style); runs in register, so other plugins see them. */
@@ -37,9 +40,12 @@ export interface HttpPluginOptions {
  */
 export function httpPlugin(options: HttpPluginOptions = {}): Plugin<typeof httpConfigSchema> {
   let supervisor: WorkerSupervisor | undefined;
+  // Config-shaped options (port, host, limits…): defaults < these < config < env.
+  const { middleware: _m, routes: _r, controllers: _c, workerModule: _w, workerExecArgv: _x, workerRestart: _p, ...settings } = options;
   return definePlugin({
     name: 'http',
     configSchema: httpConfigSchema,
+    options: settings,
     internalEnv: Object.values(WORKER_ENV),
     register(ctx) {
       const router = new HttpRouter();
