@@ -8,8 +8,8 @@ type PluginLike = { readonly name: string };
 
 /** Input of expectOptionPrecedence. */
 export interface OptionPrecedenceCase<K extends string> {
-  /** Builds the plugin from code options, e.g. `(options) => taskPlugin(options)`. */
-  plugin: (options: Record<K, unknown>) => PluginLike;
+  /** Builds the plugin from code options, e.g. `(o) => taskPlugin(o)` (typed `never` so any factory's options type fits). */
+  plugin: (options: { [P in K]: never }) => PluginLike;
   /** Other plugins it needs to be created (dependsOn). */
   with?: readonly PluginLike[];
   /** The config key under test (top level of the plugin's section). */
@@ -28,7 +28,7 @@ export interface OptionPrecedenceCase<K extends string> {
  */
 export async function expectOptionPrecedence<K extends string>(c: OptionPrecedenceCase<K>): Promise<unknown> {
   const silent = { destination: { write() {} } };
-  const probe = c.plugin({} as Record<K, unknown>);
+  const probe = c.plugin({} as { [P in K]: never });
   const name = probe.name;
   const envName = `ODY_${name.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_${c.key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
   const read = async (options: Record<K, unknown>, config: Record<string, unknown> | undefined, env: Record<string, string>) => {
@@ -37,7 +37,7 @@ export async function expectOptionPrecedence<K extends string>(c: OptionPreceden
       env,
       logger: silent,
       // Checked at runtime by the kernel (definePlugin's Symbol.for brand).
-      plugins: [...(c.with ?? []), c.plugin(options)] as never[],
+      plugins: [...(c.with ?? []), c.plugin(options as { [P in K]: never })] as never[],
       config: config === undefined ? {} : { [name]: config },
     });
     return app.configOf<Record<string, unknown> | undefined>(name)?.[c.key];

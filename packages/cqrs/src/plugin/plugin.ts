@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { definePlugin, type Newable, type PluginContext } from '@ody/core';
+import { definePlugin, type Newable, type PluginContext, type z } from '@ody/core';
 import { QueueDriver, Queues } from '@ody/queue';
 import { FilesystemStatusStore } from '../async/fs-status-store.js';
 import { MemoryStatusStore } from '../async/memory-status-store.js';
@@ -18,8 +18,11 @@ import { AsyncRuntime, CommandBus, CommandStatusStore, EventBus, MessageRegistry
 import { type CqrsConfig, cqrsConfigSchema } from './config.js';
 import { publishStatusChanges } from './status-channel.js';
 
-/** Options of cqrsPlugin (code; serialisable settings live in the `cqrs` config section). */
-export interface CqrsPluginOptions {
+/**
+ * Options of cqrsPlugin: code (handlers, messages, middleware, setup) and any key of the `cqrs` config
+ * section (`attempts`, `routes`, `worker`…), which config and then env override.
+ */
+export interface CqrsPluginOptions extends Partial<z.input<typeof cqrsConfigSchema>> {
   /** Handler classes decorated with @CommandHandler/@QueryHandler/@EventHandler, built through DI. */
   handlers?: readonly Newable<object>[];
   /** Message types to register even without a local handler (for the HTTP adapter, producers, workers). */
@@ -28,6 +31,11 @@ export interface CqrsPluginOptions {
   middleware?: { command?: readonly BusMiddleware[]; query?: readonly BusMiddleware[]; event?: readonly BusMiddleware[] };
   /** Functional twin of `handlers`: register handlers on the buses yourself (runs at boot). */
   setup?: (buses: Buses, ctx: PluginContext<CqrsConfig>) => void | Promise<void>;
+}
+
+function configOptions(options: CqrsPluginOptions): Partial<z.input<typeof cqrsConfigSchema>> {
+  const { handlers: _h, messages: _m, middleware: _w, setup: _s, ...settings } = options;
+  return settings;
 }
 
 function chooseStore(ctx: PluginContext<CqrsConfig>): Store {
@@ -82,6 +90,8 @@ export const cqrsPlugin = (options: CqrsPluginOptions = {}) =>
     // websocket: when present, status changes are pushed on per-command channels (no import of it).
     optionalDependsOn: ['queue', 'websocket'],
     configSchema: cqrsConfigSchema,
+    // Config-shaped options: defaults < these < config < env.
+    options: configOptions(options),
     register(ctx) {
       const buses = createBuses();
       ctx.bind(MessageRegistry).toValue(buses.registry);

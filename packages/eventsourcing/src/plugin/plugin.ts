@@ -29,7 +29,11 @@ export const eventStoreConfigSchema = z.object({
 export type EventStoreConfig = z.output<typeof eventStoreConfigSchema>;
 
 /** What the plugin is given in code. */
-export interface EventStorePluginOptions {
+/**
+ * Options of eventStorePlugin: code (store factories, projections, checkpoints) and any key of the
+ * `eventstore` config section (`driver`, `dir`, `pollMs`…), which config and then env override.
+ */
+export interface EventStorePluginOptions extends Partial<z.input<typeof eventStoreConfigSchema>> {
   /** Use this store (or build it) instead of the configured driver. */
   store?: Store | ((config: EventStoreConfig) => Store | Promise<Store>);
   /**
@@ -48,6 +52,11 @@ export interface EventStorePluginOptions {
   projections?: readonly AsyncProjection[];
   /** Where their checkpoints live (default: files beside the file store, memory for memory). */
   checkpoints?: CheckpointStore | ((store: Store, config: EventStoreConfig) => CheckpointStore);
+}
+
+function configOptions(options: EventStorePluginOptions): Partial<z.input<typeof eventStoreConfigSchema>> {
+  const { store: _s, postgres: _p, redis: _r, projections: _j, checkpoints: _c, ...settings } = options;
+  return settings;
 }
 
 async function openStore(options: EventStorePluginOptions, config: EventStoreConfig): Promise<Store> {
@@ -92,6 +101,8 @@ export const eventStorePlugin = (options: EventStorePluginOptions = {}) =>
   definePlugin({
     name: 'eventstore',
     configSchema: eventStoreConfigSchema,
+    // Config-shaped options: defaults < these < config < env.
+    options: configOptions(options),
     async register(ctx: PluginContext<EventStoreConfig>) {
       const store = await openStore(options, ctx.config);
       ctx.bind(EventStore).toValue(store);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { definePlugin, type Plugin, token } from '@ody/core';
+import { definePlugin, type Plugin, token, type z } from '@ody/core';
 import type { Adapter } from '../adapters/adapter.js';
 import { LocalAdapter } from '../adapters/local.js';
 import { WorkerAdapter } from '../adapters/worker.js';
@@ -15,7 +15,11 @@ import { httpWorkerCount } from './http-link.js';
 export const WebSocketHubToken = token<WebSocketHub<unknown>>('@ody/websocket/WebSocketHub');
 
 /** Options of websocketPlugin: the hooks, and optionally an adapter built in code (e.g. redisAdapter). */
-export interface WebSocketPluginOptions<User = unknown> extends WebSocketHooks<User> {
+/**
+ * Options of websocketPlugin: the hooks, an adapter factory, and any key of the `websocket` config
+ * section (`path`, `maxPayload`…), which config and then env override.
+ */
+export interface WebSocketPluginOptions<User = unknown> extends WebSocketHooks<User>, Partial<Omit<z.input<typeof websocketConfigSchema>, 'adapter'>> {
   /** Adapter instance; overrides the `adapter` config key. Called once per Application (per worker). */
   adapter?: () => Adapter;
 }
@@ -39,12 +43,15 @@ function chooseAdapter(config: WebSocketConfig, workers: number): Adapter {
 export function websocketPlugin<User = unknown>(options: WebSocketPluginOptions<User> = {}): Plugin<typeof websocketConfigSchema> {
   let standalone: StandaloneServer<User> | undefined;
   let standaloneHub: WebSocketHub<User> | undefined;
+  const { adapter: makeAdapter, authenticate, authorizeChannel, canPublish, presenceMember, ...settings } = options;
+  const hooks: WebSocketHooks<User> = { authenticate, authorizeChannel, canPublish, presenceMember };
   return definePlugin({
     name: 'websocket',
     optionalDependsOn: ['http'],
     configSchema: websocketConfigSchema,
+    // Config-shaped options: defaults < these < config < env.
+    options: settings,
     register(ctx) {
-      const { adapter: makeAdapter, ...hooks } = options;
       const withHttp = ctx.has(HttpServer);
       const workers = withHttp ? httpWorkerCount(ctx.get(HttpConfigToken), availableParallelism()) : 0;
       const adapter = makeAdapter ? makeAdapter() : chooseAdapter(ctx.config, workers);
