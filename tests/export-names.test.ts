@@ -35,12 +35,8 @@ const entries: Entry[] = readdirSync(packagesDir)
       }));
   });
 
-/**
- * Names every package exports by convention, one per package, never imported side by side without a
- * namespace: `errorCodes` is each package's own defineErrors table (core's README, Errors), read by
- * `npm run errors:docs` under that name.
- */
-const PER_PACKAGE_CONVENTION = new Set(['errorCodes']);
+/** Names allowed in several packages: none (each package exports its error table as `<pkg>ErrorCodes`). */
+const PER_PACKAGE_CONVENTION = new Set<string>();
 
 /** name → package → identities seen for it (several subpaths of one package may export it). */
 type Seen = Map<string, Map<string, Set<string>>>;

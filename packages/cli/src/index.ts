@@ -7,7 +7,7 @@ export { type ScannedProcess, type ScannedSupervisor, scanSupervised } from './c
 export type { FailedResult, FailedRow, QueueStats } from './commands/queue.js';
 export { listRoutes, type RouteRow } from './commands/routes.js';
 export { type WorkOptions, work } from './commands/work.js';
-export { CliError, type CliErrorCode, errorCodes } from './errors.js';
+export { CliError, type CliErrorCode, errorCodes as cliErrorCodes } from './errors.js';
 export { type Generated, type GeneratedFile, generators, type Kind, kinds } from './make/generators.js';
 export { type MakeResult, make } from './make/make.js';
 export { type Names, names } from './make/names.js';

@@ -11,7 +11,7 @@ export type { ConfigIssue } from './config/resolve.js';
 export { envNameFor } from './config/resolve.js';
 export type { ConfigEntry, ConfigLayers, ConfigSource } from './config/sources.js';
 export { currentContext, newId, type OdyContext, runInContext } from './context.js';
-export { CoreError, type CoreErrorCode, errorCodes } from './errors.js';
+export { CoreError, type CoreErrorCode, errorCodes as coreErrorCodes } from './errors.js';
 export * from './portable.js';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, logLevels } from './logger.js';
 export type { Binder, Newable, PluginContext } from './plugin/context.js';

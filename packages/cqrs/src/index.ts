@@ -4,7 +4,7 @@ export type { HandlerFailure } from './buses/event-failures.js';
 export type { CommandOrQueryHandler, EventHandlerLike, EventHandlerObject, ExecutingHandler, HandlerFn } from './buses/handlers.js';
 export { Async, CommandHandler, EventHandler, type EventHandlerDecoratorOptions, QueryHandler } from './decorators/decorators.js';
 export { type AsyncMeta, asyncMetaOf, type HandlerMeta, handlerMetaOf } from './decorators/metadata.js';
-export { CqrsError, type CqrsErrorCode, errorCodes } from './errors.js';
+export { CqrsError, type CqrsErrorCode, errorCodes as cqrsErrorCodes } from './errors.js';
 export { isMessageClass, nameOfKey, nameOfMessage } from './messages/keys.js';
 export {
   type AnyMessage,

@@ -1,5 +1,5 @@
 export { type CliArgs, parseCliArgs, usage } from './args.js';
-export { CreateAppError, type CreateErrorCode, errorCodes } from './errors.js';
+export { CreateAppError, type CreateErrorCode, errorCodes as createOdyAppErrorCodes } from './errors.js';
 export { detectPackageManager, type PackageManager, packageManagers, runCommand } from './package-manager.js';
 export { type RunIo, run } from './run.js';
 export { ownVersion, type ScaffoldOptions, scaffold, validatePackageName } from './scaffold.js';

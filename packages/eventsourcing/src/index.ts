@@ -1,6 +1,6 @@
 export { aggregateCommandHandler, type AggregateHandlerOptions, deciderCommandHandler, type DeciderHandlerOptions, type PublishTargets } from './cqrs/handler.js';
 export { publishToBus, pushToQueue, toBusMessage } from './cqrs/publish.js';
-export { type EventSourcingErrorCode, EventSourcingError, errorCodes, type ExpectedVersion, VersionConflictError } from './errors.js';
+export { type EventSourcingErrorCode, EventSourcingError, errorCodes as eventsourcingErrorCodes, type ExpectedVersion, VersionConflictError } from './errors.js';
 export { FileCheckpointStore } from './file/checkpoints.js';
 export { FileEventStoreReader, type FileEventStoreReaderOptions, fileEventStoreReader } from './file/reader.js';
 export { FileEventStore, type FileEventStoreOptions, fileEventStore } from './file/store.js';

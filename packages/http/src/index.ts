@@ -27,7 +27,7 @@ export type { EngineApp, EngineChoice, EngineHandler, EngineName, HttpEngine, Li
 export {
   BadRequestError,
   ConflictError,
-  errorCodes,
+  errorCodes as httpErrorCodes,
   type FieldIssue,
   ForbiddenError,
   HttpError,

@@ -1,7 +1,7 @@
 export { composeQueueInstrumentation, installQueueInstrumentation } from './compose.js';
 export { type OtelConfig, type OtelSettings, otelConfigSchema } from './config.js';
 export { busTracing } from './cqrs.js';
-export { errorCodes, OtelError, type OtelErrorCode } from './errors.js';
+export { errorCodes as otelErrorCodes, OtelError, type OtelErrorCode } from './errors.js';
 export { type HealthCheck, type HealthOptions, type HealthReport, HealthRegistry, httpCheck, queueCheck, type ReadinessReport } from './health.js';
 export { type HttpTracingOptions, httpTracing } from './http.js';
 export { createMetrics, type MetricsOptions, OdyMetrics } from './metrics.js';

@@ -1,5 +1,5 @@
 export { type ProcessDefinition, processDefinition, processDefinitionSchema, type ProcessRestartPolicy } from './definition.js';
-export { errorCodes, ProcessError, type ProcessErrorCode } from './errors.js';
+export { errorCodes as processErrorCodes, ProcessError, type ProcessErrorCode } from './errors.js';
 export type { InOf, OutOf, ProcessIpc, ReplyOf } from './ipc/types.js';
 export type { ManagerRequestHandler, ProcessManagerOptions, ProcessTarget } from './manager/api.js';
 export type { InstanceRef, ProcessEventName, ProcessEvents } from './manager/events.js';

@@ -1,5 +1,5 @@
 export { AmqpQueueDriver, amqpDriver } from './driver.js';
-export { errorCodes, QueueAmqpError, type QueueAmqpErrorCode } from './errors.js';
+export { errorCodes as queueAmqpErrorCodes, QueueAmqpError, type QueueAmqpErrorCode } from './errors.js';
 // Prefixed at the package edge so they never meet @ody/queue-nats's names in one import.
 export { type QueueNames as AmqpQueueNames, delayBucket, failedExchange, queueNames as amqpQueueNames } from './names.js';
 export type { AmqpDriverOptions } from './options.js';

@@ -24,7 +24,7 @@ export type {
 } from './contract/job.js';
 export { type FileSystemDriverOptions, filesystemDriver } from './drivers/filesystem/driver.js';
 export { type MemoryDriverOptions, memoryDriver } from './drivers/memory/driver.js';
-export { errorCodes, isUnrecoverable, QueueError, type QueueErrorCode, UnrecoverableError } from './errors.js';
+export { errorCodes as queueErrorCodes, isUnrecoverable, QueueError, type QueueErrorCode, UnrecoverableError } from './errors.js';
 export { type QueuePluginOptions, type QueueSettings, queueConfigSchema, queuePlugin } from './plugin/plugin.js';
 export type { QueueRef } from './plugin/queues.js';
 export type { QueueDriverFactories } from './plugin/registry.js';

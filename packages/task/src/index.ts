@@ -1,5 +1,5 @@
 export {
-  errorCodes,
+  errorCodes as taskErrorCodes,
   type RemoteTaskError,
   type TaskErrorCode,
   TaskPoolError,

@@ -3,7 +3,7 @@ export { type Adapter, type AdapterSink, memberFrame } from './adapters/adapter.
 export { LocalAdapter, localAdapter } from './adapters/local.js';
 export { WorkerAdapter, type WorkerAdapterOptions, workerAdapter } from './adapters/worker.js';
 export { Broadcaster } from './broadcaster.js';
-export { errorCodes, WebSocketError, type WebSocketErrorCode } from './errors.js';
+export { errorCodes as websocketErrorCodes, WebSocketError, type WebSocketErrorCode } from './errors.js';
 export { type WebSocketConfig, websocketConfigSchema } from './plugin/config.js';
 export { WebSocketHubToken, type WebSocketPluginOptions, websocketPlugin } from './plugin/plugin.js';
 export { PresenceReplica, type PresenceTransition } from './presence/replica.js';
