@@ -90,19 +90,23 @@ describe('patterns', () => {
 });
 
 describe('token bucket', () => {
-  it('allows a burst of capacity, then refills over time', () => {
+  it('allows a burst of `limit`, then refills `limit` tokens per `windowMs`', () => {
     const store = new MemoryRateLimitStore();
-    expect(store.take('k', 2, 1, 0).allowed).toBe(true);
-    expect(store.take('k', 2, 1, 0).allowed).toBe(true);
-    const denied = store.take('k', 2, 1, 0);
+    // limit 2 per windowMs 2000: a burst of 2, then one token every 1000 ms.
+    expect(store.take('k', 2, 2000, 0)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
+    expect(store.take('k', 2, 2000, 0).allowed).toBe(true);
+    const denied = store.take('k', 2, 2000, 0);
     expect(denied).toEqual({ allowed: false, remaining: 0, retryAfterMs: 1000 });
-    expect(store.take('k', 2, 1, 1000).allowed).toBe(true);
-    expect(store.take('other', 2, 1, 0).allowed).toBe(true);
+    expect(store.take('k', 2, 2000, 999).allowed).toBe(false);
+    expect(store.take('k', 2, 2000, 1000).allowed).toBe(true);
+    // A whole window refills the whole bucket, never more than `limit`.
+    expect(store.take('k', 2, 2000, 100_000)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
+    expect(store.take('other', 2, 2000, 0).allowed).toBe(true);
   });
 
   it('keeps at most maxKeys buckets', () => {
     const store = new MemoryRateLimitStore(3);
-    for (let i = 0; i < 10; i++) store.take(`k${i}`, 5, 0.0001, 0);
+    for (let i = 0; i < 10; i++) store.take(`k${i}`, 5, 50_000_000, 0);
     expect(store.size).toBeLessThanOrEqual(3);
   });
 });

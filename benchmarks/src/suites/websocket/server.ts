@@ -42,7 +42,7 @@ if (peer === 'uws-raw') {
 } else if (peer === 'ody-broadcast' || peer === 'ody-node-engine') {
   const { createWebSocketServer } = await import('@ody/websocket');
   const engine = peer === 'ody-node-engine' ? 'node' : 'uws';
-  const server = await createWebSocketServer({ port, maxBackpressure, idleTimeoutSeconds: 0, rateLimit: false, engine });
+  const server = await createWebSocketServer({ port, maxBackpressure, idleTimeoutMs: 0, rateLimit: false, engine });
   if (server.engine !== engine) throw new Error(`asked for the ${engine} engine, got ${server.engine}`);
   serve((messages, batch) =>
     publishAll(messages, batch, (i) => server.hub.publish('bench', 'tick', { i, t: performance.timeOrigin + performance.now() })),

@@ -12,7 +12,7 @@ export async function createApp() {
     config: {
       app: { logLevel: 'warn' },
       http: { port: Number(process.env.ODY_BENCH_PORT), host: '127.0.0.1', workers: 2 },
-      websocket: { maxBackpressure: 64 * 1024 * 1024, idleTimeoutSeconds: 0, rateLimit: false, workerChannel: `bench-${process.env.ODY_BENCH_PORT}` },
+      websocket: { maxBackpressure: 64 * 1024 * 1024, idleTimeoutMs: 0, rateLimit: false, workerChannel: `bench-${process.env.ODY_BENCH_PORT}` },
     },
     envFile: false,
     env: {},

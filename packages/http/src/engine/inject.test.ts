@@ -185,7 +185,7 @@ describe('server.inject: middleware', () => {
           return 'set';
         });
         r.get('/cookie/read', (ctx) => ({ session: ctx.cookies.get('session', { signed: true }), plain: ctx.cookies.get('plain') }));
-        r.group('/limited', rateLimit({ capacity: 2, refillPerSecond: 0.001 })).get('/', () => 'ok');
+        r.group('/limited', rateLimit({ limit: 2, windowMs: 60_000 })).get('/', () => 'ok');
       },
       { config: { cookieSecret: 'a-very-long-secret-value' } },
     );

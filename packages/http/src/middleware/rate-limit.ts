@@ -11,9 +11,13 @@ export interface TakeResult {
   retryAfterMs: number;
 }
 
-/** Where buckets live: in memory by default; implement this for Redis or another shared store. */
+/**
+ * Where buckets live: in memory by default; implement this for Redis or another shared store.
+ * `take` spends one token of `key`'s bucket, which holds at most `limit` tokens and refills at `limit`
+ * per `windowMs` (continuously); `now` is in milliseconds.
+ */
 export interface RateLimitStore {
-  take(key: string, capacity: number, refillPerSecond: number, now: number): TakeResult | Promise<TakeResult>;
+  take(key: string, limit: number, windowMs: number, now: number): TakeResult | Promise<TakeResult>;
 }
 
 /** In-memory token buckets; idle full buckets are dropped, and at most `maxKeys` are kept. */
@@ -21,21 +25,21 @@ export class MemoryRateLimitStore implements RateLimitStore {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   constructor(private readonly maxKeys = 100_000) {}
 
-  take(key: string, capacity: number, refillPerSecond: number, now: number): TakeResult {
+  take(key: string, limit: number, windowMs: number, now: number): TakeResult {
     let b = this.buckets.get(key);
     if (b === undefined) {
-      if (this.buckets.size >= this.maxKeys) this.evict(capacity, refillPerSecond, now);
-      b = { tokens: capacity, at: now };
+      if (this.buckets.size >= this.maxKeys) this.evict(limit, windowMs, now);
+      b = { tokens: limit, at: now };
       this.buckets.set(key, b);
     } else {
-      b.tokens = Math.min(capacity, b.tokens + ((now - b.at) / 1000) * refillPerSecond);
+      b.tokens = Math.min(limit, b.tokens + ((now - b.at) * limit) / windowMs);
       b.at = now;
     }
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return { allowed: true, remaining: Math.floor(b.tokens), retryAfterMs: 0 };
     }
-    return { allowed: false, remaining: 0, retryAfterMs: Math.ceil(((1 - b.tokens) / refillPerSecond) * 1000) };
+    return { allowed: false, remaining: 0, retryAfterMs: Math.ceil(((1 - b.tokens) * windowMs) / limit) };
   }
 
   /** Number of tracked clients. */
@@ -43,9 +47,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return this.buckets.size;
   }
 
-  private evict(capacity: number, refill: number, now: number): void {
+  private evict(limit: number, windowMs: number, now: number): void {
     for (const [k, b] of this.buckets) {
-      if (b.tokens + ((now - b.at) / 1000) * refill >= capacity) this.buckets.delete(k);
+      if (b.tokens + ((now - b.at) * limit) / windowMs >= limit) this.buckets.delete(k);
     }
     if (this.buckets.size >= this.maxKeys) {
       const oldest = this.buckets.keys().next().value;
@@ -54,14 +58,18 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 }
 
-/** Options of rateLimit(). */
+/**
+ * Options of rateLimit(): a token bucket per client holding at most `limit` tokens (the burst), refilled
+ * at `limit` per `windowMs` (express-rate-limit's names; the same shape as @ody/websocket's `rateLimit`).
+ */
 export interface RateLimitOptions {
-  /** Bucket size: the burst a client may send. */
-  capacity: number;
-  /** Tokens added per second. */
-  refillPerSecond: number;
+  /** Requests per window, and the bucket size: the burst a client may send. */
+  limit: number;
+  /** Window in milliseconds over which `limit` tokens are refilled (continuously). */
+  windowMs: number;
   /** Client key; default ctx.ip. */
   key?: (ctx: HttpContext) => string;
+  /** Where buckets live; default a MemoryRateLimitStore of this middleware. */
   store?: RateLimitStore;
   /** Clock (tests). */
   now?: () => number;
@@ -72,10 +80,11 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   const store = options.store ?? new MemoryRateLimitStore();
   const key = options.key ?? ((ctx: HttpContext) => ctx.ip);
   const now = options.now ?? Date.now;
-  const limit = String(options.capacity);
+  const { limit, windowMs } = options;
+  const limitHeader = String(limit);
   return async (ctx, next) => {
-    const r = await store.take(key(ctx), options.capacity, options.refillPerSecond, now());
-    ctx.header('ratelimit-limit', limit);
+    const r = await store.take(key(ctx), limit, windowMs, now());
+    ctx.header('ratelimit-limit', limitHeader);
     ctx.header('ratelimit-remaining', String(r.remaining));
     if (!r.allowed) throw new TooManyRequestsError(Math.max(1, Math.ceil(r.retryAfterMs / 1000)));
     return next();

@@ -8,9 +8,10 @@ export const websocketConfigSchema = z.object({
   maxPayload: z.number().int().positive().default(defaultLimits.maxPayload),
   maxChannelsPerConnection: z.number().int().positive().default(defaultLimits.maxChannelsPerConnection),
   rateLimit: z
-    .union([z.object({ messages: z.number().int().positive(), perMs: z.number().int().positive() }), z.literal(false)])
+    .union([z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }), z.literal(false)])
     .default(defaultLimits.rateLimit),
-  idleTimeoutSeconds: z.number().int().min(0).default(defaultLimits.idleTimeoutSeconds),
+  /** Milliseconds; uWS counts whole seconds, at least 8: rounded up (see idleTimeoutToSeconds). 0 disables. */
+  idleTimeoutMs: z.number().int().min(0).default(defaultLimits.idleTimeoutMs),
   maxBackpressure: z.number().int().positive().default(defaultLimits.maxBackpressure),
   backpressurePolicy: z.enum(['drop', 'close']).default(defaultLimits.backpressurePolicy),
   /** `auto`: the worker adapter when @ody/http runs worker threads, else local. Ignored when an adapter is passed in code. */

@@ -1,6 +1,6 @@
 // Protocol-level garbage after a real upgrade, on both engines: frames RFC 6455 forbids. For each,
 // the server ends that connection (node: the RFC's close code; uWS: a cut, or for an unmasked frame
-// its idle timeout, measured 8.0 s with idleTimeoutSeconds 8), and a fresh client is served right
+// its idle timeout, measured 8.0 s with idleTimeoutMs 8000), and a fresh client is served right
 // after (the server never crashes). README "Guarantees" lists what each engine does.
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -9,8 +9,8 @@ import { describeEngines } from '../../../../test-support/engines.js';
 import { createWebSocketServer, type StandaloneServer } from '../index.js';
 import { RawClient } from '../fixtures/raw-client.js';
 
-/** The suite's idleTimeoutSeconds (the smallest uWS takes): it bounds what uWS does not close at once. */
-const IDLE_SECONDS = 8;
+/** The suite's idleTimeoutMs (8 s, the smallest uWS takes): it bounds what uWS does not close at once. */
+const IDLE_MS = 8000;
 /** Bound on the server ending a broken connection: the idle timeout plus uWS's timer slack, generous. */
 const CLOSE_BOUND_MS = 25_000;
 
@@ -125,7 +125,7 @@ describeEngines((engine) => {
     let server: StandaloneServer;
     const results = new Map<string, Outcome>();
     beforeAll(async () => {
-      server = await createWebSocketServer({ idleTimeoutSeconds: IDLE_SECONDS });
+      server = await createWebSocketServer({ idleTimeoutMs: IDLE_MS });
       const all = await Promise.all(cases.map(([, bytes]) => hostile(server.url, bytes)));
       for (const [i, [name]] of cases.entries()) results.set(name, all[i]!);
     }, CLOSE_BOUND_MS + 10_000);

@@ -10,7 +10,7 @@ import type { ClientMessage, Member } from '../protocol/messages.js';
 import { type FrameError, parseClientMessage } from '../protocol/parse.js';
 import { type Connection, type SocketData, sendError, sendFrame } from './connection.js';
 import { type DispatchHost, dispatch } from './dispatch.js';
-import { defaultLimits, type WebSocketLimits, type WebSocketServerOptions } from './options.js';
+import { defaultLimits, idleTimeoutToSeconds, type WebSocketLimits, type WebSocketServerOptions } from './options.js';
 import { TokenBucket } from './rate-limit.js';
 import { upgradeHandler } from './upgrade.js';
 
@@ -160,7 +160,7 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
       user,
       channels: new Set(),
       presence: new Set(),
-      bucket: rateLimit ? new TokenBucket(rateLimit.messages, rateLimit.perMs) : undefined,
+      bucket: rateLimit ? new TokenBucket(rateLimit.limit, rateLimit.windowMs) : undefined,
       queue: Promise.resolve(),
       closed: false,
     };
@@ -172,7 +172,7 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
       // uWS drops oversize frames without a close frame (1006). It gets a hard cap above ours so that
       // frames over maxPayload reach onMessage and get a proper 1009; far larger ones are cut by uWS.
       maxPayloadLength: Math.max(2 * limits.maxPayload, limits.maxPayload + 64 * 1024),
-      idleTimeout: limits.idleTimeoutSeconds === 0 ? 0 : Math.max(8, limits.idleTimeoutSeconds),
+      idleTimeout: idleTimeoutToSeconds(limits.idleTimeoutMs),
       sendPingsAutomatically: true,
       maxBackpressure: limits.maxBackpressure,
       closeOnBackpressureLimit: limits.backpressurePolicy === 'close' ? 1 : 0,

@@ -83,7 +83,7 @@ describeEngines(() => {
     });
 
     it('rate-limits client messages with an error frame per dropped message', async () => {
-      server = await createWebSocketServer({ rateLimit: { messages: 5, perMs: 60_000 } });
+      server = await createWebSocketServer({ rateLimit: { limit: 5, windowMs: 60_000 } });
       const c = await open();
       for (let i = 0; i < 12; i++) c.send({ type: 'ping', id: i });
       await c.waitFor(() => c.frames.filter((f) => f.event === 'ack' || f.event === 'error').length === 12);
@@ -133,7 +133,7 @@ describeEngines(() => {
 
   describe('idle timeout', () => {
     it('keeps a client that answers pings and closes one that went silent', async () => {
-      const server = await createWebSocketServer({ idleTimeoutSeconds: 8 });
+      const server = await createWebSocketServer({ idleTimeoutMs: 8000 });
       const alive = await RawClient.open(server.url);
       const silent = await RawClient.open(server.url);
       try {

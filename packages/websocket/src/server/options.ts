@@ -43,10 +43,18 @@ export interface WebSocketLimits {
   maxPayload: number;
   /** Most channels one connection may join. Default 100. */
   maxChannelsPerConnection: number;
-  /** Client messages allowed per window (token bucket); over it → ODY_WS_RATE_LIMITED. `false` disables. */
-  rateLimit: { messages: number; perMs: number } | false;
-  /** Seconds without traffic before the socket is closed; pings are sent automatically. 0 disables. Default 120. */
-  idleTimeoutSeconds: number;
+  /**
+   * Token bucket per connection: at most `limit` client messages in a burst, refilled at `limit` per
+   * `windowMs` (the shape of @ody/http's `rateLimit`); over it → ODY_WS_RATE_LIMITED. `false` disables.
+   * Default `{ limit: 200, windowMs: 1000 }`.
+   */
+  rateLimit: { limit: number; windowMs: number } | false;
+  /**
+   * Milliseconds without traffic before the socket is closed; pings are sent automatically. 0 disables.
+   * uWS counts whole seconds and at least 8: a value is rounded up to the next second and to at least
+   * 8000 (so 1 → 8 s, 8500 → 9 s). Default 120_000.
+   */
+  idleTimeoutMs: number;
   /** Bytes buffered for one slow client before the policy applies. Default 1 MiB. */
   maxBackpressure: number;
   /** `drop`: skip messages to that client until it catches up; `close`: close it. Default `drop`. */
@@ -58,8 +66,8 @@ export const defaultLimits: WebSocketLimits = {
   path: '/ws',
   maxPayload: 64 * 1024,
   maxChannelsPerConnection: 100,
-  rateLimit: { messages: 200, perMs: 1000 },
-  idleTimeoutSeconds: 120,
+  rateLimit: { limit: 200, windowMs: 1000 },
+  idleTimeoutMs: 120_000,
   maxBackpressure: 1024 * 1024,
   backpressurePolicy: 'drop',
 };
@@ -69,4 +77,12 @@ export interface WebSocketServerOptions<User = unknown> extends WebSocketHooks<U
   /** Relay to other workers/nodes. Default: a local (single server) adapter. */
   adapter?: Adapter;
   logger?: Logger;
+}
+
+/**
+ * uWS's idleTimeout from `idleTimeoutMs`: uWS takes whole seconds, 0 (off) or at least 8, so a value is
+ * rounded up to the next second and raised to 8 (not exported: an implementation detail of the hub).
+ */
+export function idleTimeoutToSeconds(idleTimeoutMs: number): number {
+  return idleTimeoutMs === 0 ? 0 : Math.max(8, Math.ceil(idleTimeoutMs / 1000));
 }
