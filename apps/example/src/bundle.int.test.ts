@@ -76,7 +76,7 @@ describeWithRedis('the example app bundled with esbuild, on Redis', (redis) => {
         ODY_HTTP_PORT: String(port),
         ODY_QUEUE_DRIVER: 'redis',
         REDIS_URL: redis.url,
-        ODY_QUEUE: JSON.stringify({ prefix: `${redis.prefix}bundle` }),
+        ODY_QUEUE_REDIS_PREFIX: `${redis.prefix}bundle`,
         ODY_APP_LOG_LEVEL: 'debug',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
