@@ -4,6 +4,7 @@ export { type EventSourcingErrorCode, EventSourcingError, errorCodes as eventsou
 export { FileCheckpointStore } from './file/checkpoints.js';
 export { FileEventStoreReader, type FileEventStoreReaderOptions, fileEventStoreReader } from './file/reader.js';
 export { FileEventStore, type FileEventStoreOptions, fileEventStore } from './file/store.js';
+export { fileEventStoreHolder } from './file/lock.js';
 export { MemoryEventStore, type MemoryEventStoreOptions, memoryEventStore } from './memory/store.js';
 export { AggregateRoot } from './model/aggregate.js';
 export { aggregateModel, deciderModel, type Model } from './model/model.js';

@@ -154,7 +154,7 @@ describe('one trace from HTTP through an async command', () => {
 describeWithRedis('one trace through the redis driver', (redis) => {
   it('redis driver: SERVER → PRODUCER → CONSUMER → handler → WebSocket publish', async () => {
     const prefix = `${redis.prefix}otel`;
-    const spans = await placeOrder(exporter, { driver: 'redis', url: redis.url, prefix }, [queuePlugin({ drivers: { redis: redisDriverFactory } })]);
+    const spans = await placeOrder(exporter, { driver: 'redis', redis: { url: redis.url, prefix } }, [queuePlugin({ drivers: { redis: redisDriverFactory } })]);
     expectOneTrace(spans, 'redis');
   });
 });

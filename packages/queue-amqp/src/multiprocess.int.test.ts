@@ -23,7 +23,7 @@ describeWithRabbit('amqp driver with worker processes', (rabbit) => {
     const driver = amqpDriver({ url: rabbit.url, prefix: rabbit.prefix });
     try {
       const queue = new Queue(name, { driver });
-      const total = 600;
+      const total = 800;
       const pushed = await queue.pushBulk(Array.from({ length: total }, (_, i) => ({ name: 'n', payload: i, options: { attempts: 3 } })));
       const ids = pushed.map((p) => p.id);
       const spawn = async (tag: string) => {
@@ -35,15 +35,22 @@ describeWithRabbit('amqp driver with worker processes', (rabbit) => {
       let live = await Promise.all(liveTags.map(spawn));
       for (let round = 0; round < 4; round++) {
         await until(`round ${round} progress`, () => idsWith(logFile, 'done').size >= (round + 1) * 80, 30_000);
-        const tag = liveTags[0]!;
-        // Kill while it runs something (a run line without its done line), so the kill interrupts jobs.
-        await until(`${tag} has a job in flight`, () => {
-          const mine = readLog(logFile).filter((l) => l.tag === tag);
-          return mine.filter((l) => l.kind === 'run').length > mine.filter((l) => l.kind === 'done').length;
-        }, 10_000);
-        await killChild(live[0]!, 'SIGKILL');
-        live = [...live.slice(1), await spawn(`r${round}`)];
-        liveTags = [...liveTags.slice(1), `r${round}`];
+        // Kill a worker while it runs something (a run line without its done line), so the kill
+        // interrupts jobs: whichever live worker has one in flight (RabbitMQ spreads by prefetch, so a
+        // given worker may be idle for a while on a loaded machine).
+        const inFlight = () => {
+          const log = readLog(logFile);
+          return liveTags.findIndex((tag) => {
+            const mine = log.filter((l) => l.tag === tag);
+            return mine.filter((l) => l.kind === 'run').length > mine.filter((l) => l.kind === 'done').length;
+          });
+        };
+        await until(`round ${round}: a worker has a job in flight`, () => inFlight() >= 0, 30_000);
+        const victim = inFlight();
+        if (victim < 0) continue; // it finished in that instant: the next round kills another
+        await killChild(live[victim]!, 'SIGKILL');
+        live = [...live.filter((_, i) => i !== victim), await spawn(`r${round}`)];
+        liveTags = [...liveTags.filter((_, i) => i !== victim), `r${round}`];
       }
       await until('every job ran to the end', () => idsWith(logFile, 'done').size === total, 60_000).catch((err) => {
         const done = idsWith(logFile, 'done');

@@ -72,3 +72,18 @@ export function acquireLock(dir: string): () => void {
   }
   return () => rmSync(file, { force: true });
 }
+
+/**
+ * Who writes the file event store in `dir` now (`'process 123'`, `'thread 2 of this process'`), or
+ * undefined when no live process or other thread holds it: an app can leave the store to that writer
+ * instead of failing with ODY_EVENTSOURCING_STORE_LOCKED.
+ */
+export function fileEventStoreHolder(dir: string): string | undefined {
+  let holder: Holder | undefined;
+  try {
+    holder = readHolder(join(dir, 'LOCK'));
+  } catch {
+    return undefined; // no LOCK file: nobody holds it
+  }
+  return holder === undefined ? undefined : heldBy(holder);
+}

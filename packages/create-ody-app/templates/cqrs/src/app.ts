@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Application, createApplication, definePlugin, type Newable } from '@ody/core';
 import { cqrsPlugin, type MessageKey } from '@ody/cqrs';
-import { eventStorePlugin } from '@ody/eventsourcing';
+import { eventStorePlugin, fileEventStoreHolder } from '@ody/eventsourcing';
 import { httpPlugin } from '@ody/http';
 import { queuePlugin } from '@ody/queue';
 import { orderHandlers } from './orders/handlers.js';
@@ -32,18 +31,6 @@ export interface AppOptions {
   readModelsDir?: string;
 }
 
-/** Whether another live process holds the file event store (its LOCK file names the writer's pid). */
-function heldElsewhere(eventsDir: string): boolean {
-  try {
-    const pid = Number(readFileSync(join(eventsDir, 'LOCK'), 'utf8'));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
-  }
-}
-
 /**
  * Builds the service. Async commands travel on the filesystem queue (var/queue), so an `api`
  * process and any number of `worker` processes on one machine share them.
@@ -61,7 +48,8 @@ export function createApp(options: AppOptions = {}): Promise<Application> {
   const readModels = options.readModelsDir ?? process.env.READ_MODELS_DIR ?? 'var/read-models';
   const stock = new StockLevels(join(readModels, 'stock'));
   const eventsDir = process.env.ODY_EVENTSTORE_DIR ?? options.eventsDir ?? 'var/events';
-  const ownsEvents = role !== 'api' && !heldElsewhere(eventsDir);
+  // Another live process writing the store (its LOCK names it) keeps it; this one leaves event sourcing to it.
+  const ownsEvents = role !== 'api' && fileEventStoreHolder(eventsDir) === undefined;
   /** Event-sourced aggregates: commands every process may dispatch, handlers for the event-store process. */
   const aggregates: Aggregate[] = [stockAggregate, /* ody:aggregates */];
   /** Async projections (read sides), run by the event-store process. */
