@@ -117,11 +117,12 @@ describeWithPostgres('postgres event store fault suite', (db) => {
       frozen = [];
       const at = writers.appended();
       await until('appends after the thaw', () => writers.appended() >= at + 150, { timeoutMs: 30_000 });
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where pid <> pg_backend_pid() and backend_type = $1', ['client backend']);
+      const terminated = await admin.query<{ t: boolean }>('select pg_terminate_backend(pid) as t from pg_stat_activity where pid <> pg_backend_pid() and backend_type = $1 and datname = current_database()', ['client backend']);
+      // The store's connections were cut (in-flight appends fail typed; idle ones are replaced unseen).
+      expect(terminated.rows.filter((r) => r.t).length, 'connections terminated').toBeGreaterThan(0);
       const after = writers.appended();
       await until('appends after the terminations', () => writers.appended() >= after + 150, { timeoutMs: 30_000 });
       await writers.stop();
-      expect(writers.outcome.failed.length, 'the terminations failed some appends').toBeGreaterThan(0);
       await checkLog(store, writers.outcome);
     } finally {
       for (const pid of frozen) process.kill(pid, 'SIGCONT');
