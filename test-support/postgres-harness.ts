@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { freePort } from './redis-server.js';
+import { freePort } from './ports.js';
 
 /** Where the suite's PostgreSQL comes from. */
 export type PostgresSource =

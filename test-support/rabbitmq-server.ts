@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createConnection } from 'node:net';
 import { promisify } from 'node:util';
-import { freePort } from './redis-server.js';
+import { freePort } from './ports.js';
 
 const run = promisify(execFile);
 

@@ -2,14 +2,17 @@
  * Shared Redis harness for vitest. Import from a test with a relative path, e.g.
  * `import { describeWithRedis } from '../../../test-support/redis-harness.js'`.
  *
- * Source of Redis, in order: a `redis-server` binary (spawned on a free 127.0.0.1 port, temp dir, no
- * persistence unless asked), else `REDIS_URL`, else the suite is skipped with a visible
- * `[redis] skipped: …` line — except under `CI=true` or `ODY_REQUIRE_REDIS=1`, where it fails.
+ * Source of Redis, in order (the repo's server rule): `REDIS_URL`, else a server answering on
+ * 127.0.0.1:6379, else a `redis-server` binary (spawned on a free 127.0.0.1 port, temp dir), else the
+ * suite is skipped with a visible `[redis] skipped: …` line — except under `CI=true` or
+ * `ODY_REQUIRE_REDIS=1`, where it fails. A suite that restarts/kills/pauses Redis (`restartable`), asks for
+ * persistence or extra server args, or reads/changes server-wide state (`private`) always gets its own
+ * spawned server. Shared servers are shared: put `redis.prefix` in every key and queue name.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
   type RedisHandle,
-  type RedisServerOptions,
+  type RedisNeeds,
   redisRequired,
   redisSource,
   startRedis,
@@ -18,10 +21,7 @@ import {
 export * from './redis-server.js';
 
 /** Options for `useRedis` / `describeWithRedis`. */
-export interface UseRedisOptions extends RedisServerOptions {
-  /** The suite restarts Redis: needs a local binary (an external REDIS_URL does not qualify). */
-  restartable?: boolean;
-}
+export type UseRedisOptions = Omit<RedisNeeds, 'shared'>;
 
 /**
  * Registers beforeAll/afterAll hooks in the current describe and returns a handle whose fields are
@@ -31,7 +31,7 @@ export interface UseRedisOptions extends RedisServerOptions {
 export function useRedis(options: UseRedisOptions = {}): RedisHandle {
   let handle: RedisHandle | undefined;
   beforeAll(async () => {
-    handle = await startRedis(options);
+    handle = await startRedis({ ...options, shared: true });
   });
   afterAll(async () => {
     await handle?.stop();
@@ -66,7 +66,7 @@ export function describeWithRedis(
   fn: (redis: RedisHandle) => void,
   options: UseRedisOptions = {},
 ): void {
-  const source = redisSource(options);
+  const source = redisSource({ ...options, shared: true });
   if (source.mode === 'none') {
     if (redisRequired()) {
       describe(name, () => {

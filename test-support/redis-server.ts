@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { findBinary, freePort, ServerProcess, waitUntilAnswers } from './server-process.js';
+
+export { freePort };
 
 /** How a spawned redis-server keeps data across `restart()`. */
 export type RedisPersistence = 'none' | 'aof' | 'rdb';
@@ -33,44 +33,12 @@ export interface SpawnedRedis {
 
 /** Absolute path of redis-server ($REDIS_SERVER_BIN or first match on PATH), or undefined. */
 export function findRedisServer(): string | undefined {
-  const explicit = process.env.REDIS_SERVER_BIN;
-  const candidates = explicit
-    ? [explicit]
-    : [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'].map((d) =>
-        join(d, 'redis-server'),
-      );
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+  return findBinary('redis-server', 'REDIS_SERVER_BIN');
 }
 
 /** Resolves when `PING` on host:port answers `+PONG`, rejects after timeoutMs. */
-export async function waitForPing(host: string, port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await pingOnce(host, port)) return;
-    if (Date.now() > deadline) throw new Error(`[redis] no PONG from ${host}:${port} within ${timeoutMs}ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export function waitForPing(host: string, port: number, timeoutMs = 10_000): Promise<void> {
+  return waitUntilAnswers('redis', pingOnce, host, port, timeoutMs);
 }
 
 function pingOnce(host: string, port: number): Promise<boolean> {
@@ -91,20 +59,6 @@ function pingOnce(host: string, port: number): Promise<boolean> {
   });
 }
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function trackChild(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // A crashed test runner must not leave redis-server orphans behind.
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
-}
-
 function persistenceArgs(p: RedisPersistence): string[] {
   if (p === 'aof') return ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
   if (p === 'rdb') return ['--appendonly', 'no', '--save', '3600 1'];
@@ -113,89 +67,17 @@ function persistenceArgs(p: RedisPersistence): string[] {
 
 /** Spawns redis-server on a free loopback port with its own temp dir; retries if the port was taken. */
 export async function spawnRedisServer(binary: string, options: RedisServerOptions = {}): Promise<SpawnedRedis> {
-  const dir = mkdtempSync(join(tmpdir(), 'ody-redis-'));
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const server = new RedisProcess(binary, port, dir, options);
-    try {
-      await server.start();
-      return server;
-    } catch (err) {
-      lastError = err;
-      await server.stop({ kill: true, keepDir: true });
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-  throw lastError;
-}
-
-class RedisProcess implements SpawnedRedis {
-  readonly host = '127.0.0.1';
-  private child: ChildProcess | undefined;
-  private log = '';
-
-  constructor(
-    private readonly binary: string,
-    readonly port: number,
-    readonly dir: string,
-    private readonly options: RedisServerOptions,
-  ) {}
-
-  get url(): string {
-    return `redis://${this.host}:${this.port}`;
-  }
-
-  pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  async start(): Promise<void> {
-    if (this.child) return;
-    const args = [
-      '--port', String(this.port), '--bind', this.host, '--dir', this.dir, '--daemonize', 'no',
+  const server = await ServerProcess.start({
+    label: 'redis',
+    binary,
+    args: (port, dir) => [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no',
       '--protected-mode', 'no', '--logfile', '', '--loglevel', 'warning', '--databases', '16',
-      ...persistenceArgs(this.options.persistence ?? 'none'), ...(this.options.args ?? []),
-    ];
-    const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    this.log = '';
-    trackChild(child);
-    const keep = (d: Buffer) => {
-      this.log = (this.log + d.toString()).slice(-4000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) =>
-        reject(new Error(`[redis] redis-server on port ${this.port} exited with ${code}: ${this.log.trim()}`)),
-      ),
-    );
-    exited.catch(() => {});
-    child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
-    });
-    await Promise.race([waitForPing(this.host, this.port), exited]);
-  }
-
-  async stop(opts: { kill?: boolean; keepDir?: boolean } = {}): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill(opts.kill ? 'SIGKILL' : 'SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(timer);
-    }
-    this.child = undefined;
-    if (!opts.keepDir) rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  async restart(opts: { kill?: boolean; downMs?: number } = {}): Promise<void> {
-    await this.stop({ kill: opts.kill, keepDir: true });
-    if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));
-    await this.start();
-  }
+      ...persistenceArgs(options.persistence ?? 'none'), ...(options.args ?? []),
+    ],
+    ready: (host, port) => waitForPing(host, port),
+  });
+  return Object.assign(server, { url: `redis://${server.host}:${server.port}` });
 }
 
 /** Where Redis for tests comes from: a spawned redis-server, an external REDIS_URL, or nowhere. */
@@ -209,14 +91,52 @@ export function redisRequired(): boolean {
   return process.env.CI === 'true' || process.env.CI === '1' || process.env.ODY_REQUIRE_REDIS === '1';
 }
 
-/** Picks the Redis source: redis-server binary first, then REDIS_URL. `restartable` needs the binary. */
-export function redisSource(opts: { restartable?: boolean } = {}): RedisSource {
+/** Which Redis a caller needs. */
+export interface RedisNeeds extends RedisServerOptions {
+  /** The caller restarts, kills or pauses the server: it needs its own (a local redis-server binary). */
+  restartable?: boolean;
+  /** The caller reads or changes server-wide state (INFO commandstats, CONFIG, CLIENT KILL…): its own server. */
+  private?: boolean;
+  /**
+   * Tests: follow the server rule — REDIS_URL, else a server answering on 127.0.0.1:6379, else a spawned
+   * one. Without it (benchmarks) a spawned server comes first, so nothing else shares it.
+   */
+  shared?: boolean;
+}
+
+/** True when the caller must have a server of its own (restarts, persistence, extra args, server-wide state). */
+export function needsOwnRedis(opts: RedisNeeds): boolean {
+  return Boolean(opts.restartable || opts.private || (opts.persistence && opts.persistence !== 'none') || (opts.args && opts.args.length > 0));
+}
+
+let localAnswers: boolean | undefined;
+/** True when a Redis answers PING on 127.0.0.1:6379 (checked once per process, synchronously). */
+function localRedisAnswers(): boolean {
+  if (localAnswers === undefined) {
+    const script = `const s=require('net').connect(6379,'127.0.0.1');s.setTimeout(1000,()=>process.exit(1));s.on('error',()=>process.exit(1));s.on('connect',()=>s.write('PING\\r\\n'));s.on('data',(d)=>process.exit(String(d).startsWith('+PONG')?0:1));`;
+    localAnswers = spawnSync(process.execPath, ['-e', script], { timeout: 3000 }).status === 0;
+  }
+  return localAnswers;
+}
+
+/**
+ * Picks the Redis source. Shared (tests): REDIS_URL, else 127.0.0.1:6379 when it answers, else a spawned
+ * redis-server. A caller that needs its own server (`needsOwnRedis`), and benchmarks, get a spawned one.
+ */
+export function redisSource(opts: RedisNeeds = {}): RedisSource {
   const binary = findRedisServer();
-  if (binary) return { mode: 'spawn', binary };
   const url = process.env.REDIS_URL;
-  if (url && !opts.restartable) return { mode: 'url', url };
-  if (url) return { mode: 'none', reason: 'this test restarts Redis, which needs a local redis-server binary (REDIS_URL is external)' };
-  return { mode: 'none', reason: 'no redis-server binary on PATH and no REDIS_URL (apt-get install redis-server)' };
+  if (needsOwnRedis(opts)) {
+    if (binary) return { mode: 'spawn', binary };
+    return { mode: 'none', reason: 'this test restarts Redis or changes server-wide state, which needs its own redis-server (apt-get install redis-server)' };
+  }
+  if (opts.shared) {
+    if (url) return { mode: 'url', url };
+    if (localRedisAnswers()) return { mode: 'url', url: 'redis://127.0.0.1:6379' };
+  }
+  if (binary) return { mode: 'spawn', binary };
+  if (url) return { mode: 'url', url };
+  return { mode: 'none', reason: 'no REDIS_URL, nothing on 127.0.0.1:6379 and no redis-server binary (apt-get install redis-server)' };
 }
 
 /** A Redis for one test file: a spawned server (restartable) or an external REDIS_URL. */
@@ -239,9 +159,9 @@ export interface RedisHandle {
 let handles = 0;
 
 /** Starts (or points at) a Redis according to `redisSource`; throws with the reason when there is none. */
-export async function startRedis(opts: RedisServerOptions & { restartable?: boolean } = {}): Promise<RedisHandle> {
+export async function startRedis(opts: RedisNeeds = {}): Promise<RedisHandle> {
   const source = redisSource(opts);
-  const prefix = `t${process.pid}x${++handles}`;
+  const prefix = `t${process.pid}x${++handles}x${Date.now().toString(36)}`;
   if (source.mode === 'none') throw new Error(`[redis] unavailable: ${source.reason}`);
   if (source.mode === 'url') {
     const u = new URL(source.url);
@@ -252,7 +172,7 @@ export async function startRedis(opts: RedisServerOptions & { restartable?: bool
       canRestart: false,
       prefix,
       server: undefined,
-      restart: () => Promise.reject(new Error('[redis] cannot restart an external REDIS_URL server')),
+      restart: () => Promise.reject(new Error('[redis] cannot restart a shared server: pass { restartable: true }')),
       stop: () => Promise.resolve(),
     };
   }

@@ -242,4 +242,4 @@ describeWithRedis('redis driver specifics', (redis) => {
       await app.stop();
     }
   });
-});
+}, { private: true }); // counts commands with INFO commandstats: needs a server nobody else uses
