@@ -1,5 +1,6 @@
 // Free TCP ports for tests that must know a port before they start a server (child processes, configs).
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 /**
  * A TCP port that was free on `host` a moment ago (the OS picked it; we closed it again). Prefer
@@ -15,4 +16,27 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Resolves true when a TCP connection to host:port opens, false when it is refused or fails. */
+export function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, host, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Where a port on this machine answers: on loopback, and on its first non-loopback IPv4 address
+ * (`external` is undefined when the machine has none). A loopback-only server gives
+ * `{ loopback: true, external: false }` (or `external: undefined`).
+ */
+export async function reachableFrom(port: number): Promise<{ loopback: boolean; external: boolean | undefined }> {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+  return { loopback: await reachable('127.0.0.1', port), external: address === undefined ? undefined : await reachable(address, port) };
 }

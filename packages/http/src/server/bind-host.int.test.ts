@@ -1,29 +1,10 @@
 // One default bind host for everything Ody listens on: 127.0.0.1 (see core's README, Options).
-import net from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { createApplication } from '@ody/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEngines } from '../../../../test-support/engines.js';
+import { reachableFrom } from '../../../../test-support/ports.js';
 import { memoryLogger } from '../fixtures/helpers.js';
 import { createServer, httpPlugin, type OdyHttpServer } from '../index.js';
-
-/** Resolves true when a TCP connection to host:port opens, false when it is refused or fails. */
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** A non-loopback IPv4 address of this machine, if it has one. */
-function externalIPv4(): string | undefined {
-  return Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
-}
 
 describe('http.host', () => {
   it('defaults to 127.0.0.1; config sets it, ODY_HTTP_HOST wins over config (0.0.0.0 in a container)', async () => {
@@ -50,8 +31,8 @@ describeEngines((engine) => {
     server.router.get('/', () => 'ok');
     const port = await server.listen();
     expect(lines.find((l) => l.msg === 'http server listening')).toMatchObject({ host: '127.0.0.1', port });
-    expect(await reachable('127.0.0.1', port)).toBe(true);
-    const external = externalIPv4();
-    if (external !== undefined) expect(await reachable(external, port)).toBe(false);
+    const { loopback, external } = await reachableFrom(port);
+    expect(loopback).toBe(true);
+    expect(external ?? false, 'not reachable on the machine\'s external address').toBe(false);
   });
 });

@@ -1,26 +1,9 @@
 // One default bind host for everything Ody listens on: 127.0.0.1 (see core's README, Options).
-import net from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { createApplication } from '@ody/core';
 import { describe, expect, it } from 'vitest';
 import { describeEngines } from '../../../../test-support/engines.js';
+import { reachableFrom } from '../../../../test-support/ports.js';
 import { createWebSocketServer, websocketPlugin } from '../index.js';
-
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function externalIPv4(): string | undefined {
-  return Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
-}
 
 describe('websocket.host (standalone server)', () => {
   it('defaults to 127.0.0.1, like http.host; ODY_WEBSOCKET_HOST wins over config', async () => {
@@ -38,9 +21,9 @@ describeEngines((engine) => {
     const server = await createWebSocketServer({ engine });
     try {
       expect(server.url).toBe(`ws://127.0.0.1:${server.port}/ws`);
-      expect(await reachable('127.0.0.1', server.port)).toBe(true);
-      const external = externalIPv4();
-      if (external !== undefined) expect(await reachable(external, server.port)).toBe(false);
+      const { loopback, external } = await reachableFrom(server.port);
+      expect(loopback).toBe(true);
+      expect(external ?? false, 'not reachable on the machine\'s external address').toBe(false);
     } finally {
       await server.close();
     }
