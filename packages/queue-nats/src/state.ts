@@ -34,6 +34,11 @@ export class QueueState {
    * nats-server real work on a filtered work-queue consumer.
    */
   readonly drained = new Map<number, number>();
+  /**
+   * Counts wake-ups. A claim notes it before pulling: when it changed meanwhile, something was pushed
+   * after the server answered, so the level is not marked drained and the claim does not sleep.
+   */
+  wakes = 0;
   /** Set by the last recover() call: claims fail deliveries that stalled more often. */
   maxStalls: number | undefined;
   private readonly waiters = new Set<() => void>();
@@ -184,6 +189,7 @@ export class QueueState {
   }
 
   private onWake(payload: string): void {
+    this.wakes++;
     for (const token of payload.split(',')) {
       if (token === 'd') this.delayedHint = true;
       else if (token === 'r') this.drained.clear();
