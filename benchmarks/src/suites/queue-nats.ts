@@ -266,8 +266,10 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
   const bull = redis === undefined ? undefined : bullPeer(redis);
   try {
     // Warm both code paths (JIT, connections, server-side stream creation) before anything is timed.
-    await ody.pushProcess(1_000, 10);
-    await raw.pushProcess(1_000, 10);
+    for (const peer of [ody, raw]) {
+      await peer.pushProcess(300, 1);
+      await peer.pushProcess(2_000, 100);
+    }
     for (const [c, total] of [[1, sizes.c1], [100, sizes.c100]] as const) {
       const runs: Record<string, Run[]> = { nats: [], 'nats-raw': [], bullmq: [] };
       const peers: Record<string, () => Promise<number>> = {

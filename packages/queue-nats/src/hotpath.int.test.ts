@@ -19,7 +19,7 @@ describeWithNats('nats driver hot path', (nats) => {
     const nc = await connect({ servers: nats.url });
     const replies = new Replies(nc);
     try {
-      const echo = nc.subscribe(`${nats.prefix}.echo`, { callback: (_e, m) => m.respond(`re:${m.string()}`) });
+      const echo = nc.subscribe(`${nats.prefix}.echo`, { callback: (_e, m) => void m.respond(`re:${m.string()}`) });
       nc.subscribe(`${nats.prefix}.silent`, { callback: () => {} });
       await nc.flush();
       const answers = await Promise.all(['a', 'b', 'c'].map((x) => replies.request(`${nats.prefix}.echo`, x, 2_000)));
