@@ -60,12 +60,29 @@ function procCpu(pid: number | undefined): number {
   }
 }
 
-/** Time `work` (which must finish `total` jobs) with client and server CPU. */
-async function timed(total: number, serverPid: number | undefined, work: () => Promise<void>): Promise<Run> {
+/** A run in which no job finished for STALL_MS (seen once with the raw client's consume() on an overloaded machine). */
+export class StallError extends Error {}
+const STALL_MS = 30_000;
+
+/** Time `work` (which must finish `total` jobs, `progress()` counting them) with client and server CPU. */
+async function timed(total: number, serverPid: number | undefined, progress: () => number, work: () => Promise<void>): Promise<Run> {
   const cpu0 = process.cpuUsage();
   const srv0 = procCpu(serverPid);
   const t0 = performance.now();
-  await work();
+  let watchdog: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    let last = -1;
+    watchdog = setInterval(() => {
+      const now = progress();
+      if (now === last) reject(new StallError(`no job finished for ${STALL_MS / 1000} s (${now}/${total} done)`));
+      last = now;
+    }, STALL_MS);
+  });
+  try {
+    await Promise.race([work(), stalled]);
+  } finally {
+    clearInterval(watchdog);
+  }
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const srv = procCpu(serverPid) - srv0;
@@ -80,13 +97,13 @@ async function produce(total: number, c: number, push: (i: number) => Promise<un
   }));
 }
 
-function counter(total: number): { hit: () => void; all: Promise<void> } {
+function counter(total: number): { hit: () => void; all: Promise<void>; done: () => number } {
   let done = 0;
   let finish!: () => void;
   const all = new Promise<void>((r) => {
     finish = r;
   });
-  return { hit: () => void (++done === total && finish()), all };
+  return { hit: () => void (++done === total && finish()), all, done: () => done };
 }
 
 export function odyPeer(url: string, prefix: string, serverPid?: number): Peer {
@@ -100,16 +117,18 @@ export function odyPeer(url: string, prefix: string, serverPid?: number): Peer {
       const count = counter(total);
       const worker = new Worker(queue, () => undefined, { concurrency: c });
       worker.on('completed', () => (warming ? warm.hit() : count.hit()));
-      await queue.push('warm', payload);
-      await warm.all;
-      warming = false;
-      const run = await timed(total, serverPid, async () => {
-        await produce(total, c, () => queue.push('job', payload));
-        await count.all;
-      });
-      await worker.close();
-      await driver.close();
-      return run;
+      try {
+        await queue.push('warm', payload);
+        await warm.all;
+        warming = false;
+        return await timed(total, serverPid, count.done, async () => {
+          await produce(total, c, () => queue.push('job', payload));
+          await count.all;
+        });
+      } finally {
+        await worker.close({ timeoutMs: 1_000 });
+        await driver.close();
+      }
     },
     async pushLatency(samples) {
       const driver = natsDriver({ servers: url, prefix });
@@ -160,24 +179,26 @@ export function rawPeer(url: string, prefix: string, serverPid?: number): Peer {
         for await (const m of messages) {
           JSON.parse(m.headers?.get('Ody-Job') ?? '{}');
           JSON.parse(m.string());
-          void m.ackAck().then((ok) => ok && (warming ? warm.hit() : count.hit()));
+          void m.ackAck().then((ok) => ok && (warming ? warm.hit() : count.hit()), () => {});
         }
       })();
       const push = () => {
         const id = `raw-${ids++}`;
         return js.publish(subject, body(), { msgID: id, headers: jobHeader(id) });
       };
-      await push();
-      await warm.all;
-      warming = false;
-      const run = await timed(total, serverPid, async () => {
-        await produce(total, c, push);
-        await count.all;
-      });
-      messages.stop();
-      await jsm.streams.delete(stream);
-      await nc.close();
-      return run;
+      try {
+        await push();
+        await warm.all;
+        warming = false;
+        return await timed(total, serverPid, count.done, async () => {
+          await produce(total, c, push);
+          await count.all;
+        });
+      } finally {
+        messages.stop();
+        await jsm.streams.delete(stream).catch(() => {});
+        await nc.close();
+      }
     },
     async pushLatency(samples) {
       const { nc, js, jsm, stream, subject } = await open();
@@ -212,7 +233,7 @@ function bullPeer(redis: RedisHandle): Peer & { close(): Promise<void> } {
       const worker = new BullWorker(name, async () => undefined, { connection, concurrency: c });
       worker.on('completed', () => count.hit());
       await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
-      const run = await timed(total, undefined, async () => {
+      const run = await timed(total, undefined, count.done, async () => {
         await produce(total, c, () => queue.add('job', payload, jobOpts));
         await count.all;
       });
@@ -259,8 +280,9 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
   const prefix = `bench${process.pid}`;
   const rows: Row[] = [];
   const spreads: Record<string, Spread> = {};
+  const stalls: string[] = [];
   const rounds = roundsFor(q, { quick: 3, full: 5 });
-  const sizes = { c1: q ? 1_500 : 3_000, c100: q ? 8_000 : 20_000, lat: q ? 300 : 1_000 };
+  const sizes = { c1: q ? 1_500 : 2_500, c100: q ? 8_000 : 15_000, lat: q ? 300 : 1_000 };
   const ody = odyPeer(server.url, prefix, server.pid);
   const raw = rawPeer(server.url, prefix, server.pid);
   const bull = redis === undefined ? undefined : bullPeer(redis);
@@ -272,11 +294,20 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
     }
     for (const [c, total] of [[1, sizes.c1], [100, sizes.c100]] as const) {
       const runs: Record<string, Run[]> = { nats: [], 'nats-raw': [], bullmq: [] };
-      const peers: Record<string, () => Promise<number>> = {
-        nats: async () => (runs.nats!.push(await ody.pushProcess(total, c)), 0),
-        'nats-raw': async () => (runs['nats-raw']!.push(await raw.pushProcess(total, c)), 0),
+      const record = (name: string, peer: Peer) => async () => {
+        let r: Run;
+        try {
+          r = await peer.pushProcess(total, c);
+        } catch (err) {
+          if (!(err instanceof StallError)) throw err;
+          stalls.push(`${name} c=${c}: ${err.message}; run repeated`);
+          r = await peer.pushProcess(total, c);
+        }
+        runs[name]!.push(r);
+        return 0;
       };
-      if (bull !== undefined) peers.bullmq = async () => (runs.bullmq!.push(await bull.pushProcess(total, c)), 0);
+      const peers: Record<string, () => Promise<number>> = { nats: record('nats', ody), 'nats-raw': record('nats-raw', raw) };
+      if (bull !== undefined) peers.bullmq = record('bullmq', bull);
       await alternate(rounds, peers);
       const of = (name: string, k: keyof Run) => runs[name]!.map((r) => r[k]);
       for (const name of Object.keys(peers)) {
@@ -316,9 +347,10 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
     ratios,
     spreads: out,
     notes: [
-      `nats-server: ${server.where}. ${rounds} rounds, peers alternating; ratios are the median of per-round ratios with min–max; CPU ratios inverted (above 1: Ody cheaper). One untimed warm-up run per peer first.`,
+      `nats-server: ${server.where}. ${rounds} rounds, peers alternating; ratios are the median of per-round ratios with min–max; CPU ratios inverted (above 1: Ody cheaper). Untimed warm-up runs per peer (c=1 and c=100) first.`,
       `push+process: c producers with one push in flight each (c=1: ${sizes.c1} jobs, c=100: ${sizes.c100}), one consumer at concurrency c (Ody: Worker; raw: consume({ max_messages: c })); the clock stops at the last confirmed ack. Both peers: PubAck on every push, Nats-Msg-Id and a job header on every message, file storage, work-queue stream, explicit acks confirmed by the server (ackAck).`,
       `push p99: ${sizes.lat} pushes one at a time, call → PubAck, no consumer.`,
+      ...(stalls.length > 0 ? [`Stalled runs (no progress for ${STALL_MS / 1000} s), repeated once: ${stalls.join('; ')}.`] : []),
       bull === undefined
         ? 'bullmq rows skipped: no Redis.'
         : 'bullmq: the same push+process on Redis (queue.add awaited per producer, Worker at concurrency c, removeOnComplete); context only (another broker, no fsync).',
