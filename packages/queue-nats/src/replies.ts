@@ -24,7 +24,15 @@ export class Replies {
   private sub: Subscription | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly nc: NatsConnection) {}
+  constructor(private readonly nc: NatsConnection) {
+    // Like the client's own requests: a dropped connection fails what is waiting at once (the replies
+    // are lost with it), so callers retry after the reconnect instead of waiting for their timeout.
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect') this.failAll(new Error('connection disconnected'));
+      }
+    })().catch(() => {});
+  }
 
   /** Publish `data` to `subject` and resolve with the first reply; rejects after `timeoutMs`. */
   request(subject: string, data: Uint8Array | string, timeoutMs: number, headers?: MsgHdrs): Promise<Msg> {
@@ -45,12 +53,17 @@ export class Replies {
 
   /** Reject everything still waiting (the connection is closing). */
   close(): void {
-    for (const w of this.waiting.values()) w.reject(new Error('connection closed'));
-    this.waiting.clear();
+    this.failAll(new Error('connection closed'));
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
     this.sweeper = undefined;
     this.sub?.unsubscribe();
     this.sub = undefined;
+  }
+
+  private failAll(err: Error): void {
+    const all = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of all) w.reject(err);
   }
 
   private subscribe(): void {
