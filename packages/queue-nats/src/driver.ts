@@ -102,10 +102,12 @@ export class NatsQueueDriver implements QueueDriver {
     const deadline = Date.now() + o.waitMs;
     for (;;) {
       if (o.signal?.aborted || this.closed) return [];
+      const wakes = t.wakes;
       if (!t.paused) {
         if (t.delayedHint || (t.nextDue > 0 && Date.now() >= t.nextDue)) await this.promote(link, t);
         const jobs = await this.take(link, t, o.max, o.leaseMs);
         if (jobs.length > 0) return jobs;
+        if (t.wakes !== wakes) continue; // woken while pulling: look again at once
       }
       const now = Date.now();
       let wait = deadline - now;
@@ -290,6 +292,7 @@ export class NatsQueueDriver implements QueueDriver {
     this.held.clear();
     if (link !== undefined) {
       link.puller.close();
+      link.replies.close();
       await link.nc.close().catch(() => {});
     }
   }
@@ -327,8 +330,11 @@ export class NatsQueueDriver implements QueueDriver {
       if (t.isDrained(priority)) continue;
       const level = await t.level(priority, leaseMs);
       const want = max - out.length;
+      const wakes = t.wakes;
       const got = await link.puller.pull(t.names.stream, level.consumer, want);
-      if (got.length < want) t.drained.set(priority, Date.now());
+      // Drained when the pull came back short or its last message said nothing was left behind it
+      // (saves an empty pull per claim when workers keep up) — unless a wake-up arrived meanwhile.
+      if ((got.length < want || got[got.length - 1]!.pending === 0) && t.wakes === wakes) t.drained.set(priority, Date.now());
       else t.drained.delete(priority);
       for (const d of got) {
         const job = await this.admit(link, t, d, leaseMs);

@@ -1,11 +1,12 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager, type PubAck } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
-import { connect, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import type { ConnectionEmitter } from './connection.js';
 import { QueueError } from '@ody/queue';
 import { QueueNatsError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { Puller } from './pull.js';
+import { Replies } from './replies.js';
 import { serverError } from './state.js';
 
 /** Everything the driver talks through, once connected. */
@@ -15,6 +16,7 @@ export interface Link {
   jsm: JetStreamManager;
   kv: KV;
   puller: Puller;
+  replies: Replies;
 }
 
 /** Connect (retrying every 250 ms until `isClosed()`), then bind JetStream and the meta KV bucket. */
@@ -25,6 +27,8 @@ export async function openLink(o: ResolvedOptions, events: ConnectionEmitter, is
     try {
       nc = await connect({
         servers: o.servers, name: 'ody-queue-nats', maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 5_000, maxPingOut: 2, noEcho: true,
+        // No stack captured per request (the client's documented speed setting for request/reply and JetStream publish).
+        noAsyncTraces: true,
         ...o.connection,
       });
     } catch (err) {
@@ -43,7 +47,7 @@ export async function openLink(o: ResolvedOptions, events: ConnectionEmitter, is
     const js = jetstream(nc, { timeout: o.requestTimeoutMs });
     const jsm = await jetstreamManager(nc, { timeout: o.requestTimeoutMs });
     const kv = await new Kvm(js).create(`${o.prefix}_meta`, { history: 1, storage: o.storage === 'memory' ? 'memory' : 'file', replicas: o.replicas } as never);
-    return { nc, js, jsm, kv, puller: new Puller(nc, Math.min(o.requestTimeoutMs, 2_000)) };
+    return { nc, js, jsm, kv, puller: new Puller(nc, Math.min(o.requestTimeoutMs, 2_000)), replies: new Replies(nc) };
   } catch (err) {
     await nc.close().catch(() => {});
     throw serverError(err, 'open JetStream (is nats-server running with -js?)');
@@ -86,7 +90,8 @@ export async function publishConfirmed(
     if (isClosed()) throw closedError();
     const left = deadline - Date.now();
     try {
-      return await link.js.publish(subject, data, { msgID, headers, timeout: Math.max(100, Math.min(o.requestTimeoutMs, left)) });
+      headers.set('Nats-Msg-Id', msgID);
+      return pubAck(await link.replies.request(subject, data, Math.max(100, Math.min(o.requestTimeoutMs, left)), headers));
     } catch (err) {
       if (!transient(err)) throw serverError(err, `store a message on ${subject}`);
       if (Date.now() + 50 >= deadline) {
@@ -101,11 +106,26 @@ export async function publishConfirmed(
   }
 }
 
+/** The PubAck in a JetStream publish reply (what `js.publish` returns), or the server's refusal as an error. */
+function pubAck(msg: Msg): PubAck {
+  let r: Partial<PubAck> & { error?: { code?: number; err_code?: number; description?: string } };
+  try {
+    r = JSON.parse(decoder.decode(msg.data));
+  } catch {
+    throw new Error(`invalid JetStream publish response: ${decoder.decode(msg.data).slice(0, 200)}`);
+  }
+  if (r.error !== undefined) throw new Error(`${r.error.description ?? 'JetStream error'} (code ${r.error.code ?? '?'}, err_code ${r.error.err_code ?? '?'})`);
+  if (typeof r.stream !== 'string' || r.stream === '' || typeof r.seq !== 'number') throw new Error('invalid JetStream publish response (no stream/seq)');
+  return { stream: r.stream, seq: r.seq, duplicate: r.duplicate === true, domain: r.domain ?? '' } as PubAck;
+}
+
+const decoder = new TextDecoder();
+
 /** Ack and wait for the server's confirmation, retrying within `deadline`; false when it never came. */
 export async function ackConfirmed(link: Link, o: ResolvedOptions, reply: string, deadline: number): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await link.nc.request(reply, '+ACK', { timeout: Math.max(100, Math.min(o.requestTimeoutMs, deadline - Date.now())) });
+      await link.replies.request(reply, '+ACK', Math.max(100, Math.min(o.requestTimeoutMs, deadline - Date.now())));
       return true;
     } catch {
       if (Date.now() + 50 >= deadline || link.nc.isClosed()) return false;

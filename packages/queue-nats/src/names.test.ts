@@ -45,8 +45,8 @@ describe('options', () => {
 
 describe('ack subjects', () => {
   it('parses v1 and v2 (domain + account hash) ack subjects', () => {
-    expect(parseAck('$JS.ACK.S.C.3.17.20.1700000000.4')).toEqual({ deliveryCount: 3, streamSeq: 17 });
-    expect(parseAck('$JS.ACK.dom.hash.S.C.2.9.11.1700000000.0.tok')).toEqual({ deliveryCount: 2, streamSeq: 9 });
+    expect(parseAck('$JS.ACK.S.C.3.17.20.1700000000.4')).toEqual({ deliveryCount: 3, streamSeq: 17, pending: 4 });
+    expect(parseAck('$JS.ACK.dom.hash.S.C.2.9.11.1700000000.0.tok')).toEqual({ deliveryCount: 2, streamSeq: 9, pending: 0 });
     expect(parseAck('_INBOX.x')).toBeUndefined();
   });
 });

@@ -6,17 +6,23 @@ export interface Delivery {
   /** 1 on the first delivery. */
   deliveryCount: number;
   streamSeq: number;
+  /** Messages the consumer still had to deliver when the server sent this one (0: it was the last). */
+  pending: number;
 }
 
-/** Parse a `$JS.ACK...` reply subject (v1: 9 tokens; v2 with domain and account hash: 12). */
-export function parseAck(reply: string): { deliveryCount: number; streamSeq: number } | undefined {
+/**
+ * Parse a `$JS.ACK...` reply subject (v1: `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>`;
+ * v2 adds domain and account hash after ACK and a token at the end).
+ */
+export function parseAck(reply: string): { deliveryCount: number; streamSeq: number; pending: number } | undefined {
   const t = reply.split('.');
   if (t[0] !== '$JS' || t[1] !== 'ACK') return undefined;
   const o = t.length === 9 ? 2 : 4;
   const deliveryCount = Number(t[o + 2]);
   const streamSeq = Number(t[o + 3]);
   if (!Number.isFinite(deliveryCount) || !Number.isFinite(streamSeq)) return undefined;
-  return { deliveryCount, streamSeq };
+  const pending = Number(t[o + 6]);
+  return { deliveryCount, streamSeq, pending: Number.isFinite(pending) ? pending : 1 };
 }
 
 interface Current {

@@ -34,6 +34,11 @@ export class QueueState {
    * nats-server real work on a filtered work-queue consumer.
    */
   readonly drained = new Map<number, number>();
+  /**
+   * Counts wake-ups. A claim notes it before pulling: when it changed meanwhile, something was pushed
+   * after the server answered, so the level is not marked drained and the claim does not sleep.
+   */
+  wakes = 0;
   /** Set by the last recover() call: claims fail deliveries that stalled more often. */
   maxStalls: number | undefined;
   private readonly waiters = new Set<() => void>();
@@ -42,6 +47,7 @@ export class QueueState {
   private lastRefresh = 0;
   private readonly outgoing = new Set<string>();
   private flushScheduled = false;
+  private lastWakeSent = 0;
   /** Marks this driver's own wake-ups so its subscription skips them (it woke its waiters already; noEcho may be overridden). */
   private readonly origin = headers();
   private readonly originId = nuid.next();
@@ -136,13 +142,16 @@ export class QueueState {
   announce(tokens: Iterable<string>): void {
     const list = [...tokens];
     if (list.length === 0) return;
-    // Local waiters wake now; other processes get one wake-up message per event-loop turn, however
-    // many pushes happened in it.
+    // Local waiters wake now. Other processes get one wake-up message per event-loop turn, however
+    // many pushes happened in it, and at most one per WAKE_GAP_MS while pushes keep coming (the
+    // first after a quiet spell goes at once; none is dropped, later ones wait at most the gap).
     for (const t of list) this.outgoing.add(t);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => {
+      const wait = this.lastWakeSent + WAKE_GAP_MS - Date.now();
+      const send = () => {
         this.flushScheduled = false;
+        this.lastWakeSent = Date.now();
         const payload = [...this.outgoing].join(',');
         this.outgoing.clear();
         try {
@@ -150,7 +159,9 @@ export class QueueState {
         } catch {
           // connection closed: the others' poll finds the jobs
         }
-      });
+      };
+      if (wait > 0) setTimeout(send, wait);
+      else setImmediate(send);
     }
     this.onWake(list.join(','));
   }
@@ -184,6 +195,7 @@ export class QueueState {
   }
 
   private onWake(payload: string): void {
+    this.wakes++;
     for (const token of payload.split(',')) {
       if (token === 'd') this.delayedHint = true;
       else if (token === 'r') this.drained.clear();
@@ -224,3 +236,6 @@ export function serverError(err: unknown, what: string): QueueNatsError {
   if (err instanceof QueueNatsError) return err;
   return new QueueNatsError('ODY_QUEUE_NATS_SERVER', `NATS JetStream refused to ${what}: ${(err as Error).message}.`, { cause: err, details: { what } });
 }
+
+/** Least time between two wake-up messages of one queue from one driver. */
+const WAKE_GAP_MS = 5;
