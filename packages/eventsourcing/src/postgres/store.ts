@@ -239,7 +239,7 @@ export class PostgresEventStore implements EventStore {
         text: `select ok, stream_version, first_position, recorded_at from ${this.s}.append_batch($1::jsonb, $2)`,
         values: [payload, this.options.notify === true ? this.channel : null],
       });
-      batch.forEach((a, i) => a.resolve(rows[i]!));
+      for (const [i, a] of batch.entries()) a.resolve(rows[i]!);
     } catch (err) {
       // A statement the server refused for its content (data, integrity, limit, deadlock classes) was
       // rolled back whole: nothing of the batch is stored. Retry each append alone so one bad append

@@ -137,7 +137,7 @@ export class RedisEventStore implements EventStore {
     for (const a of batch) args.push(a.stream, String(a.expected), a.fragments.length, ...a.fragments);
     try {
       const reply = (await this.call('odyEsAppendBatch')(keys.length, ...keys, ...args)) as number[];
-      batch.forEach((a, i) => a.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]));
+      for (const [i, a] of batch.entries()) a.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]);
     } catch (err) {
       for (const a of batch) a.reject(err);
     }
