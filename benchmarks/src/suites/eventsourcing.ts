@@ -144,10 +144,10 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
       try {
         let tag = 0;
         for (const [writers, batch, per] of [
-          [1, 1, q ? 150 : 1000],
-          [50, 1, q ? 20 : 100],
-          [1, 10, q ? 50 : 300],
-          [50, 10, q ? 6 : 30],
+          [1, 1, q ? 150 : 500],
+          [50, 1, q ? 20 : 60],
+          [1, 10, q ? 50 : 200],
+          [50, 10, q ? 6 : 20],
         ] as const) {
           const key = `append${batch === 10 ? '10' : ''}-c${writers}`;
           const cpu: Record<'ody' | 'emmett', number[]> = { ody: [], emmett: [] };
