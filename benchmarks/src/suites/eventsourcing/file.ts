@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import { type DomainEvent, type EventStore, deciderRepository, eventTypes, fileEventStore, ProjectionRunner, MemoryCheckpointStore } from '@ody/eventsourcing';
 import { percentile } from '../../measure.js';
 
-/** Events/s of `writers` concurrent writers appending one event at a time with expected versions. */
+/** Events/s of `writers` concurrent writers appending `batch` events at a time with expected versions. */
 export async function appendRate(store: EventStore, writers: number, perWriter: number, batch = 1, tag = 'w'): Promise<number> {
+  return (await appendRun(store, writers, perWriter, batch, tag)).rate;
+}
+
+/** Like `appendRate`, plus this process's CPU (user + system) per event in µs. */
+export async function appendRun(store: EventStore, writers: number, perWriter: number, batch = 1, tag = 'w'): Promise<{ rate: number; cpuUs: number }> {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
@@ -18,7 +24,9 @@ export async function appendRate(store: EventStore, writers: number, perWriter: 
     }),
   );
   const s = Number(process.hrtime.bigint() - start) / 1e9;
-  return (writers * perWriter * batch) / s;
+  const used = process.cpuUsage(cpu);
+  const events = writers * perWriter * batch;
+  return { rate: events / s, cpuUs: (used.user + used.system) / events };
 }
 
 /** A file store in a fresh temp dir; `done()` closes it and removes the dir. */
@@ -36,9 +44,9 @@ const counter = {
 };
 
 /** ms to load a `length`-event stream through a repository, with or without a snapshot. */
-export async function rebuildMs(store: EventStore, length: number, snapshot: boolean, rounds: number): Promise<number> {
+export async function rebuildMs(store: EventStore, length: number, snapshot: boolean, rounds: number, tag = ''): Promise<number> {
   const types = eventTypes().register('Tick');
-  const stream = `rebuild-${snapshot ? 's' : 'n'}`;
+  const stream = `rebuild-${snapshot ? 's' : 'n'}${tag}`;
   const repo = deciderRepository(counter, { store, types, ...(snapshot ? { snapshots: { every: 100 } } : {}) });
   for (let i = 0; i < length; i += 100) {
     await store.append(stream, Array.from({ length: 100 }, (_, k) => ({ type: 'Tick', data: { n: i + k } })));
@@ -57,7 +65,7 @@ export async function rebuildMs(store: EventStore, length: number, snapshot: boo
 }
 
 /** Append → async projection handled, one event at a time: p50/p99 ms. */
-export async function projectionLag(store: EventStore, n: number): Promise<{ p50: number; p99: number }> {
+export async function projectionLag(store: EventStore, n: number, stream = 'lag'): Promise<{ p50: number; p99: number }> {
   const sent = new Map<number, bigint>();
   const lags: number[] = [];
   let waiting: (() => void) | undefined;
@@ -79,7 +87,7 @@ export async function projectionLag(store: EventStore, n: number): Promise<{ p50
   for (let i = 0; i < n; i++) {
     const seen = new Promise<void>((r) => { waiting = r; });
     sent.set(i, process.hrtime.bigint());
-    await store.append('lag', [{ type: 'Tick', data: { i } }]);
+    await store.append(stream, [{ type: 'Tick', data: { i } }]);
     await seen;
   }
   await runner.stop();

@@ -26,8 +26,8 @@ export async function benchDatabase(baseUrl: string): Promise<{ url: string; dro
 }
 
 /** Ody's PostgreSQL store (pool of `max` connections). */
-export function odyPg(url: string, max: number): Promise<EventStore & { close(): Promise<void> }> {
-  return postgresEventStore({ connectionString: url, schema: 'ody', maxConnections: max });
+export function odyPg(url: string, max: number, schema = 'ody'): Promise<EventStore & { close(): Promise<void> }> {
+  return postgresEventStore({ connectionString: url, schema, maxConnections: max });
 }
 
 /** Emmett's PostgreSQL store behind Ody's append signature, for the same workload. */

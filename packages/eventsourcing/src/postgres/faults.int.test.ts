@@ -139,7 +139,7 @@ describeWithPostgres('postgres event store fault suite', (db) => {
     await admin.connect();
     try {
       await store.append('s', [{ type: 'n', data: 1 }]);
-      await admin.query(`drop function "${schema}".append_events cascade`);
+      await admin.query(`drop function "${schema}".append_events cascade; drop function "${schema}".append_batch cascade`);
       const err = await store.append('s', [{ type: 'n', data: 2 }]).catch((e: unknown) => e);
       expect(OdyError.is(err), String(err)).toBe(true);
       expect(await store.read('s')).toHaveLength(1);

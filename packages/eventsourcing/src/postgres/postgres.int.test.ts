@@ -48,6 +48,42 @@ describeWithPostgres('postgres event store', (db) => {
     }
   });
 
+  it('group commit: concurrent appends share statements; a conflict or a refused event fails only its own append', async () => {
+    const store = await postgresEventStore({ connectionString: db.url, schema: db.schema() });
+    const query = store.pool.query.bind(store.pool);
+    let statements = 0;
+    store.pool.query = ((...args: Parameters<typeof query>) => {
+      statements++;
+      return query(...args);
+    }) as typeof store.pool.query;
+    try {
+      const many = await Promise.all(Array.from({ length: 20 }, (_, i) => store.append(`s${i}`, [{ type: 'n', data: { i } }], { expectedVersion: 'no-stream' })));
+      // The first goes out alone, the 19 that queued meanwhile as one batch.
+      expect(statements).toBe(2);
+      expect(many.map((r) => r.lastPosition).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      await store.append('a', [{ type: 'n', data: 1 }]);
+      statements = 0;
+      const results = await Promise.allSettled([
+        store.append('a', [{ type: 'n', data: 2 }], { expectedVersion: 1 }),
+        store.append('a', [{ type: 'n', data: 3 }], { expectedVersion: 1 }),
+        // jsonb refuses \u0000: the batch is refused whole, then retried append by append.
+        store.append('b', [{ type: 'n', data: 'nul \u0000' }]),
+        store.append('c', [{ type: 'n', data: 4 }], { expectedVersion: 'no-stream' }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'ODY_EVENTSOURCING_VERSION_CONFLICT' });
+      expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'ODY_EVENTSOURCING_SERVER' });
+      expect(statements).toBe(1 + 1 + 3);
+      expect((await store.read('a')).map((e) => e.data)).toEqual([1, 2]);
+      expect(await store.streamVersion('b')).toBe(0);
+      expect((await store.read('c')).map((e) => e.data)).toEqual([4]);
+      const all = await store.readAll();
+      expect(all.map((e) => e.globalPosition)).toEqual(all.map((_, i) => i + 1));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('never lets a reader see a later position before an earlier one commits', async () => {
     const schema = db.schema();
     const store = await postgresEventStore({ connectionString: db.url, schema });

@@ -71,6 +71,8 @@ declare
   v_last bigint;
   v_now timestamptz := clock_timestamp();
 begin
+  -- The log head first, then the stream: the lock order of append_batch (no deadlock between them).
+  perform 1 from ${s}.log_head where id = 1 for update;
   insert into ${s}.streams (stream_id) values (p_stream) on conflict do nothing;
   select st.version, st.deleted_at into v_version, v_deleted from ${s}.streams st where st.stream_id = p_stream for update;
   v_exists := v_version > 0 and v_deleted < v_version;
@@ -90,6 +92,59 @@ begin
     select v_last - v_count + e.ord, p_stream, v_version + e.ord, e.value->>'id', e.value->>'type', (e.value->>'v')::int, e.value->'data', e.value->'meta', v_now
     from jsonb_array_elements(p_events) with ordinality as e(value, ord);
   return query select v_version + v_count, v_last - v_count + 1, v_now;
+end
+$fn$;
+
+-- Several appends (of any streams) in one transaction: one round trip and one WAL flush for all of
+-- them (the store's group commit). p_batch: [{s: stream, x: expected, e: [events]}], in order. Each
+-- append is checked and written on its own: a version mismatch returns ok = false with the actual
+-- version for that append and leaves the others alone. Locks the log head first, then each stream.
+create or replace function ${s}.append_batch(p_batch jsonb, p_channel text default null)
+returns table (ok boolean, stream_version bigint, first_position bigint, recorded_at timestamptz)
+language plpgsql as $fn$
+declare
+  v_item jsonb;
+  v_stream text;
+  v_expected text;
+  v_version bigint;
+  v_deleted bigint;
+  v_exists boolean;
+  v_count int;
+  v_head bigint;
+  v_start bigint;
+  v_now timestamptz := clock_timestamp();
+begin
+  select h.position into v_head from ${s}.log_head h where h.id = 1 for update;
+  v_start := v_head;
+  for v_item in select b.value from jsonb_array_elements(p_batch) with ordinality as b(value, ord) order by b.ord loop
+    v_stream := v_item->>'s';
+    v_expected := v_item->>'x';
+    v_count := jsonb_array_length(v_item->'e');
+    insert into ${s}.streams (stream_id) values (v_stream) on conflict do nothing;
+    select st.version, st.deleted_at into v_version, v_deleted from ${s}.streams st where st.stream_id = v_stream for update;
+    v_exists := v_version > 0 and v_deleted < v_version;
+    if not (v_expected = 'any'
+        or (v_expected = 'no-stream' and not v_exists)
+        or (v_expected = 'exists' and v_exists)
+        or (v_expected ~ '^[0-9]+$' and v_expected::bigint = v_version)) then
+      return query select false, v_version, 0::bigint, v_now;
+      continue;
+    end if;
+    if v_count = 0 then
+      return query select true, v_version, 0::bigint, v_now;
+      continue;
+    end if;
+    update ${s}.streams set version = v_version + v_count where stream_id = v_stream;
+    insert into ${s}.events (global_position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at)
+      select v_head + e.ord, v_stream, v_version + e.ord, e.value->>'id', e.value->>'type', (e.value->>'v')::int, e.value->'data', e.value->'meta', v_now
+      from jsonb_array_elements(v_item->'e') with ordinality as e(value, ord);
+    v_head := v_head + v_count;
+    return query select true, v_version + v_count, v_head - v_count + 1, v_now;
+  end loop;
+  if v_head <> v_start then
+    update ${s}.log_head set position = v_head where id = 1;
+    if p_channel is not null then perform pg_notify(p_channel, v_head::text); end if;
+  end if;
 end
 $fn$;
 

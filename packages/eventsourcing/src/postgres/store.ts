@@ -29,6 +29,29 @@ export interface PostgresEventStoreOptions {
   notify?: boolean;
   /** Run in the append's transaction with its client: a throw rolls the append back. */
   projections?: readonly InlineProjection<pg.PoolClient>[];
+  /**
+   * Group commit: appends called while another batch is being written are sent together, as one
+   * statement in one transaction (one round trip, one WAL flush), each still checked against its own
+   * expected version and atomic on its own. Default 256 appends per batch; 1 turns batching off. Not
+   * used with inline `projections` (each append then has its own transaction).
+   */
+  maxBatch?: number;
+}
+
+interface PendingAppend {
+  stream: string;
+  expected: ExpectedVersion;
+  prepared: PreparedEvent[];
+  resolve: (r: { ok: boolean; stream_version: string; first_position: string; recorded_at: Date }) => void;
+  reject: (err: unknown) => void;
+}
+
+interface PreparedEvent {
+  id: string;
+  type: string;
+  v: number;
+  data: unknown;
+  meta: Record<string, unknown>;
 }
 
 interface EventRow {
@@ -57,6 +80,27 @@ function toEvent(r: EventRow): RecordedEvent {
     globalPosition: Number(r.global_position),
     recordedAt: r.recorded_at.toISOString(),
   };
+}
+
+/** SQLSTATE classes of errors that abort a statement before its commit: data exception, integrity, syntax/access, program limit, rollback (deadlock, serialization). */
+const ROLLED_BACK = new Set(['22', '23', '42', '54', '40']);
+
+/** The recorded events of one append from the row its statement returned. */
+function recordedOf(stream: string, prepared: readonly PreparedEvent[], r: { stream_version: string; first_position: string; recorded_at: Date }): RecordedEvent[] {
+  const version = Number(r.stream_version);
+  const first = Number(r.first_position);
+  const at = r.recorded_at.toISOString();
+  return prepared.map((p, i): RecordedEvent => ({
+    id: p.id,
+    stream,
+    type: p.type,
+    schemaVersion: p.v,
+    data: p.data,
+    metadata: p.meta,
+    streamPosition: version - prepared.length + i + 1,
+    globalPosition: first + i,
+    recordedAt: at,
+  }));
 }
 
 function conflictOf(err: unknown, stream: string, expected: ExpectedVersion): unknown {
@@ -122,29 +166,15 @@ export class PostgresEventStore implements EventStore {
     checkEvents(stream, events);
     const expected = options.expectedVersion ?? 'any';
     checkExpected(expected);
-    const prepared = events.map((e) => ({ id: e.id ?? newId(), type: e.type, v: e.schemaVersion ?? 1, data: e.data, meta: metadataOf(e) }));
+    const prepared: PreparedEvent[] = events.map((e) => ({ id: e.id ?? newId(), type: e.type, v: e.schemaVersion ?? 1, data: e.data, meta: metadataOf(e) }));
+    const projections = this.options.projections ?? [];
+    if (projections.length === 0 && (this.options.maxBatch ?? 256) > 1) return this.appendBatched(stream, expected, prepared);
     const notify = this.options.notify === true;
     const sql = `select stream_version, first_position, recorded_at${notify ? ', pg_notify($4, first_position::text)' : ''} from ${this.s}.append_events($1, $2, $3::jsonb)`;
     const params = [stream, String(expected), JSON.stringify(prepared), ...(notify ? [this.channel] : [])];
-    const projections = this.options.projections ?? [];
     let row: { stream_version: string; first_position: string; recorded_at: Date };
     let recorded: RecordedEvent[];
-    const build = (r: typeof row) => {
-      const version = Number(r.stream_version);
-      const first = Number(r.first_position);
-      const at = r.recorded_at.toISOString();
-      return prepared.map((p, i): RecordedEvent => ({
-        id: p.id,
-        stream,
-        type: p.type,
-        schemaVersion: p.v,
-        data: p.data,
-        metadata: p.meta,
-        streamPosition: version - prepared.length + i + 1,
-        globalPosition: first + i,
-        recordedAt: at,
-      }));
-    };
+    const build = (r: typeof row) => recordedOf(stream, prepared, r);
     try {
       if (projections.length === 0 || prepared.length === 0) {
         row = (await this.pool.query(sql, params)).rows[0];
@@ -169,6 +199,59 @@ export class PostgresEventStore implements EventStore {
     }
     if (recorded.length > 0) this.listeners.fire();
     return { nextExpectedVersion: Number(row.stream_version), events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
+  }
+
+  private queue: PendingAppend[] = [];
+  private writing = false;
+
+  /** Queue an append for the next batch; the batch goes out at once when none is being written. */
+  private appendBatched(stream: string, expected: ExpectedVersion, prepared: PreparedEvent[]): Promise<AppendResult> {
+    return new Promise<Parameters<PendingAppend['resolve']>[0]>((resolve, reject) => {
+      this.queue.push({ stream, expected, prepared, resolve, reject });
+      if (!this.writing) void this.drain();
+    }).then((row) => {
+      if (!row.ok) throw new VersionConflictError(stream, expected, Number(row.stream_version));
+      const recorded = recordedOf(stream, prepared, row);
+      if (recorded.length > 0) this.listeners.fire();
+      return { nextExpectedVersion: Number(row.stream_version), events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
+    });
+  }
+
+  /** Write queued appends, one batch (one statement, one transaction) at a time, until none is left. */
+  private async drain(): Promise<void> {
+    this.writing = true;
+    const max = this.options.maxBatch ?? 256;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, max);
+        await this.writeBatch(batch);
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async writeBatch(batch: PendingAppend[]): Promise<void> {
+    const payload = JSON.stringify(batch.map((a) => ({ s: a.stream, x: String(a.expected), e: a.prepared })));
+    try {
+      const { rows } = await this.pool.query<Parameters<PendingAppend['resolve']>[0]>({
+        name: `ody-es-append-batch-${this.s}`,
+        text: `select ok, stream_version, first_position, recorded_at from ${this.s}.append_batch($1::jsonb, $2)`,
+        values: [payload, this.options.notify === true ? this.channel : null],
+      });
+      for (const [i, a] of batch.entries()) a.resolve(rows[i]!);
+    } catch (err) {
+      // A statement the server refused for its content (data, integrity, limit, deadlock classes) was
+      // rolled back whole: nothing of the batch is stored. Retry each append alone so one bad append
+      // (say, a string jsonb refuses) does not fail the others. Anything else (a dropped or terminated
+      // connection) may have hit the commit: each append gets the "may or may not be stored" error.
+      const code = (err as { code?: unknown }).code;
+      if (batch.length > 1 && typeof code === 'string' && ROLLED_BACK.has(code.slice(0, 2))) {
+        for (const a of batch) await this.writeBatch([a]);
+        return;
+      }
+      for (const a of batch) a.reject(conflictOf(err, a.stream, a.expected));
+    }
   }
 
   async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {

@@ -50,6 +50,62 @@ if channel and channel ~= '' then redis.call('PUBLISH', channel, last) end
 return {1, v + n, first}
 `;
 
+/**
+ * Append several appends (group commit: the store sends the appends called while a batch is in flight
+ * as the next batch). KEYS: versions hash, deleted hash, head counter, global log zset, the batch's done
+ * marker, then one stream list per append. ARGV: wake-up channel ('' for none), m (appends), then per
+ * append: stream, expected, n, n JSON fragments. Each append is checked against its own expected
+ * version and written whole or not at all; returns 3 numbers per append: {1, newVersion, firstGlobal}
+ * or {0, actualVersion, 0}. Idempotent per batch through the done marker, as APPEND.
+ */
+export const APPEND_BATCH = `${EXPECTED}
+local done = redis.call('GET', KEYS[5])
+if done then
+  local out = {}
+  for x in string.gmatch(done, '%d+') do out[#out + 1] = tonumber(x) end
+  return out
+end
+local m = tonumber(ARGV[2])
+local head = tonumber(redis.call('GET', KEYS[3]) or '0')
+local start = head
+local out = {}
+local zargs = {}
+local a = 3
+for j = 1, m do
+  local stream = ARGV[a]
+  local n = tonumber(ARGV[a + 2])
+  local v = tonumber(redis.call('HGET', KEYS[1], stream) or '0')
+  local d = tonumber(redis.call('HGET', KEYS[2], stream) or '0')
+  if not expected_ok(ARGV[a + 1], v, d) then
+    out[#out + 1] = 0; out[#out + 1] = v; out[#out + 1] = 0
+  elseif n == 0 then
+    out[#out + 1] = 1; out[#out + 1] = v; out[#out + 1] = 0
+  else
+    local largs = {}
+    for i = 1, n do
+      local json = '{"streamPosition":' .. (v + i) .. ',"globalPosition":' .. (head + i) .. ',' .. ARGV[a + 2 + i] .. '}'
+      largs[i] = json
+      zargs[#zargs + 1] = head + i
+      zargs[#zargs + 1] = json
+    end
+    redis.call('RPUSH', KEYS[5 + j], unpack(largs))
+    redis.call('HSET', KEYS[1], stream, v + n)
+    out[#out + 1] = 1; out[#out + 1] = v + n; out[#out + 1] = head + 1
+    head = head + n
+  end
+  a = a + 3 + n
+end
+if head ~= start then
+  for i = 1, #zargs, 7000 do
+    redis.call('ZADD', KEYS[4], unpack(zargs, i, math.min(i + 6999, #zargs)))
+  end
+  redis.call('SET', KEYS[3], head)
+end
+redis.call('SET', KEYS[5], table.concat(out, ':'), 'PX', 120000)
+if head ~= start and ARGV[1] ~= '' then redis.call('PUBLISH', ARGV[1], head) end
+return out
+`;
+
 /** Soft delete. KEYS: versions, deleted. ARGV: stream, expected. Returns {1, v} or {0, actual}. */
 export const DELETE = `${EXPECTED}
 local stream = ARGV[1]

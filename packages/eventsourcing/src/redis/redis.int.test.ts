@@ -1,12 +1,47 @@
 import { randomBytes } from 'node:crypto';
 import * as vitest from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithRedis } from '../../../../test-support/redis-harness.js';
 import { eventStoreConformance } from '../testing/index.js';
 import { redisEventStore } from './index.js';
 
 describeWithRedis('redis event store', (redis) => {
-  eventStoreConformance('redis', () => redisEventStore({ url: redis.url, prefix: `${redis.prefix}-${randomBytes(4).toString('hex')}` }), vitest, {
+  const prefix = () => `${redis.prefix}-${randomBytes(4).toString('hex')}`;
+  eventStoreConformance('redis', () => redisEventStore({ url: redis.url, prefix: prefix() }), vitest, {
     writers: 50,
     eventsPerWriter: 1000,
+  });
+
+  it('group commit: concurrent appends share script calls; a conflict fails only its own append', async () => {
+    const store = redisEventStore({ url: redis.url, prefix: prefix() });
+    const client = store.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const send = client.odyEsAppendBatch!.bind(store.client);
+    let calls = 0;
+    client.odyEsAppendBatch = (...args: unknown[]) => {
+      calls++;
+      return send(...args);
+    };
+    try {
+      const many = await Promise.all(Array.from({ length: 20 }, (_, i) => store.append(`s${i}`, [{ type: 'n', data: { i } }], { expectedVersion: 'no-stream' })));
+      // Two go out alone (two calls in flight), the 18 that queued meanwhile as one batch.
+      expect(calls).toBe(3);
+      expect(many.map((r) => r.lastPosition).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      calls = 0;
+      const results = await Promise.allSettled([
+        store.append('x', [{ type: 'n', data: 0 }]),
+        store.append('y', [{ type: 'n', data: 0 }]),
+        store.append('a', [{ type: 'n', data: 1 }], { expectedVersion: 'no-stream' }),
+        store.append('a', [{ type: 'n', data: 2 }], { expectedVersion: 'no-stream' }),
+        store.append('a', [{ type: 'n', data: 3 }], { expectedVersion: 1 }),
+      ]);
+      expect(calls).toBe(3);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'ODY_EVENTSOURCING_VERSION_CONFLICT', details: { actual: 1 } });
+      expect((await store.read('a')).map((e) => e.data)).toEqual([1, 3]);
+      const all = await store.readAll();
+      expect(all.map((e) => e.globalPosition)).toEqual(all.map((_, i) => i + 1));
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '
 import { Listeners } from '../store/listeners.js';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
 import { checkEvents, checkExpected, checkRead, checkStream, matches, metadataOf } from '../store/validate.js';
-import { APPEND, DELETE, SNAPSHOT } from './lua.js';
+import { APPEND, APPEND_BATCH, DELETE, SNAPSHOT } from './lua.js';
 
 /** Options of the Redis store. */
 export interface RedisEventStoreOptions {
@@ -26,6 +26,20 @@ export interface RedisEventStoreOptions {
    * seen by polling.
    */
   notify?: boolean;
+  /**
+   * Group commit: appends called while a batch is in flight go out together as the next batch, one
+   * script call (each append still checked against its own expected version and atomic on its own).
+   * Default 256 appends per batch; 1 sends each append as its own script call.
+   */
+  maxBatch?: number;
+}
+
+interface PendingAppend {
+  stream: string;
+  expected: ExpectedVersion;
+  fragments: string[];
+  resolve: (r: [number, number, number]) => void;
+  reject: (err: unknown) => void;
 }
 
 type Call = (...args: (string | number)[]) => Promise<unknown>;
@@ -48,6 +62,9 @@ export class RedisEventStore implements EventStore {
   private readonly k: { ver: string; del: string; head: string; log: string; snap: string; channel: string; stream: (s: string) => string; done: (call: string) => string };
   private readonly listeners = new Listeners();
   private readonly notify: boolean;
+  private readonly maxBatch: number;
+  private queue: PendingAppend[] = [];
+  private inFlight = 0;
   private subscriber?: Redis | Cluster;
   private closed = false;
 
@@ -58,8 +75,11 @@ export class RedisEventStore implements EventStore {
     this.k = { ver: `${tag}:ver`, del: `${tag}:del`, head: `${tag}:head`, log: `${tag}:log`, snap: `${tag}:snap`, channel: `${tag}:appended`, stream: (s) => `${tag}:s:${s}`, done: (call) => `${tag}:done:${call}` };
     this.notify = options.notify ?? true;
     const c = this.client as unknown as Record<string, unknown>;
-    if (typeof c.odyEsAppend !== 'function') {
+    this.maxBatch = options.maxBatch ?? 256;
+    if (typeof c.odyEsAppendBatch !== 'function') {
       this.client.defineCommand('odyEsAppend', { numberOfKeys: 6, lua: APPEND });
+      // Variable key count (one stream list per append): the key count is the first argument.
+      this.client.defineCommand('odyEsAppendBatch', { lua: APPEND_BATCH });
       this.client.defineCommand('odyEsDelete', { numberOfKeys: 2, lua: DELETE });
       this.client.defineCommand('odyEsSnapshot', { numberOfKeys: 1, lua: SNAPSHOT });
     }
@@ -80,13 +100,47 @@ export class RedisEventStore implements EventStore {
     const partial = events.map((e) => ({ id: e.id ?? newId(), stream, type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: metadataOf(e), recordedAt }));
     // Each event's fields as JSON without the braces; the script prepends the positions.
     const fragments = partial.map((p) => JSON.stringify(p).slice(1, -1));
-    const reply = (await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), this.k.done(newId()), stream, String(expected), partial.length, ...fragments, this.notify ? this.k.channel : '')) as number[];
+    const reply =
+      this.maxBatch > 1
+        ? await new Promise<[number, number, number]>((resolve, reject) => {
+            this.queue.push({ stream, expected, fragments, resolve, reject });
+            this.pump();
+          })
+        : ((await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), this.k.done(newId()), stream, String(expected), partial.length, ...fragments, this.notify ? this.k.channel : '')) as number[]);
     if (reply[0] === 0) throw new VersionConflictError(stream, expected as ExpectedVersion, Number(reply[1]));
     const version = Number(reply[1]);
     const first = Number(reply[2]);
     const recorded = partial.map((p, i): RecordedEvent => ({ ...p, streamPosition: version - partial.length + i + 1, globalPosition: first + i }));
     if (recorded.length > 0) this.listeners.fire();
     return { nextExpectedVersion: version, events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
+  }
+
+  /**
+   * Send queued appends as batches (one script call each), at most two in flight: while Redis runs
+   * one, the next is being gathered and sent, so neither side waits for the other. Redis runs a
+   * connection's calls in order, so appends keep the order they were called in.
+   */
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight < 2) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      void this.sendBatch(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async sendBatch(batch: PendingAppend[]): Promise<void> {
+    const keys = [this.k.ver, this.k.del, this.k.head, this.k.log, this.k.done(newId()), ...batch.map((a) => this.k.stream(a.stream))];
+    const args: (string | number)[] = [this.notify ? this.k.channel : '', batch.length];
+    for (const a of batch) args.push(a.stream, String(a.expected), a.fragments.length, ...a.fragments);
+    try {
+      const reply = (await this.call('odyEsAppendBatch')(keys.length, ...keys, ...args)) as number[];
+      for (const [i, a] of batch.entries()) a.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]);
+    } catch (err) {
+      for (const a of batch) a.reject(err);
+    }
   }
 
   async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
