@@ -10,6 +10,7 @@ import { type HttpTracingOptions, httpTracing } from './http.js';
 import { loadPromClient, OdyMetrics } from './metrics.js';
 import { queueTracing } from './queue.js';
 import { traceProcessManager } from './process-manager.js';
+import { installProcessPropagation, installTaskPropagation } from './propagation.js';
 import { traceTaskPool } from './task.js';
 import { Broadcaster, CommandBus, EventBus, HttpServer, ProcessManager, QueryBus, Queues, Router, TaskPool, WorkerSupervisor } from './tokens.js';
 import { traceBroadcaster } from './websocket.js';
@@ -53,6 +54,7 @@ export interface OtelPluginOptions extends OtelSettings {
 export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelConfigSchema> {
   const { httpTracing: tracingOptions, checks, buckets, ...settings } = options;
   let uninstall: (() => void) | undefined;
+  const uninstallPropagation: Array<() => void> = [];
   let health: HealthRegistry | undefined;
   return definePlugin({
     name: 'otel',
@@ -127,6 +129,9 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
         // Task runs through the TaskPool token get a span in the calling thread.
         if (config.tracing) ctx.rebind(TaskPool).toValue(traceTaskPool(pool));
       }
+      // Trace and correlation context travel with each task and IPC request (the other side installs its half).
+      if (config.tracing && ctx.has(TaskPool)) uninstallPropagation.push(installTaskPropagation());
+      if (config.tracing && ctx.has(ProcessManager)) uninstallPropagation.push(installProcessPropagation());
       if (ctx.has(ProcessManager) && (config.tracing || metrics !== undefined)) {
         const manager = ctx.get(ProcessManager);
         if (metrics !== undefined) metrics.watchProcesses(() => manager.status());
@@ -152,6 +157,7 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
       health?.markStopping();
       uninstall?.();
       uninstall = undefined;
+      for (const remove of uninstallPropagation.splice(0)) remove();
     },
   });
 }
