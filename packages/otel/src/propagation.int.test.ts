@@ -18,7 +18,7 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 it('a task carries the trace and correlation context into its thread: spans there are children of the task span, the result comes back under the caller', async () => {
   const threadSpans: PlainSpan[] = [];
   const channel = new BroadcastChannel('@ody/otel/test/thread-spans');
-  channel.onmessage = (e) => threadSpans.push((e as MessageEvent<PlainSpan>).data);
+  channel.onmessage = (e) => threadSpans.push((e as MessageEvent).data as PlainSpan);
   const app = await createApplication({
     envFile: false,
     env: {},
