@@ -42,7 +42,10 @@ async function orderApp(queue: Record<string, unknown>, plugins: AnyPlugin[]) {
     envFile: false,
     env: {},
     logger: silent,
-    config: { app: { logLevel: 'silent' }, http: { port: 0, host: '127.0.0.1' }, queue, cqrs: { worker: { waitMs: 50 } } },
+    config: { app: { logLevel: 'silent' }, http: { port: 0, host: '127.0.0.1' }, queue,
+      // Broker drivers: keep the command status records in memory (the 'auto' store would write files under var/).
+      cqrs: { worker: { waitMs: 50 }, ...(queue.driver === 'amqp' || queue.driver === 'nats' ? { status: { store: 'memory' } } : {}) },
+    },
     plugins: [
       httpPlugin({
         routes: (router) =>
