@@ -3,6 +3,7 @@ import { type AnyPlugin, createApplication, OdyError } from '@ody/core';
 import { Async, Command, CommandBus, CommandHandler, cqrsPlugin } from '@ody/cqrs';
 import { HttpServer, httpPlugin } from '@ody/http';
 import { queuePlugin, Queues } from '@ody/queue';
+import { websocketPlugin } from '@ody/websocket';
 import { createClient } from '@ody/websocket/client';
 import { describe, expect, it } from 'vitest';
 import { describeEngines } from '../../../test-support/engines.js';
@@ -22,12 +23,12 @@ class ExplodeHandler {
 
 const TOKEN = 'let-me-in';
 
-async function start(options: DashboardPluginOptions, config: Record<string, unknown> = {}) {
+async function start(options: DashboardPluginOptions, config: Record<string, unknown> = {}, extra: AnyPlugin[] = []) {
   const app = await createApplication({
     envFile: false,
     env: {},
     config: { app: { logLevel: 'silent' }, http: { host: '127.0.0.1', port: 0 }, queue: { driver: 'memory' }, cqrs: { worker: { waitMs: 20 } }, ...config },
-    plugins: [httpPlugin(), queuePlugin(), cqrsPlugin({ handlers: [ExplodeHandler] }), dashboardPlugin(options)] as AnyPlugin[],
+    plugins: [httpPlugin(), queuePlugin(), ...extra, cqrsPlugin({ handlers: [ExplodeHandler] }), dashboardPlugin(options)] as AnyPlugin[],
   });
   await app.start();
   return { app, base: `http://127.0.0.1:${app.get(HttpServer).port}` };
@@ -124,6 +125,24 @@ describe('dashboardPlugin', () => {
       expect(await app.get(Queues).queue('dash-jobs').failed.get(commandId)).toBeUndefined();
       const again = await fetch(`${base}/ody/dashboard/api/queues/dash-jobs/failed/${commandId}/forget?token=${TOKEN}`, { method: 'POST', headers: { 'x-ody-dashboard': '1' } });
       expect(again.status).toBe(404);
+    } finally {
+      client.close();
+      await app.stop();
+    }
+  });
+
+  it("shows the app's WebSocket server: connections, channels, messages in and out (not counting its own socket)", async () => {
+    const { app, base } = await start({ enabled: true, authorize }, {}, [websocketPlugin()]);
+    const client = createClient({ url: `${base.replace('http', 'ws')}/ws`, reconnect: false });
+    try {
+      await client.connect();
+      await client.subscribe('news');
+      await client.subscribe('weather');
+      const snap = await until('a snapshot with both channels', async () => {
+        const s = (await (await fetch(`${base}/ody/dashboard/api/snapshot?token=${TOKEN}`)).json()) as DashboardSnapshot;
+        return s.runtime.websocket?.channels === 2 ? s : undefined;
+      });
+      expect(snap.runtime.websocket).toMatchObject({ connections: 1, channels: 2, messagesIn: 2, slowConsumers: 0 });
     } finally {
       client.close();
       await app.stop();

@@ -4,7 +4,7 @@ import { HttpConfigToken, type HttpContext, HttpServer, Router } from '@ody/http
 import { ProcessManager } from '@ody/process';
 import { Queues } from '@ody/queue';
 import { TaskPool } from '@ody/task';
-import { Broadcaster, type UpgradeRequest, WebSocketHub } from '@ody/websocket';
+import { Broadcaster, type UpgradeRequest, WebSocketHub, WebSocketHubToken } from '@ody/websocket';
 import { dashboardConfigSchema } from './config.js';
 import { DashboardError } from './errors.js';
 import { type DashboardSnapshot, RecentCommands, type RuntimeView, readQueue } from './snapshot.js';
@@ -79,10 +79,17 @@ export function dashboardPlugin(options: DashboardPluginOptions = {}) {
       const processes = ctx.has(ProcessManager) ? ctx.get(ProcessManager) : undefined;
       const pool = ctx.has(TaskPool) ? ctx.get(TaskPool) : undefined;
       const sockets = ctx.has(Broadcaster) ? ctx.get(Broadcaster) : undefined;
+      // The app's hub (not the dashboard's own): channels and message counts of this server.
+      const appHub = ctx.has(WebSocketHubToken) ? (ctx.get(WebSocketHubToken) as Partial<Pick<WebSocketHub, 'stats'>>) : undefined;
+      const hubStats = () => {
+        if (typeof appHub?.stats !== 'function') return {};
+        const { channels, messagesIn, messagesOut, slowConsumers } = appHub.stats();
+        return { channels, messagesIn, messagesOut, slowConsumers };
+      };
       const runtimeView = async (): Promise<RuntimeView> => ({
         ...(processes === undefined ? {} : { processes: processes.status() }),
         ...(pool === undefined ? {} : { tasks: pool.stats() }),
-        ...(sockets === undefined ? {} : { websocket: { connections: await sockets.connectionCount() } }),
+        ...(sockets === undefined ? {} : { websocket: { connections: await sockets.connectionCount(), ...hubStats() } }),
       });
       const snapshot = async (): Promise<DashboardSnapshot> => ({
         at: Date.now(),

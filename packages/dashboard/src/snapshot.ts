@@ -35,8 +35,11 @@ export interface RuntimeView {
   processes?: ProcessStatus[];
   /** The worker-thread pool (`@ody/task`). */
   tasks?: TaskPoolStats;
-  /** Open connections of the app's WebSocket server (`@ody/websocket`), across workers and nodes. */
-  websocket?: { connections: number };
+  /**
+   * The app's WebSocket server (`@ody/websocket`): open connections across workers and nodes, and for
+   * this server the distinct channels subscribed, messages in / frames out since start, slow consumers.
+   */
+  websocket?: { connections: number; channels?: number; messagesIn?: number; messagesOut?: number; slowConsumers?: number };
 }
 
 /** Everything the page renders; pushed as event `snapshot` on the dashboard's channel. */

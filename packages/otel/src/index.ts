@@ -7,6 +7,14 @@ export { type HttpTracingOptions, httpTracing } from './http.js';
 export { createMetrics, type MetricsOptions, OdyMetrics } from './metrics.js';
 export { Health, Metrics, type OtelPluginOptions, otelPlugin } from './plugin.js';
 export { traceProcessManager } from './process-manager.js';
+export {
+  contextHeaders,
+  installProcessPropagation,
+  installTaskPropagation,
+  processPropagation,
+  runWithContextHeaders,
+  taskPropagation,
+} from './propagation.js';
 export { installQueueTracing, queueTracing } from './queue.js';
 export { activeTracer, TRACER_NAME, tracingEnabled } from './tracer.js';
 export { traceTaskPool } from './task.js';

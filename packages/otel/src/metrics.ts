@@ -2,6 +2,7 @@ import type { Middleware } from '@ody/http';
 import type { ClaimedJob, JobCounts, NewJob, PushResult, QueueDriver, QueueInstrumentation } from '@ody/queue';
 import type { ProcessStatus } from '@ody/process';
 import type { TaskPoolStats } from '@ody/task';
+import type { WebSocketHubStats } from '@ody/websocket';
 import type * as PromClient from 'prom-client';
 import { OtelError } from './errors.js';
 import { answerStatus } from './status.js';
@@ -53,6 +54,8 @@ export class OdyMetrics {
   private readonly wsPublished: PromClient.Counter;
   private readonly queueNames = new Set<string>();
   private webSocketConnections: (() => number) | undefined;
+  private webSocketStats: (() => WebSocketHubStats) | undefined;
+  private readonly commandStates: PromClient.Counter<'command' | 'state'>;
   private taskStats: (() => TaskPoolStats) | undefined;
   private processStatus: (() => ProcessStatus[]) | undefined;
   private queueDriver: QueueDriver | undefined;
@@ -84,7 +87,66 @@ export class OdyMetrics {
       registers,
     });
     this.wsPublished = new prom.Counter({ name: 'ody_websocket_published_total', help: 'Messages published to WebSocket channels from this process.', registers });
+    this.commandStates = new prom.Counter({
+      name: 'ody_cqrs_async_commands_total',
+      help: 'Async command status changes this process stored, by command and new state (queued, running, succeeded, failed); a dispatch whose worker was faster than its queued record counts no queued.',
+      labelNames: ['command', 'state'],
+      registers,
+    });
     const metrics = this;
+    new prom.Gauge({
+      name: 'ody_websocket_channels',
+      help: "Distinct channels this server's WebSocket connections subscribe.",
+      registers,
+      collect() {
+        const stats = metrics.webSocketStats?.();
+        if (stats !== undefined) this.set(stats.channels);
+      },
+    });
+    new prom.Counter({
+      name: 'ody_websocket_messages_total',
+      help: 'WebSocket messages received from clients (direction in) and frames published to local subscribers (direction out).',
+      labelNames: ['direction'],
+      registers,
+      collect() {
+        const stats = metrics.webSocketStats?.();
+        if (stats === undefined) return;
+        this.reset();
+        this.inc({ direction: 'in' }, stats.messagesIn);
+        this.inc({ direction: 'out' }, stats.messagesOut);
+      },
+    });
+    new prom.Gauge({
+      name: 'ody_websocket_slow_consumers',
+      help: 'WebSocket clients whose send buffer is at maxBackpressure now: frames to them are dropped (or they are closed).',
+      registers,
+      collect() {
+        const stats = metrics.webSocketStats?.();
+        if (stats !== undefined) this.set(stats.slowConsumers);
+      },
+    });
+    new prom.Gauge({
+      name: 'ody_queue_oldest_waiting_age_seconds',
+      help: 'Age of the oldest waiting (ready, not yet claimed) job, by queue; 0 when none waits. From drivers that report it.',
+      labelNames: ['queue'],
+      registers,
+      async collect() {
+        const driver = metrics.queueDriver;
+        if (driver?.oldestWaitingAt === undefined) return;
+        this.reset();
+        const now = Date.now();
+        await Promise.all(
+          [...metrics.queueNames].map(async (queue) => {
+            try {
+              const at = await driver.oldestWaitingAt!(queue);
+              this.set({ queue }, at === undefined ? 0 : Math.max(0, now - at) / 1000);
+            } catch {
+              // No sample while the driver cannot answer.
+            }
+          }),
+        );
+      },
+    });
     new prom.Gauge({
       name: 'ody_task_pool_tasks',
       help: 'Tasks of the task pool: queued (waiting for a thread), running, completed, failed (since start).',
@@ -175,6 +237,16 @@ export class OdyMetrics {
   /** Where `ody_websocket_connections` reads from (otelPlugin passes the hub's localConnectionCount). */
   watchWebSocket(connections: () => number): void {
     this.webSocketConnections = connections;
+  }
+
+  /** Where the WebSocket channel, message and slow-consumer metrics read from (otelPlugin passes the hub's stats). */
+  watchWebSocketStats(stats: () => WebSocketHubStats): void {
+    this.webSocketStats = stats;
+  }
+
+  /** Count one async command status change (otelPlugin listens to the cqrs AsyncRuntime's `status` events). */
+  commandStatus(command: string, state: string): void {
+    this.commandStates.inc({ command, state });
   }
 
   /** Where the task pool gauges read from (otelPlugin passes the pool's stats). */

@@ -1,7 +1,7 @@
 import { definePlugin, type Plugin, token } from '@ody/core';
 import type { Middleware } from '@ody/http';
 import type { QueueInstrumentation } from '@ody/queue';
-import type { Broadcaster as BroadcasterType } from '@ody/websocket';
+import type { Broadcaster as BroadcasterType, WebSocketHubStats } from '@ody/websocket';
 import { composeQueueInstrumentation, installQueueInstrumentation } from './compose.js';
 import { type OtelConfig, type OtelSettings, otelConfigSchema } from './config.js';
 import { busTracing } from './cqrs.js';
@@ -10,8 +10,9 @@ import { type HttpTracingOptions, httpTracing } from './http.js';
 import { loadPromClient, OdyMetrics } from './metrics.js';
 import { queueTracing } from './queue.js';
 import { traceProcessManager } from './process-manager.js';
+import { installProcessPropagation, installTaskPropagation } from './propagation.js';
 import { traceTaskPool } from './task.js';
-import { Broadcaster, CommandBus, EventBus, HttpServer, ProcessManager, QueryBus, Queues, Router, TaskPool, WorkerSupervisor } from './tokens.js';
+import { AsyncRuntime, Broadcaster, CommandBus, EventBus, HttpServer, ProcessManager, QueryBus, Queues, Router, TaskPool, WorkerSupervisor } from './tokens.js';
 import { traceBroadcaster } from './websocket.js';
 
 /** DI token of the application's metrics (bound when `otel.metrics.enabled`): add your own to `registry`. */
@@ -53,6 +54,8 @@ export interface OtelPluginOptions extends OtelSettings {
 export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelConfigSchema> {
   const { httpTracing: tracingOptions, checks, buckets, ...settings } = options;
   let uninstall: (() => void) | undefined;
+  let stopCommandStates: (() => void) | undefined;
+  const uninstallPropagation: Array<() => void> = [];
   let health: HealthRegistry | undefined;
   return definePlugin({
     name: 'otel',
@@ -117,6 +120,8 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
         const inner = ctx.get(Broadcaster) as Parameters<typeof traceBroadcaster>[0] & { localConnectionCount?(): number };
         const m = metrics;
         if (m !== undefined && typeof inner.localConnectionCount === 'function') m.watchWebSocket(() => inner.localConnectionCount!());
+        const hub = inner as { stats?(): WebSocketHubStats };
+        if (m !== undefined && typeof hub.stats === 'function') m.watchWebSocketStats(() => hub.stats!());
         // Publishes through the Broadcaster token get a PRODUCER span (and are counted).
         ctx.rebind(Broadcaster).toValue(config.tracing ? traceBroadcaster(inner, m && (() => m.webSocketPublished())) : countingBroadcaster(inner, m!));
       }
@@ -127,6 +132,9 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
         // Task runs through the TaskPool token get a span in the calling thread.
         if (config.tracing) ctx.rebind(TaskPool).toValue(traceTaskPool(pool));
       }
+      // Trace and correlation context travel with each task and IPC request (the other side installs its half).
+      if (config.tracing && ctx.has(TaskPool)) uninstallPropagation.push(installTaskPropagation());
+      if (config.tracing && ctx.has(ProcessManager)) uninstallPropagation.push(installProcessPropagation());
       if (ctx.has(ProcessManager) && (config.tracing || metrics !== undefined)) {
         const manager = ctx.get(ProcessManager);
         if (metrics !== undefined) metrics.watchProcesses(() => manager.status());
@@ -140,6 +148,11 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
       if (hooks.length > 0) uninstall = installQueueInstrumentation(hooks.length === 1 ? hooks[0]! : composeQueueInstrumentation(hooks[0]!, hooks[1]!));
     },
     boot(ctx) {
+      // Async command states (the runtime is bound by the cqrs plugin's register).
+      const metrics = ctx.has(Metrics) ? ctx.get(Metrics) : undefined;
+      if (metrics !== undefined && ctx.has(AsyncRuntime)) {
+        stopCommandStates = ctx.get(AsyncRuntime).events.on('status', (record) => metrics.commandStatus(record.name, record.state));
+      }
       // The cqrs plugin adds its built-in middleware at its boot, which ran before this one.
       if (ctx.config.tracing && ctx.has(CommandBus)) {
         ctx.get(CommandBus).use(busTracing());
@@ -152,6 +165,9 @@ export function otelPlugin(options: OtelPluginOptions = {}): Plugin<typeof otelC
       health?.markStopping();
       uninstall?.();
       uninstall = undefined;
+      stopCommandStates?.();
+      stopCommandStates = undefined;
+      for (const remove of uninstallPropagation.splice(0)) remove();
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { ClaimedJob, NewJob, PushResult, QueueInstrumentation } from '@ody/queue';
-import { context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, type Span, type SpanContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { installQueueInstrumentation } from './compose.js';
 import { activeTracer, isThenable, recordError, recordGetter } from './tracer.js';
 
@@ -15,7 +15,9 @@ const setter = {
  * (`process <queue>`) whose parent is the context extracted from the job, with messaging
  * semantic-convention attributes (system `ody`, driver, destination, operation, message id) and
  * `messaging.ody.attempt`. Every attempt of a job is a child of its push, so retries of one job share
- * the producer span as parent and stay in one trace. Nothing happens while no SDK is registered.
+ * the producer span as parent and stay in one trace; attempt N > 1 also has a span link to the first
+ * attempt's CONSUMER span (its context is kept in the job's meta under `ody-first-attempt`, on drivers
+ * that hand the claimed meta back on retry). Nothing happens while no SDK is registered.
  */
 export function queueTracing(): Required<QueueInstrumentation> {
   return {
@@ -60,6 +62,7 @@ export function queueTracing(): Required<QueueInstrumentation> {
       if (tracer === undefined) return run();
       const parent = job.meta === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, job.meta, recordGetter);
       const attempt = job.attemptsMade + 1;
+      const first = attempt > 1 ? firstAttempt(job.meta) : undefined;
       const span = tracer.startSpan(
         `process ${queue}`,
         {
@@ -76,9 +79,13 @@ export function queueTracing(): Required<QueueInstrumentation> {
             'messaging.ody.max_attempts': job.attempts,
             ...(job.stalls > 0 ? { 'messaging.ody.stalls': job.stalls } : {}),
           },
+          ...(first === undefined ? {} : { links: [{ context: first, attributes: { 'messaging.ody.link': 'first_attempt' } }] }),
         },
         parent,
       );
+      // Remember the first attempt in the job's meta (in place: drivers that keep the claimed meta hand
+      // it back on the next attempt), so a retry links to it.
+      if (attempt === 1 && job.meta !== undefined) rememberFirstAttempt(job.meta, span);
       let value: unknown;
       try {
         value = context.with(trace.setSpan(parent, span), run);
@@ -102,6 +109,23 @@ export function queueTracing(): Required<QueueInstrumentation> {
       );
     },
   };
+}
+
+/** Key in a job's meta holding the first attempt's CONSUMER span context (`traceId-spanId-flags`). */
+export const FIRST_ATTEMPT_META = 'ody-first-attempt';
+
+function rememberFirstAttempt(meta: Record<string, string>, span: Span): void {
+  const c = span.spanContext();
+  meta[FIRST_ATTEMPT_META] = `${c.traceId}-${c.spanId}-${c.traceFlags.toString(16).padStart(2, '0')}`;
+}
+
+function firstAttempt(meta: Readonly<Record<string, string>> | undefined): SpanContext | undefined {
+  const value = meta?.[FIRST_ATTEMPT_META];
+  if (value === undefined) return undefined;
+  const [traceId, spanId, flags] = value.split('-');
+  if (traceId === undefined || spanId === undefined) return undefined;
+  const c: SpanContext = { traceId, spanId, traceFlags: Number.parseInt(flags ?? '0', 16) || 0, isRemote: true };
+  return isSpanContextValid(c) ? c : undefined;
 }
 
 function failed(span: Span, error: unknown, attempt: number, attempts: number): void {

@@ -1,4 +1,4 @@
-import type { CommandBus as CommandBusType, EventBus as EventBusType, QueryBus as QueryBusType } from '@ody/cqrs';
+import type { AsyncRuntime as AsyncRuntimeType, CommandBus as CommandBusType, EventBus as EventBusType, QueryBus as QueryBusType } from '@ody/cqrs';
 import type { HttpServer as HttpServerType, Router as RouterType } from '@ody/http';
 import type { Queues as QueuesType } from '@ody/queue';
 import type { ProcessManager as ProcessManagerType } from '@ody/process';
@@ -18,3 +18,4 @@ export const WorkerSupervisor: Token<unknown> = token<unknown>('@ody/http/Worker
 export const Broadcaster: Token<BroadcasterType> = token<BroadcasterType>('@ody/websocket/Broadcaster');
 export const TaskPool: Token<TaskPoolType> = token<TaskPoolType>('@ody/task/TaskPool');
 export const ProcessManager: Token<ProcessManagerType> = token<ProcessManagerType>('@ody/process/ProcessManager');
+export const AsyncRuntime: Token<AsyncRuntimeType> = token<AsyncRuntimeType>('@ody/cqrs/AsyncRuntime');

@@ -5,11 +5,15 @@ import { type AnyPlugin, createApplication } from '@ody/core';
 import { Async, Command, CommandBus, cqrsPlugin } from '@ody/cqrs';
 import { HttpServer, httpPlugin } from '@ody/http';
 import { queuePlugin } from '@ody/queue';
+import { amqpDriverFactory } from '@ody/queue-amqp';
+import { natsDriverFactory } from '@ody/queue-nats';
 import { redisDriverFactory } from '@ody/queue-redis';
 import { Broadcaster, websocketPlugin } from '@ody/websocket';
 import { SpanKind } from '@opentelemetry/api';
 import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describeWithNats } from '../../../test-support/nats-harness.js';
+import { describeWithRabbit } from '../../../test-support/rabbitmq-harness.js';
 import { describeWithRedis } from '../../../test-support/redis-harness.js';
 import { until } from '../../../test-support/wait.js';
 import { otelPlugin } from './plugin.js';
@@ -38,7 +42,10 @@ async function orderApp(queue: Record<string, unknown>, plugins: AnyPlugin[]) {
     envFile: false,
     env: {},
     logger: silent,
-    config: { app: { logLevel: 'silent' }, http: { port: 0, host: '127.0.0.1' }, queue, cqrs: { worker: { waitMs: 50 } } },
+    config: { app: { logLevel: 'silent' }, http: { port: 0, host: '127.0.0.1' }, queue,
+      // Broker drivers: keep the command status records in memory (the 'auto' store would write files under var/).
+      cqrs: { worker: { waitMs: 50 }, ...(queue.driver === 'amqp' || queue.driver === 'nats' ? { status: { store: 'memory' } } : {}) },
+    },
     plugins: [
       httpPlugin({
         routes: (router) =>
@@ -156,5 +163,23 @@ describeWithRedis('one trace through the redis driver', (redis) => {
     const prefix = `${redis.prefix}otel`;
     const spans = await placeOrder(exporter, { driver: 'redis', redis: { url: redis.url, prefix } }, [queuePlugin({ drivers: { redis: redisDriverFactory } })]);
     expectOneTrace(spans, 'redis');
+  });
+});
+
+describeWithRabbit('one trace through the amqp driver', (rabbit) => {
+  it('amqp driver: SERVER → PRODUCER → CONSUMER → handler → WebSocket publish', async () => {
+    const spans = await placeOrder(exporter, { driver: 'amqp', amqp: { url: rabbit.url, prefix: rabbit.prefix } }, [
+      queuePlugin({ drivers: { amqp: amqpDriverFactory } }),
+    ]);
+    expectOneTrace(spans, 'amqp');
+  });
+});
+
+describeWithNats('one trace through the nats driver', (nats) => {
+  it('nats driver: SERVER → PRODUCER → CONSUMER → handler → WebSocket publish', async () => {
+    const spans = await placeOrder(exporter, { driver: 'nats', nats: { servers: nats.url, prefix: nats.prefix } }, [
+      queuePlugin({ drivers: { nats: natsDriverFactory } }),
+    ]);
+    expectOneTrace(spans, 'nats');
   });
 });

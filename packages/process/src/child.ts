@@ -103,3 +103,4 @@ export function defineProcess<I extends ProcessIpc = ProcessIpc>(
   })();
 }
 export type { RequestHandler } from './ipc/rpc.js';
+export { PROCESS_INSTRUMENTATION, type ProcessInstrumentation, processInstrumentation, setProcessInstrumentation } from './ipc/instrumentation.js';

@@ -8,3 +8,4 @@ export { createProcessManager } from './manager/process-manager.js';
 export { formatStatusTable, type ProcessStatus } from './manager/status.js';
 export { type ProcessPluginOptions, processConfigSchema, processPlugin } from './plugin.js';
 export { ProcessManager } from './tokens.js';
+export { PROCESS_INSTRUMENTATION, type ProcessInstrumentation, processInstrumentation, setProcessInstrumentation } from './ipc/instrumentation.js';

@@ -13,3 +13,4 @@ export type { TaskPayload, TaskResult, TaskCall, TaskMap } from './pool/types.js
 export { type TaskPluginOptions, taskConfigSchema, taskPlugin } from './plugin.js';
 export type { RetryPolicy } from './protocol.js';
 export { TaskPool, type TasksOf, taskPoolOf } from './tokens.js';
+export { setTaskInstrumentation, TASK_INSTRUMENTATION, type TaskInstrumentation, taskInstrumentation } from './instrumentation.js';

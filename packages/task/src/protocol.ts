@@ -2,12 +2,13 @@ import type { Backoff } from '@ody/core';
 
 /**
  * Wire format between the pool and its threads (internal).
- * pool → thread: a flat array [id, name, payload, id, name, payload, …] (one postMessage per batch).
+ * pool → thread: a flat array [id, name, payload, headers, id, name, payload, headers, …] (one postMessage
+ * per batch; headers is undefined unless a TaskInstrumentation added some).
  * thread → pool: a flat array [id, status, value, durationMs, …], or a control object (ready / start failure).
  */
 
 /** Fields per task in a dispatch batch. */
-export const DISPATCH_STRIDE = 3;
+export const DISPATCH_STRIDE = 4;
 /** Fields per task in a result batch. */
 export const RESULT_STRIDE = 4;
 /** Result status: the task returned `value`. */

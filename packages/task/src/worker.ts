@@ -7,6 +7,7 @@
  */
 import type { RetryPolicy } from './protocol.js';
 
+export { setTaskInstrumentation, TASK_INSTRUMENTATION, type TaskInstrumentation, taskInstrumentation } from './instrumentation.js';
 export type { RetryPolicy } from './protocol.js';
 
 const TASK_MODULE = Symbol.for('ody.task.module');

@@ -10,7 +10,7 @@ export { PresenceReplica, type PresenceTransition } from './presence/replica.js'
 export { assertChannelName, type ChannelKind, channelKind } from './protocol/channels.js';
 export type { ClientMessage, Member, MessageId, ServerFrame } from './protocol/messages.js';
 export { parseClientMessage } from './protocol/parse.js';
-export { type PublishOptions, WebSocketHub } from './server/hub.js';
+export { type PublishOptions, WebSocketHub, type WebSocketHubStats } from './server/hub.js';
 export {
   type BackpressurePolicy,
   defaultLimits,

@@ -183,7 +183,11 @@ class Runtime extends HTMLElement {
       const t = r.tasks;
       parts.push(h('p', { 'data-tasks': '' }, h('b', {}, 'Task pool: '), t.threads + ' thread(s), ' + t.running + ' running, ' + t.queued + ' queued, ' + t.completed + ' completed, ' + t.failed + ' failed, mean ' + t.meanMs.toFixed(1) + ' ms, p99 ' + t.p99Ms.toFixed(1) + ' ms'));
     }
-    if (r.websocket) parts.push(h('p', { 'data-websocket': String(r.websocket.connections) }, h('b', {}, 'WebSocket: '), r.websocket.connections + ' connection(s)'));
+    if (r.websocket) {
+      const w = r.websocket;
+      const more = w.channels === undefined ? '' : ', ' + w.channels + ' channel(s), ' + w.messagesIn + ' in / ' + w.messagesOut + ' out, ' + w.slowConsumers + ' slow consumer(s) on this server';
+      parts.push(h('p', { 'data-websocket': String(w.connections), 'data-channels': String(w.channels ?? '') }, h('b', {}, 'WebSocket: '), w.connections + ' connection(s)' + more));
+    }
     this.replaceChildren(...(parts.length ? parts : [h('p', { class: 'muted' }, 'No process, task or websocket plugin in this app.')]));
   }
 }

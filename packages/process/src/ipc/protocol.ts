@@ -2,7 +2,7 @@
 export type Envelope =
   | { ody: 'ready' }
   | { ody: 'msg'; data: unknown }
-  | { ody: 'req'; id: number; data: unknown }
+  | { ody: 'req'; id: number; data: unknown; h?: Record<string, string> }
   | { ody: 'res'; id: number; ok: true; data: unknown }
   | { ody: 'res'; id: number; ok: false; error: { name: string; message: string; code?: unknown; stack?: string } };
 

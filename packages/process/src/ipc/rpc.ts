@@ -1,4 +1,5 @@
 import type { ProcessErrorCode } from '../errors.js';
+import { processInstrumentation } from './instrumentation.js';
 import type { Envelope } from './protocol.js';
 
 interface Pending {
@@ -37,7 +38,8 @@ export class Rpc {
         reject(this.makeError('ODY_PROCESS_REQUEST_TIMEOUT', `${this.describe} did not answer request ${id} within ${timeoutMs} ms.`, { id, timeoutMs, target: this.describe }));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      if (!this.post({ ody: 'req', id, data })) {
+      const headers = processInstrumentation()?.headers?.();
+      if (!this.post(headers === undefined ? { ody: 'req', id, data } : { ody: 'req', id, data, h: headers })) {
         clearTimeout(timer);
         this.pending.delete(id);
         reject(this.makeError('ODY_PROCESS_NOT_CONNECTED', `Cannot send a request to ${this.describe}: the IPC channel is closed.`, { target: this.describe }));
@@ -60,18 +62,20 @@ export class Rpc {
       return true;
     }
     if (envelope.ody === 'req') {
-      void this.answer(envelope.id, envelope.data);
+      void this.answer(envelope.id, envelope.data, envelope.h);
       return true;
     }
     return false;
   }
 
-  private async answer(id: number, data: unknown): Promise<void> {
+  private async answer(id: number, data: unknown, headers: Record<string, string> | undefined): Promise<void> {
     try {
       if (this.handler === undefined) {
         throw this.makeError('ODY_PROCESS_NO_HANDLER', `No request handler is registered for requests from ${this.describe}; register one with onRequest().`, { from: this.describe });
       }
-      const result = await this.handler(data);
+      const handler = this.handler;
+      const instrumentation = headers === undefined ? undefined : processInstrumentation();
+      const result = await (instrumentation?.handle === undefined ? handler(data) : instrumentation.handle(headers!, () => handler(data)));
       this.post({ ody: 'res', id, ok: true, data: result });
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));

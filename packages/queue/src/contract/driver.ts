@@ -58,6 +58,11 @@ export interface QueueDriver {
   resume(queue: string): Promise<void>;
   isPaused(queue: string): Promise<boolean>;
   counts(queue: string): Promise<JobCounts>;
+  /**
+   * Optional: when the oldest waiting (ready) job became due (ms epoch), undefined when none waits.
+   * Metrics read it at scrape time (`ody_queue_oldest_waiting_age_seconds`); drivers without it report no age.
+   */
+  oldestWaitingAt?(queue: string): Promise<number | undefined>;
   /** Failed store, oldest first. */
   listFailed(queue: string, options?: ListOptions): Promise<FailedJobRecord[]>;
   getFailed(queue: string, id: string): Promise<FailedJobRecord | undefined>;

@@ -1,4 +1,7 @@
 import { OdyError } from '@ody/core';
+import { TASK_INSTRUMENTATION, type TaskInstrumentation } from '../instrumentation.js';
+
+type InstrumentationSlot = { [TASK_INSTRUMENTATION]?: TaskInstrumentation };
 import { TaskQueueFullError } from '../errors.js';
 import { RESULT_STRIDE, type RetryPolicy, STATUS_OK, type SerializedError } from '../protocol.js';
 import { abortedError, crashError, rebuildError, shutdownError, startError, timeoutError } from './failures.js';
@@ -71,6 +74,8 @@ class ThreadPool<T extends TaskMap = TaskMap> implements TaskPool<T>, ThreadEven
         parsed === undefined
           ? new TaskRecord(id, name, payload, 0, this.options.defaultTimeoutMs, undefined, undefined, undefined, resolve as (v: unknown) => void, reject)
           : new TaskRecord(id, name, payload, parsed.priority, parsed.timeoutMs, parsed.signal, parsed.transferList, parsed.retry, resolve as (v: unknown) => void, reject);
+      const instrumentation = (globalThis as InstrumentationSlot)[TASK_INSTRUMENTATION];
+      if (instrumentation?.headers !== undefined) rec.headers = instrumentation.headers(name);
       rec.listenForAbort(() => this.abort(rec));
       this.enqueue(rec);
     });

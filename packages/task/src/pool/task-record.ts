@@ -36,6 +36,8 @@ export class TaskRecord implements Queueable {
   attempts = 0;
   /** Times it was put back after a thread it shared died under another task. */
   requeues = 0;
+  /** Context headers from the TaskInstrumentation, sent with every attempt. */
+  headers: Record<string, string> | undefined = undefined;
   /** Needs a thread of its own (timeout or signal), so a kill affects no other task. */
   readonly exclusive: boolean;
 

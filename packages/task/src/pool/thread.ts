@@ -73,6 +73,7 @@ export class Thread {
       batch[j] = r.id;
       batch[j + 1] = r.name;
       batch[j + 2] = r.payload;
+      batch[j + 3] = r.headers;
       if (r.transferList !== undefined) {
         transfer ??= [];
         transfer.push(...r.transferList);

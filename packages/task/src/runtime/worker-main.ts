@@ -14,6 +14,7 @@ import {
   serializeError,
   type ThreadData,
 } from '../protocol.js';
+import { TASK_INSTRUMENTATION, type TaskInstrumentation } from '../instrumentation.js';
 import { type LoadedTask, loadModules } from './load-modules.js';
 
 const port = parentPort!;
@@ -59,7 +60,9 @@ function scheduleFlush(): void {
   queueMicrotask(flush);
 }
 
-function runOne(id: number, name: string, payload: unknown): void {
+type InstrumentationSlot = { [TASK_INSTRUMENTATION]?: TaskInstrumentation };
+
+function runOne(id: number, name: string, payload: unknown, headers: Record<string, string> | undefined): void {
   const task = tasks.get(name);
   if (task === undefined) {
     out.push(id, STATUS_ERROR, notFound(name), 0);
@@ -69,7 +72,9 @@ function runOne(id: number, name: string, payload: unknown): void {
   const started = performance.now();
   let result: unknown;
   try {
-    result = task.fn(payload, task.context);
+    const instrumentation = headers === undefined ? undefined : (globalThis as InstrumentationSlot)[TASK_INSTRUMENTATION];
+    result =
+      instrumentation?.run === undefined ? task.fn(payload, task.context) : instrumentation.run(name, headers!, () => task.fn(payload, task.context));
   } catch (error) {
     out.push(id, STATUS_ERROR, serializeError(error), performance.now() - started);
     return;
@@ -92,7 +97,7 @@ function runOne(id: number, name: string, payload: unknown): void {
 
 function onBatch(batch: unknown[]): void {
   for (let i = 0; i < batch.length; i += DISPATCH_STRIDE) {
-    runOne(batch[i] as number, batch[i + 1] as string, batch[i + 2]);
+    runOne(batch[i] as number, batch[i + 1] as string, batch[i + 2], batch[i + 3] as Record<string, string> | undefined);
   }
   flush();
 }

@@ -28,6 +28,20 @@ function defaultMember(user: unknown, connectionId: string): Member {
   return { id: connectionId };
 }
 
+/** What WebSocketHub.stats() returns. */
+export interface WebSocketHubStats {
+  /** Open connections on this server. */
+  connections: number;
+  /** Distinct channels this server's connections subscribe. */
+  channels: number;
+  /** Messages received from clients since start. */
+  messagesIn: number;
+  /** Frames published to this server's subscribers since start (one per publish, whatever the fan-out). */
+  messagesOut: number;
+  /** Clients whose send buffer is at maxBackpressure now (frames to them are dropped, or they get closed). */
+  slowConsumers: number;
+}
+
 /**
  * Channels, presence and broadcast on one uWS app. Attach it to an app (the @ody/http server's or its
  * own, see createWebSocketServer), start it, then publish from anywhere through its Broadcaster.
@@ -38,6 +52,9 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
   /** `ws://host:port/path` when the hub listens on its own port (standalone); undefined when attached. */
   url?: string;
   private readonly connections = new Map<string, Connection<User>>();
+  /** Messages received from clients, frames published to local subscribers (see stats()). */
+  private messagesIn = 0;
+  private messagesOut = 0;
   private app?: EngineApp;
   private state: 'created' | 'started' | 'closed' = 'created';
   private readonly logger?: Logger;
@@ -102,6 +119,23 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
     return n;
   }
 
+  /**
+   * Counters and gauges of this server for metrics (walks the connections: call it at scrape time, not
+   * per message): open connections, distinct channels they subscribe, messages received from clients and
+   * frames published to local subscribers since start, and slow consumers (clients whose buffer is at
+   * `maxBackpressure` now, so frames to them are being dropped, or that will be closed).
+   */
+  stats(): WebSocketHubStats {
+    const channels = new Set<string>();
+    let slowConsumers = 0;
+    for (const conn of this.connections.values()) {
+      if (conn.closed) continue;
+      for (const c of conn.channels) channels.add(c);
+      if (conn.ws !== undefined && conn.ws.getBufferedAmount() >= this.limits.maxBackpressure) slowConsumers++;
+    }
+    return { connections: this.connections.size, channels: channels.size, messagesIn: this.messagesIn, messagesOut: this.messagesOut, slowConsumers };
+  }
+
   /** Bytes uWS holds for this server's clients right now (bounded by maxBackpressure per client). */
   bufferedBytes(): number {
     let total = 0;
@@ -145,6 +179,7 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
 
   private deliverLocal(channel: string, frame: string, except?: string): void {
     if (!this.app) return;
+    this.messagesOut++;
     const topic = topicOf(channel);
     const skip = except === undefined ? undefined : this.connections.get(except);
     // ws.publish reaches every subscriber but the socket itself: exactly "except".
@@ -199,6 +234,7 @@ export class WebSocketHub<User = unknown> implements DispatchHost<User> {
 
   private onMessage(ws: WebSocket<SocketData<User>>, message: ArrayBuffer): void {
     const { conn } = ws.getUserData();
+    this.messagesIn++;
     if (message.byteLength > this.limits.maxPayload) {
       ws.end(1009, 'message too big');
       return;

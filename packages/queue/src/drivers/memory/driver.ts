@@ -184,6 +184,12 @@ export class MemoryDriver implements QueueDriver {
     return { waiting: q.ready.size, delayed: q.delayed.length, active: q.active.size, completed: q.completed, failed: q.failed.size };
   }
 
+  async oldestWaitingAt(queue: string): Promise<number | undefined> {
+    let oldest: number | undefined;
+    for (const e of this.q(queue).ready.heads()) if (oldest === undefined || e.runAt < oldest) oldest = e.runAt;
+    return oldest;
+  }
+
   async listFailed(queue: string, o: ListOptions = {}): Promise<FailedJobRecord[]> {
     const offset = o.offset ?? 0;
     return [...this.q(queue).failed.values()].slice(offset, offset + (o.limit ?? 100)).map(copyFailed);

@@ -43,6 +43,13 @@ export class ReadyList<T> {
     return undefined;
   }
 
+  /** The first (oldest pushed) item of each priority, for inspection (oldest waiting job). */
+  heads(): T[] {
+    const out: T[] = [];
+    for (const bucket of this.buckets.values()) if (bucket.head < bucket.items.length) out.push(bucket.items[bucket.head]!);
+    return out;
+  }
+
   /** Remove items matching `predicate` (rare: purge/inspection paths). */
   removeWhere(predicate: (item: T) => boolean): void {
     for (const bucket of this.buckets.values()) {
