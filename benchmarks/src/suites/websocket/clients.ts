@@ -2,6 +2,10 @@
 // clients (mode `ody` subscribes through the protocol; `raw` is subscribed by the server), prints
 // `ready`, then counts `tick` frames and prints one JSON line of results when every client has all
 // messages or when deliveries stop for 3 s.
+// Mode `idle` (`<messages>` is then how many handshakes are in flight at once): prints `loaded`, waits
+// for `go` on stdin, opens `count` connections and prints `ready {"start","end"}` (epoch ms), then holds
+// them open, idle, until killed.
+import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 
 const [url, countArg, mode, messagesArg] = process.argv.slice(2);
@@ -49,6 +53,32 @@ function open(k: number): Promise<void> {
       else resolve();
     });
   });
+}
+
+if (mode === 'idle') {
+  const window = messages;
+  const held: WebSocket[] = [];
+  const connect = () =>
+    new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(url!, { perMessageDeflate: false });
+      held.push(ws);
+      ws.once('error', reject);
+      ws.once('open', () => resolve());
+    });
+  process.stdout.write('loaded\n');
+  await new Promise<void>((r) => createInterface({ input: process.stdin }).once('line', () => r()));
+  const start = performance.timeOrigin + performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      await connect();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(window, count) }, worker));
+  const end = performance.timeOrigin + performance.now();
+  process.stdout.write(`ready ${JSON.stringify({ start, end })}\n`);
+  await new Promise(() => undefined); // hold the connections until killed
 }
 
 for (let k = 0; k < count; k += 50) {
