@@ -2,9 +2,9 @@
 // clients (mode `ody` subscribes through the protocol; `raw` is subscribed by the server), prints
 // `ready`, then counts `tick` frames and prints one JSON line of results when every client has all
 // messages or when deliveries stop for 3 s.
-// Mode `idle` (`<messages>` is then how many handshakes are in flight at once): prints `loaded`, waits
-// for `go` on stdin, opens `count` connections and prints `ready {"start","end"}` (epoch ms), then holds
-// them open, idle, until killed.
+// Mode `idle` (`<messages>` is then how many handshakes are in flight at once): prints `loaded`; each
+// `go <n>` on stdin opens n more connections (at most `count` in all) and prints `ready {"start","end","n"}`
+// (epoch ms); the connections stay open, idle, until the process is killed.
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 
@@ -66,19 +66,21 @@ if (mode === 'idle') {
       ws.once('open', () => resolve());
     });
   process.stdout.write('loaded\n');
-  await new Promise<void>((r) => createInterface({ input: process.stdin }).once('line', () => r()));
-  const start = performance.timeOrigin + performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      await connect();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(window, count) }, worker));
-  const end = performance.timeOrigin + performance.now();
-  process.stdout.write(`ready ${JSON.stringify({ start, end })}\n`);
-  await new Promise(() => undefined); // hold the connections until killed
+  // Each `go <n>` line opens n more connections (a warm-up batch first, then the measured one).
+  for await (const line of createInterface({ input: process.stdin })) {
+    const n = Math.min(Number(line.split(' ')[1]), count - held.length);
+    const start = performance.timeOrigin + performance.now();
+    let left = n;
+    const worker = async () => {
+      while (left > 0) {
+        left--;
+        await connect();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(window, n) }, worker));
+    const end = performance.timeOrigin + performance.now();
+    process.stdout.write(`ready ${JSON.stringify({ start, end, n })}\n`);
+  }
 }
 
 for (let k = 0; k < count; k += 50) {

@@ -30,7 +30,10 @@ export interface IdleResult {
   cpuUsPerAccept: number;
 }
 
-const SERVER_NODE_ARGS = ['--expose-gc'];
+// --expose-gc: `stats gc` reads RSS after a full GC. A fixed young generation (16 MB semi-spaces, V8's
+// usual maximum) keeps V8 from growing it under the accept load and shrinking it later, which moved
+// RSS by tens of MB (KBs per connection) independently of what a connection holds.
+const SERVER_NODE_ARGS = ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'];
 
 function post(port: number, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -161,9 +164,10 @@ async function dropKeys(prefix: string): Promise<void> {
 }
 
 /**
- * Idle connections: a fresh server with its defaults, `connections` opened by `processes` load
- * generators (pinned to the other core, `window` handshakes in flight each), then held idle.
- * RSS growth per connection after a full GC, accepts/s, server CPU per accept.
+ * Idle connections: a fresh server with its defaults, `connections` (rounded up to a multiple of
+ * `processes`) opened by `processes` load generators (pinned to the other core, `window` handshakes
+ * in flight each), then held idle: a tenth as warm-up, then the rest measured. RSS growth per
+ * measured connection after a full GC, accepts/s, server CPU per accept.
  */
 export async function runIdle(peer: IdlePeer, connections: number, processes: number, window: number): Promise<IdleResult> {
   const port = await freePort();
@@ -172,25 +176,30 @@ export async function runIdle(peer: IdlePeer, connections: number, processes: nu
   try {
     const per = Math.ceil(connections / processes);
     const url = `ws://127.0.0.1:${port}/ws`;
-    for (let p = 0; p < processes; p++) {
-      const n = Math.min(per, connections - p * per);
-      loaders.push(spawnTs('./clients.ts', [url, String(n), 'idle', String(window)], CLIENT_CPU));
-    }
+    for (let p = 0; p < processes; p++) loaders.push(spawnTs('./clients.ts', [url, String(per), 'idle', String(window)], CLIENT_CPU));
     await Promise.all(loaders.map((l) => lineOf(l, (x) => x === 'loaded', 'load generator')));
-    const ready = loaders.map((l) => lineOf(l, (x) => x.startsWith('ready '), 'load generator'));
+    const open = async (n: number) => {
+      const ready = loaders.map((l) => lineOf(l, (x) => x.startsWith('ready '), 'load generator'));
+      for (const l of loaders) l.stdin!.write(`go ${n}\n`);
+      return (await Promise.all(ready)).map((l) => JSON.parse(l.slice(6)) as { start: number; end: number; n: number });
+    };
+    // Warm-up: the first connections (and the memory the server releases after start-up) are not
+    // counted; RSS per connection and accepts are measured over the rest.
+    const warm = Math.ceil(connections / 10 / processes);
+    await open(warm);
     const before = await stats(server, true);
     const cpuBefore = (await stats(server)).cpuUs; // the GC above is not billed to the accepts
-    for (const l of loaders) l.stdin!.write('go\n');
-    const outs = (await Promise.all(ready)).map((l) => JSON.parse(l.slice(6)) as { start: number; end: number });
+    const outs = await open(per - warm);
     const accepted = await stats(server);
+    const measured = outs.reduce((s, o) => s + o.n, 0);
     // Let the servers finish what follows an open (Ody's `connected` frame) before reading RSS.
     await new Promise((r) => setTimeout(r, 500));
     const after = await stats(server, true);
     const seconds = (Math.max(...outs.map((o) => o.end)) - Math.min(...outs.map((o) => o.start))) / 1000;
     return {
-      rssPerConnection: (after.rss - before.rss) / connections,
-      acceptsPerS: connections / seconds,
-      cpuUsPerAccept: (accepted.cpuUs - cpuBefore) / connections,
+      rssPerConnection: (after.rss - before.rss) / measured,
+      acceptsPerS: measured / seconds,
+      cpuUsPerAccept: (accepted.cpuUs - cpuBefore) / measured,
     };
   } finally {
     await Promise.all([...loaders.map(kill), kill(server)]);
