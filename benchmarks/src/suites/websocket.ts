@@ -20,6 +20,7 @@ async function rounds<P extends string, R>(rounds: number, peers: readonly P[], 
         async () => {
           const r = await fn(p);
           runs.get(p)!.push(r);
+          console.log(`websocket: ${p} ${JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}`);
           return 0;
         },
       ]),
