@@ -96,11 +96,13 @@ function serve(run: (messages: number, batch: number) => Promise<void>): void {
       // CPU first, so a GC asked for here (`stats gc`, before an RSS reading) is not billed to a run.
       const cpu = process.cpuUsage();
       const gc = (globalThis as { gc?: () => void }).gc;
-      if (m === 'gc') {
-        gc?.();
-        gc?.();
-      }
-      process.stdout.write(`stats ${JSON.stringify({ cpuUs: cpu.user + cpu.system, rss: process.memoryUsage.rss() })}\n`);
+      const report = () =>
+        process.stdout.write(`stats ${JSON.stringify({ cpuUs: cpu.user + cpu.system, rss: process.memoryUsage.rss() })}\n`);
+      if (m !== 'gc') return report();
+      gc?.();
+      gc?.();
+      // V8 unmaps freed pages on a background thread after a GC: give it time before reading RSS.
+      setTimeout(report, 500);
     }
   });
 }
