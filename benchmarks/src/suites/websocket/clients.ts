@@ -2,6 +2,10 @@
 // clients (mode `ody` subscribes through the protocol; `raw` is subscribed by the server), prints
 // `ready`, then counts `tick` frames and prints one JSON line of results when every client has all
 // messages or when deliveries stop for 3 s.
+// Mode `idle` (`<messages>` is then how many handshakes are in flight at once): prints `loaded`; each
+// `go <n>` on stdin opens n more connections (at most `count` in all) and prints `ready {"start","end","n"}`
+// (epoch ms); the connections stay open, idle, until the process is killed.
+import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 
 const [url, countArg, mode, messagesArg] = process.argv.slice(2);
@@ -49,6 +53,34 @@ function open(k: number): Promise<void> {
       else resolve();
     });
   });
+}
+
+if (mode === 'idle') {
+  const window = messages;
+  const held: WebSocket[] = [];
+  const connect = () =>
+    new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(url!, { perMessageDeflate: false });
+      held.push(ws);
+      ws.once('error', reject);
+      ws.once('open', () => resolve());
+    });
+  process.stdout.write('loaded\n');
+  // Each `go <n>` line opens n more connections (a warm-up batch first, then the measured one).
+  for await (const line of createInterface({ input: process.stdin })) {
+    const n = Math.min(Number(line.split(' ')[1]), count - held.length);
+    const start = performance.timeOrigin + performance.now();
+    let left = n;
+    const worker = async () => {
+      while (left > 0) {
+        left--;
+        await connect();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(window, n) }, worker));
+    const end = performance.timeOrigin + performance.now();
+    process.stdout.write(`ready ${JSON.stringify({ start, end, n })}\n`);
+  }
 }
 
 for (let k = 0; k < count; k += 50) {

@@ -29,7 +29,9 @@ export class Topics {
   publish(topic: string, message: string | ArrayBuffer | Uint8Array, isBinary: boolean, except?: NodeWebSocket): boolean {
     const set = this.subscribers.get(topic);
     if (set === undefined) return true;
-    for (const ws of set) if (ws !== except) ws.send(message, isBinary);
+    // Encode a text frame once for every subscriber: `ws` would UTF-8 encode the string again per socket.
+    const data = typeof message === 'string' ? (set.size > 1 ? Buffer.from(message) : message) : message instanceof ArrayBuffer ? new Uint8Array(message) : message;
+    for (const ws of set) if (ws !== except) ws.send(data, isBinary);
     return true;
   }
 }
