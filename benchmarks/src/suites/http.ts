@@ -54,8 +54,8 @@ const pairs: Array<[string, string]> = [
 /** Keys whose plain name is the CPU ratio, as the issue names them (req/s goes to "<key> (req/s)"). */
 const cpuHeadline = new Set(['ody-post-validated/fastify-post-validated']);
 
-/** Peers of the open-loop latency rows, and the cold-start peers' processes. */
-const latencyPeers: PeerName[] = ['ody-controller', 'fastify', 'uws-raw', 'ody-node-engine', 'node-http'];
+/** Peers of the open-loop latency rows (node-http is left out to keep a full run under ~12 minutes). */
+const latencyPeers: PeerName[] = ['ody-controller', 'fastify', 'uws-raw', 'ody-node-engine'];
 
 async function freePort(): Promise<number> {
   const srv = net.createServer();
@@ -98,8 +98,8 @@ const suite: Suite = {
     const settings = { connections: 100, durationS: quick ? 3 : 5, cpus: pin ? LOAD_CPU : undefined };
     const rounds = roundsFor(quick, { quick: 2, full: 5 });
     const olRounds = roundsFor(quick, { quick: 1, full: 5 });
-    const olSettings = { connections: 50, durationS: quick ? 3 : 4, cpus: settings.cpus };
-    const satSettings = { ...olSettings, durationS: quick ? 2 : 3 };
+    const olSettings = { connections: 50, durationS: 3, cpus: settings.cpus };
+    const satSettings = { ...olSettings, durationS: 2 };
     const coldRounds = roundsFor(quick, { quick: 2, full: 5 });
     const peers = new Map<PeerName, { port: number; child: ChildProcess }>();
     const rows: Row[] = [];
