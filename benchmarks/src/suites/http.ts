@@ -104,6 +104,7 @@ const suite: Suite = {
     const peers = new Map<PeerName, { port: number; child: ChildProcess }>();
     const rows: Row[] = [];
     const spreads: Record<string, Spread> = {};
+    let peerNote = '';
     try {
       for (const name of peerNames) peers.set(name, await startPeer(name));
       const urlOf = (s: Sample) => `http://127.0.0.1:${peers.get(s.peer)!.port}${s.path}`;
@@ -135,6 +136,9 @@ const suite: Suite = {
         rows.push({ name: row, metric: 'p99 ms', value: round2(median(rs.map((r) => r.p99ms))) });
       }
       const hasCpu = [...cpu.values()].every((v) => v.every((x) => Number.isFinite(x)));
+      const nodeCpu = median(cpu.get('node-http')!);
+      const fastifyCpu = median(cpu.get('fastify')!);
+      peerNote = `fastify against a bare node:http handler in this run: ${(nodeCpu / fastifyCpu).toFixed(2)}× its CPU per request, ${(median(loadRounds.fastify!) / median(loadRounds['node-http']!)).toFixed(2)}× its req/s; so ody-node-engine/fastify ≥ 1.2 needs ody-node-engine/node-http ≥ ${(1.2 * (nodeCpu / fastifyCpu)).toFixed(2)} on node's own HTTP stack`;
       for (const [a, b] of pairs) {
         const key = `${a}/${b}`;
         const rps = ratioOf(loadRounds[a]!, loadRounds[b]!);
@@ -221,6 +225,7 @@ const suite: Suite = {
         'ratio keys: `a/b` is req/s and `a/b (cpu per req)` server CPU per request (inverted: above 1 = a cheaper); `ody-post-validated/fastify-post-validated` is CPU per request as its issue names it (`… (req/s)` beside)',
         'GET /users/:id → {id,name} JSON; POST /echo with a ~1 KB JSON body; POST /echo-valid: the same body validated (Ody: zod schema on the route; fastify: JSON schema for body and response, its documented fast path; fastify GET has its response schema too); every peer in its own child process',
         'ody-controller: DI-resolved controller + one global middleware + @Param on the uws engine (checked; never the JS shim); ody-node-engine: the same app on the node engine (node:http)',
+        peerNote,
         'ody-otel-nosdk: ody-controller plus otelPlugin (tracing on; @opentelemetry/api present, no SDK registered): the cost of being instrumented while nobody collects',
         `open loop: autocannon -c${olSettings.connections} in its own process; saturation = its closed-loop req/s (${satSettings.durationS} s), then ${olSettings.durationS} s at 50% and 90% of that (--overallRate; latency counted from each request's scheduled send, so coordinated omission is corrected); ${olRounds} rounds, medians. For the uWS peers one autocannon core may be the limit, so their "saturation" is the generator's`,
         `cold start: plain-JS apps (cold/*.mjs, no TypeScript loader) spawned${pin ? ` on core ${SERVER_CPU}` : ''}, polled every 2 ms until the first 200 of GET /users/1; idle RSS read ${quick ? 0.5 : 1} s later; Ody (http plugin, auto engine), fastify (logger off), NestJS 11 on @nestjs/platform-express (logger off); ${coldRounds} rounds; ratios inverted (above 1 = Ody faster / smaller)`,
