@@ -51,7 +51,10 @@ export class RouteTable {
       if (method === 'any') this.anyExact.set(pattern, handler);
       else {
         let m = this.exact.get(method);
-        if (m === undefined) this.exact.set(method, (m = new Map()));
+        if (m === undefined) {
+          m = new Map();
+          this.exact.set(method, m);
+        }
         m.set(pattern, handler);
       }
       return;
@@ -99,7 +102,8 @@ function matchPath(segments: string[], path: string): string[] | undefined {
     if (end < 0) end = n;
     if (seg.charCodeAt(0) === 58 /* ':' */) {
       if (end === pos) return undefined;
-      (params ??= []).push(path.slice(pos, end));
+      params ??= [];
+      params.push(path.slice(pos, end));
     } else if (seg.length !== end - pos || !path.startsWith(seg, pos)) return undefined;
     pos = end + 1;
   }
