@@ -9,7 +9,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
   }
   interface Result {
-    requests: { average: number };
+    requests: { average: number; total: number };
     latency: { p99: number };
   }
   function autocannon(options: Options): Promise<Result>;

@@ -1,10 +1,14 @@
-import { createApplication, inject, token } from '@ody/core';
+import { createApplication, inject, token, z } from '@ody/core';
 import { Body, Controller, Get, HttpServer, httpPlugin, type Middleware, Param, Post } from '@ody/http';
 
 interface Users {
   find(id: string): { id: string; name: string };
 }
 const UsersToken = token<Users>('@ody/bench/Users');
+
+/** The body of `POST /echo-valid`, validated by the route (fastify's peer uses the same rules as JSON schema). */
+export const EchoSchema = z.object({ data: z.string().min(1).max(4096) });
+
 
 @Controller('/')
 class UsersController {
@@ -17,6 +21,12 @@ class UsersController {
 
   @Post('/echo')
   echo(@Body() body: unknown) {
+    return body;
+  }
+
+  /** Ody's normal validation path: a zod schema on the route's body (400 problem+json when invalid). */
+  @Post('/echo-valid')
+  echoValid(@Body(EchoSchema) body: z.infer<typeof EchoSchema>) {
     return body;
   }
 }

@@ -117,19 +117,21 @@ export class NodeApp implements EngineApp {
       badRequest(res, 'Only origin-form request targets are accepted.');
       return;
     }
-    // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400.
-    if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400. Read from rawHeaders: the
+    // `req.headers` getter would build a header object per request that nothing else uses.
+    if (req.httpVersionMinor >= 1 && req.httpVersionMajor === 1 && !hasHost(req.rawHeaders)) {
       badRequest(res, 'An HTTP/1.1 request needs a Host header.');
       return;
     }
-    const { path, query } = splitTarget(url);
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
     const match = this.routes.match(req.method ?? 'GET', path);
     if (match === undefined) {
       res.writeHead(404, { 'content-length': '0' });
       res.end();
       return;
     }
-    const request = new NodeRequest(req, path, query, match.params);
+    const request = new NodeRequest(req, path, q < 0 ? undefined : url.slice(q + 1), match.params);
     match.handler(new NodeResponse(req, res) as unknown as HttpResponse, request as unknown as HttpRequest);
   }
 
@@ -161,6 +163,15 @@ export class NodeApp implements EngineApp {
     }, Math.max(250, Math.floor(idleMs / 4)));
     this.idleTimer.unref();
   }
+}
+
+/** Whether raw headers (name, value, name, value, …) hold a Host header. */
+function hasHost(raw: string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i]!;
+    if (k.length === 4 && k.toLowerCase() === 'host') return true;
+  }
+  return false;
 }
 
 /** A 400 problem+json for a request the engine rejects before routing; the connection is closed. */
