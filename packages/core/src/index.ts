@@ -10,7 +10,7 @@ export { type ResolvePluginOptionsInput, resolvePluginOptions } from './config/p
 export type { ConfigIssue } from './config/resolve.js';
 export { envNameFor } from './config/resolve.js';
 export type { ConfigEntry, ConfigLayers, ConfigSource } from './config/sources.js';
-export { currentContext, newId, type OdyContext, runInContext } from './context.js';
+export { currentContext, newId, type OdyContext, runInContext, runWithContext } from './context.js';
 export { CoreError, type CoreErrorCode, errorCodes as coreErrorCodes } from './errors.js';
 export * from './portable.js';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, logLevels } from './logger.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { median } from '../../measure.js';
+import { median, ratioOf, type Spread } from '../../measure.js';
 import type { Row } from '../../types.js';
 
 /** The peers of peer-process.ts, each run in a fresh process per round. */
@@ -32,7 +32,7 @@ function runPeer(peer: Peer, n: number): Promise<Sample> {
  * @nestjs/cqrs, a new command object per call, each peer in its own process, peers alternating each
  * round. Headline: CPU per command (the 2-core machine is shared); commands/s beside it.
  */
-export async function pluginPeers(o: { n: number; rounds: number }): Promise<{ rows: Row[]; ratios: Record<string, number>; notes: string[] }> {
+export async function pluginPeers(o: { n: number; rounds: number }): Promise<{ rows: Row[]; ratios: Record<string, Spread>; notes: string[] }> {
   const samples = Object.fromEntries(PEERS.map((p) => [p, [] as Sample[]])) as Record<Peer, Sample[]>;
   for (let round = 0; round < o.rounds; round++) {
     const order = round % 2 === 0 ? PEERS : [...PEERS].reverse();
@@ -48,18 +48,21 @@ export async function pluginPeers(o: { n: number; rounds: number }): Promise<{ r
     { name: p, metric: 'CPU µs/command', value: cpu(p) },
     { name: p, metric: 'commands/s', value: rate(p) },
   ]);
-  // Ratios > 1: Ody does the same work with less CPU (or more commands/s).
-  const ratios: Record<string, number> = {
-    'ody-plugin-default/nest-cqrs': cpu('nest-cqrs') / cpu('ody-plugin-default'),
-    'ody-plugin-default/nest-cqrs (commands/s)': rate('ody-plugin-default') / rate('nest-cqrs'),
-    'ody-plugin-no-correlation/nest-cqrs': cpu('nest-cqrs') / cpu('ody-plugin-no-correlation'),
-    'ody-plugin-default/nest-cqrs-als': cpu('nest-cqrs-als') / cpu('ody-plugin-default'),
+  // Ratios > 1: Ody does the same work with less CPU (or more commands/s); paired by round.
+  const cpus = (p: Peer) => samples[p].map((s) => s.cpuUsPerOp);
+  const rates = (p: Peer) => samples[p].map((s) => s.perSecond);
+  const ratios: Record<string, Spread> = {
+    'ody-plugin-default/nest-cqrs': ratioOf(cpus('ody-plugin-default'), cpus('nest-cqrs'), false),
+    'ody-plugin-default/nest-cqrs (commands/s)': ratioOf(rates('ody-plugin-default'), rates('nest-cqrs')),
+    'ody-plugin-no-correlation/nest-cqrs': ratioOf(cpus('ody-plugin-no-correlation'), cpus('nest-cqrs'), false),
+    'ody-plugin-default-zod/nest-cqrs': ratioOf(cpus('ody-plugin-default-zod'), cpus('nest-cqrs'), false),
+    'ody-plugin-default/nest-cqrs-als': ratioOf(cpus('ody-plugin-default'), cpus('nest-cqrs-als'), false),
   };
   const notes = [
     `plugin rows: ${o.n.toLocaleString('en-US')} sequential awaited commands per process, a new command object per call, median of ${o.rounds} alternating rounds, each peer in its own process; ratio = peer CPU per command / Ody CPU per command`,
     `CPU µs/command spread (min–max): ${PEERS.map((p) => `${p} ${spread(p)}`).join(', ')}`,
     'ody-plugin-default: app.get(CommandBus) of cqrsPlugin() with default config (correlation + validation middleware; the command has no schema, so validation passes it through); -zod: the same with a zod schema on the command (Nest validates nothing); -no-correlation: cqrs.correlation false',
-    'nest-cqrs-als: Nest in a process with an active AsyncLocalStorage (as with nestjs-cls or OpenTelemetry). On Node 20 an active AsyncLocalStorage makes every promise pay an async hook; the correlation middleware needs one (it runs the handler in a context), which is most of what separates ody-plugin-default from ody-plugin-no-correlation',
+    'nest-cqrs-als: Nest in a process with an active AsyncLocalStorage (as with nestjs-cls, OpenTelemetry, or any Ody HTTP/queue/WebSocket entry point). Without AsyncContextFrame (Node 20, Node 22 by default) an active AsyncLocalStorage makes every promise in the process pay async hooks; the correlation middleware enters one context per command (its handler must see the command as causation across awaits), so in a process with no other context ody-plugin-default pays that tax and nest-cqrs does not — that tax is most of the gap between ody-plugin-default and ody-plugin-no-correlation',
   ];
   return { rows, ratios, notes };
 }

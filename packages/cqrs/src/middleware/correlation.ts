@@ -1,6 +1,7 @@
-import { currentContext, runInContext } from '@ody/core';
+import { currentContext, type OdyContext, runWithContext } from '@ody/core';
+import { linkable } from './compose.js';
 import { messageId } from './message-ids.js';
-import type { BusMiddleware } from './types.js';
+import type { BusMiddleware, BusNext } from './types.js';
 
 /** Ids stamped on a message: its own, its conversation's, and the message that caused it. */
 export interface MessageMeta {
@@ -56,9 +57,10 @@ export function messageMeta(message: object): MessageMeta | undefined {
  * Stamp ids on a message, unless it has some: the correlation id of the current context (or a new
  * one), and the causation id of the work that sent it. Returns the ids it carries.
  */
-export function stampMessage(message: object, ids: Partial<MessageMeta> = {}): MessageMeta {
+export function stampMessage(message: object, ids?: Partial<MessageMeta>): MessageMeta {
   const existing = readMeta(message);
   if (existing !== undefined) return existing;
+  if (ids === undefined) return stampFrom(message, currentContext());
   const ctx = currentContext();
   const meta: MessageMeta = {
     id: ids.id ?? messageId(),
@@ -70,13 +72,43 @@ export function stampMessage(message: object, ids: Partial<MessageMeta> = {}): M
 }
 
 /**
+ * Stamp a message that has no ids yet from the context it is sent in. A message sent outside any
+ * context starts a conversation: its correlation id is its own id (one id drawn, not two).
+ */
+function stampFrom(message: object, ctx: OdyContext | undefined): MessageMeta {
+  const id = messageId();
+  const meta: MessageMeta =
+    ctx === undefined ? { id, correlationId: id, causationId: undefined } : { id, correlationId: ctx.correlationId, causationId: ctx.causationId };
+  writeMeta(message, meta);
+  return meta;
+}
+
+/**
+ * The per-call step of the correlation middleware on a composed route: stamp the message, then run
+ * the rest of the route in a context whose causation is the message. When the current context is
+ * already that one (an async worker enters it before executing the command it took from the queue),
+ * no second context is entered.
+ */
+function correlate(next: BusNext, message: object): Promise<unknown> {
+  try {
+    const parent = currentContext();
+    const meta = readMeta(message) ?? stampFrom(message, parent);
+    if (parent === undefined) return runWithContext({ correlationId: meta.correlationId, causationId: meta.id }, next, message);
+    if (parent.causationId === meta.id && parent.correlationId === meta.correlationId) return next(message);
+    return runWithContext({ ...parent, correlationId: meta.correlationId, causationId: meta.id }, next, message);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/**
  * Correlation and causation through @ody/core's context: each message gets an id, keeps the current
  * correlation id, records what caused it, and its handler runs with `causationId` = the message's id
  * — so events published by a command's handler carry the command's id as their causation.
  */
 export function correlation(): BusMiddleware {
-  return (message, next) => {
-    const meta = stampMessage(message);
-    return runInContext({ correlationId: meta.correlationId, causationId: meta.id }, () => next(message));
-  };
+  return linkable(
+    (message, next) => correlate(next, message),
+    (next) => (message) => correlate(next, message),
+  );
 }
