@@ -258,7 +258,9 @@ async function run(options: SuiteOptions): Promise<SuiteResult> {
             name,
             async () => {
               const r = await peer.pushProcess(total, c);
-              (cpu[name] ??= []).push(r.cpuUs);
+              const samples = cpu[name] ?? [];
+              samples.push(r.cpuUs);
+              cpu[name] = samples;
               return r.rate;
             },
           ]),

@@ -1,13 +1,10 @@
 import type { ClaimedJob, ClaimOptions } from '@ody/queue';
 import type { AsyncMessage, Channel, Connection, SyncMessage } from 'rabbitmq-client';
-import { ChannelAcks } from './acks.js';
 import { readJob, type StoredJob, toClaimed } from './envelope.js';
 
 /** A message this process received and has not settled, on the channel that must ack it. */
 export interface Delivery {
   ch: Channel;
-  /** The acks of `ch`. */
-  acks: ChannelAcks;
   tag: number;
   job: StoredJob;
 }
@@ -49,8 +46,6 @@ let channelSeq = 0;
  */
 export class QueueConsumer {
   private ch: Channel | undefined;
-  private acks: ChannelAcks | undefined;
-  private readonly acksOf = new WeakMap<Channel, ChannelAcks>();
   private opening: Promise<Channel> | undefined;
   private chId = 0;
   private tag: string | undefined;
@@ -84,8 +79,6 @@ export class QueueConsumer {
         const id = ++channelSeq;
         ch.on('close', () => this.onClose(ch));
         this.ch = ch;
-        this.acks = new ChannelAcks(ch);
-        this.acksOf.set(ch, this.acks);
         this.chId = id;
         this.prefetch = 0;
         this.tag = undefined;
@@ -115,9 +108,8 @@ export class QueueConsumer {
     });
   }
 
-  private receive(ch: Channel, acks: ChannelAcks, msg: AsyncMessage | SyncMessage): Delivery | undefined {
-    acks.delivered(msg.deliveryTag);
-    const d: Delivery = { ch, acks, tag: msg.deliveryTag, job: readJob(msg) };
+  private receive(ch: Channel, msg: AsyncMessage | SyncMessage): Delivery | undefined {
+    const d: Delivery = { ch, tag: msg.deliveryTag, job: readJob(msg) };
     if (msg.redelivered) {
       this.host.onRedelivered(d);
       return undefined;
@@ -139,13 +131,12 @@ export class QueueConsumer {
 
   private async subscribe(want: number): Promise<void> {
     const ch = await this.channel();
-    const acks = this.acksOf.get(ch)!;
     if (this.tag !== undefined && want <= this.prefetch) return;
     const prefetch = Math.max(want, this.prefetch, 1);
     const old = this.tag;
     await ch.basicQos({ prefetchCount: prefetch, global: false });
     const ok = await ch.basicConsume({ queue: this.host.queue }, (msg) => {
-      const d = this.receive(ch, acks, msg);
+      const d = this.receive(ch, msg);
       if (d === undefined) return;
       this.buffer.push(d);
       this.dispatch();
@@ -234,12 +225,11 @@ export class QueueConsumer {
 
   private async get(max: number, leaseMs: number): Promise<ClaimedJob[]> {
     const ch = await this.channel();
-    const acks = this.acksOf.get(ch)!;
     let got = 0;
     while (got < max) {
       const msg = await ch.basicGet({ queue: this.host.queue });
       if (msg === undefined) break;
-      const d = this.receive(ch, acks, msg);
+      const d = this.receive(ch, msg);
       if (d === undefined) continue;
       this.buffer.push(d);
       got++;
@@ -298,15 +288,14 @@ export class QueueConsumer {
    * live channel; it comes back redelivered and counts a stall.
    */
   static requeue(d: Delivery): void {
-    d.acks.requeue(d.tag);
+    if (d.ch.active) d.ch.basicNack({ deliveryTag: d.tag, requeue: true });
   }
 
-  /**
-   * Ack a delivery on its channel (coalesced with the other acks of this tick, see ChannelAcks); false when
-   * the channel is gone (the broker requeued it).
-   */
+  /** Ack a delivery on its channel; false when the channel is gone (the broker requeued it). */
   static ack(d: Delivery): boolean {
-    return d.acks.ack(d.tag);
+    if (!d.ch.active) return false;
+    d.ch.basicAck({ deliveryTag: d.tag });
+    return true;
   }
 
   /** Stop, answer waiting claims with nothing, and close the channel (held leases go back to the queue). */
@@ -314,7 +303,6 @@ export class QueueConsumer {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.resolve([]);
     await this.stop();
-    this.acks?.flush(); // acks issued this tick go out before the channel closes
     await this.ch?.close().catch(() => undefined);
   }
 }

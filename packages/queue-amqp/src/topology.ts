@@ -105,7 +105,10 @@ export class Topology {
   private announce(mode: DelayMode, why: string): void {
     const how = mode === 'delayed-exchange' ? `the x-delayed-message exchange '${delayedExchange(this.o.prefix)}'` : 'per-delay TTL queues dead-lettering back to the work queue';
     const line = `[@ody/queue-amqp] delayed jobs and retry backoffs use ${how} (delayMode '${mode}': ${why}).`;
-    if (this.o.log !== undefined) return this.o.log(line);
+    if (this.o.log !== undefined) {
+      this.o.log(line);
+      return;
+    }
     const u = new URL(this.o.url);
     const key = `${u.host}${u.pathname} ${this.o.prefix} ${mode}`;
     if (announced.has(key)) return;
