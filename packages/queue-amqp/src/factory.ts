@@ -15,6 +15,8 @@ const amqpConfigSchema = z.object({
   dedupeWindowMs: z.number().int().min(1).optional(),
   pausePollMs: z.number().int().min(1).optional(),
   holdMs: z.number().int().min(1).optional(),
+  /** 'auto' (default), 'delayed-exchange' or 'ttl-queues'. */
+  delayMode: z.enum(['auto', 'delayed-exchange', 'ttl-queues']).optional(),
   /** Extra rabbitmq-client connection options. */
   connection: z.record(z.string(), z.unknown()).optional(),
 });

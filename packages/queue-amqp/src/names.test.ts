@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amqpPriority, delayBucket, queueNames } from './names.js';
+import { amqpPriority, delayBucket, delayedExchange, queueNames } from './names.js';
 import { resolveOptions } from './options.js';
 
 describe('delayBucket', () => {
@@ -45,5 +45,18 @@ describe('resolveOptions', () => {
     for (const bad of [{ url: 'http://x' }, { prefix: 'a b' }, { maxPriority: 200 }, { pushTimeoutMs: 0 }, { holdMs: 1.5 }]) {
       expect(() => resolveOptions(bad)).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_OPTIONS_INVALID' }));
     }
+  });
+});
+
+describe('delayMode option', () => {
+  it("defaults to 'auto', accepts the two modes, and refuses anything else with the contract code", () => {
+    expect(resolveOptions({}).delayMode).toBe('auto');
+    expect(resolveOptions({ delayMode: 'ttl-queues' }).delayMode).toBe('ttl-queues');
+    expect(resolveOptions({ delayMode: 'delayed-exchange' }).delayMode).toBe('delayed-exchange');
+    expect(() => resolveOptions({ delayMode: 'plugin' as never })).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_OPTIONS_INVALID' }));
+    expect(() => resolveOptions({ log: 'yes' as never })).toThrow(expect.objectContaining({ code: 'ODY_QUEUE_OPTIONS_INVALID' }));
+  });
+  it('names the delayed-message exchange under the prefix', () => {
+    expect(delayedExchange('shop')).toBe('shop.delayed');
   });
 });

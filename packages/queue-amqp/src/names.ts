@@ -19,6 +19,11 @@ export function failedExchange(prefix: string): string {
   return `${prefix}.failed`;
 }
 
+/** The x-delayed-message exchange shared by every queue of one prefix (used when the broker has the plugin). */
+export function delayedExchange(prefix: string): string {
+  return `${prefix}.delayed`;
+}
+
 /** Names for `queue` under `prefix`. */
 export function queueNames(prefix: string, queue: string): QueueNames {
   const main = `${prefix}.${queue}`;

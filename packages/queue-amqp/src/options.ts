@@ -32,7 +32,21 @@ export interface AmqpDriverOptions {
   pausePollMs?: number;
   /** Received jobs that no claim took within this many ms go back to the queue. Default 2000. */
   holdMs?: number;
+  /**
+   * How delayed jobs and retry backoffs wait. 'auto' (default): the `x-delayed-message` exchange when the
+   * broker has the rabbitmq_delayed_message_exchange plugin enabled, else per-delay TTL queues.
+   * 'delayed-exchange' requires the plugin (ODY_QUEUE_AMQP_TOPOLOGY without it); 'ttl-queues' never probes.
+   */
+  delayMode?: 'auto' | DelayMode;
+  /**
+   * Where the driver says which delay mode it uses, once it detected it (the first time it declares a
+   * queue). Default: console.info, once per process and broker.
+   */
+  log?: (line: string) => void;
 }
+
+/** How delayed jobs wait: the plugin's delayed-message exchange, or TTL queues dead-lettering back. */
+export type DelayMode = 'delayed-exchange' | 'ttl-queues';
 
 /** Options with defaults applied. */
 export interface ResolvedOptions {
@@ -47,7 +61,11 @@ export interface ResolvedOptions {
   dedupeWindowMs: number;
   pausePollMs: number;
   holdMs: number;
+  delayMode: 'auto' | DelayMode;
+  log: ((line: string) => void) | undefined;
 }
+
+const DELAY_MODES = ['auto', 'delayed-exchange', 'ttl-queues'] as const;
 
 function int(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -67,6 +85,21 @@ function name(option: string, value: unknown, fallback: string | undefined): str
     });
   }
   return value;
+}
+
+function fn<F>(option: string, value: F | undefined): F | undefined {
+  if (value === undefined || typeof value === 'function') return value;
+  throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `AMQP driver option ${option} must be a function, got ${typeof value}.`, { details: { option } });
+}
+
+function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `AMQP driver option ${option} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${String(value)}'.`, {
+      details: { option, value },
+    });
+  }
+  return value as T;
 }
 
 /** Validate options and fill defaults; throws ODY_QUEUE_OPTIONS_INVALID (the contract code) naming the bad option. */
@@ -89,5 +122,7 @@ export function resolveOptions(o: AmqpDriverOptions = {}): ResolvedOptions {
     dedupeWindowMs: int('dedupeWindowMs', o.dedupeWindowMs, 1000, 2 ** 31 - 1 - 2 ** 20, 86_400_000),
     pausePollMs: int('pausePollMs', o.pausePollMs, 10, 600_000, 1000),
     holdMs: int('holdMs', o.holdMs, 10, 600_000, 2000),
+    delayMode: oneOf('delayMode', o.delayMode, DELAY_MODES, 'auto'),
+    log: fn('log', o.log),
   };
 }

@@ -1,11 +1,14 @@
-import type { Connection } from 'rabbitmq-client';
+import { AMQPConnectionError, Connection } from 'rabbitmq-client';
 import { QueueAmqpError } from './errors.js';
-import { failedExchange, type QueueNames, queueNames } from './names.js';
-import type { ResolvedOptions } from './options.js';
+import { delayedExchange, failedExchange, type QueueNames, queueNames } from './names.js';
+import type { DelayMode, ResolvedOptions } from './options.js';
 import { isConnectionLoss, whileConnecting } from './retry.js';
 
 /** Keep a delay queue for this long after its last use (it only ever holds messages for its TTL). */
 const DELAY_QUEUE_IDLE_MS = 10 * 60_000;
+
+/** Brokers (URL without credentials) and modes already announced on the console by this process. */
+const announced = new Set<string>();
 
 function topologyError(what: string, cause: unknown): QueueAmqpError {
   return new QueueAmqpError(
@@ -24,6 +27,9 @@ export class Topology {
   private readonly declared = new Map<string, Promise<QueueNames>>();
   /** Delay TTLs in use per queue, with when each was last (re)declared. */
   private readonly delays = new Map<string, Map<number, number>>();
+  private mode: Promise<DelayMode> | undefined;
+  /** The delay mode once detected. */
+  detected: DelayMode | undefined;
 
   constructor(
     private readonly conn: Connection,
@@ -57,6 +63,74 @@ export class Topology {
     this.delays.clear();
   }
 
+  /**
+   * How delayed jobs wait on this broker, detected once per driver: in 'auto' mode a probe connection
+   * declares the durable `<prefix>.delayed` exchange of type x-delayed-message. A broker without the
+   * plugin answers with a connection error (COMMAND_INVALID, "unknown exchange type"), which is why the
+   * probe never runs on the driver's own connection.
+   */
+  delayMode(): Promise<DelayMode> {
+    if (this.mode === undefined) {
+      const p = this.detect();
+      this.mode = p;
+      p.catch(() => {
+        if (this.mode === p) this.mode = undefined;
+      });
+    }
+    return this.mode;
+  }
+
+  private async detect(): Promise<DelayMode> {
+    let mode: DelayMode;
+    let why: string;
+    if (this.o.delayMode === 'ttl-queues') {
+      mode = 'ttl-queues';
+      why = "option delayMode: 'ttl-queues'";
+    } else {
+      const plugin = await whileConnecting('probing for the delayed-message exchange', this.o.pushTimeoutMs, () => this.probe());
+      if (!plugin && this.o.delayMode === 'delayed-exchange') {
+        throw topologyError(
+          `exchange '${delayedExchange(this.o.prefix)}' of type x-delayed-message`,
+          new Error("the broker does not know the exchange type (enable the rabbitmq_delayed_message_exchange plugin, or use delayMode 'auto' or 'ttl-queues')"),
+        );
+      }
+      mode = plugin ? 'delayed-exchange' : 'ttl-queues';
+      why = plugin ? 'the broker has the rabbitmq_delayed_message_exchange plugin' : 'the broker has no rabbitmq_delayed_message_exchange plugin';
+    }
+    this.detected = mode;
+    this.announce(mode, why);
+    return mode;
+  }
+
+  private announce(mode: DelayMode, why: string): void {
+    const how = mode === 'delayed-exchange' ? `the x-delayed-message exchange '${delayedExchange(this.o.prefix)}'` : 'per-delay TTL queues dead-lettering back to the work queue';
+    const line = `[@ody/queue-amqp] delayed jobs and retry backoffs use ${how} (delayMode '${mode}': ${why}).`;
+    if (this.o.log !== undefined) {
+      this.o.log(line);
+      return;
+    }
+    const u = new URL(this.o.url);
+    const key = `${u.host}${u.pathname} ${this.o.prefix} ${mode}`;
+    if (announced.has(key)) return;
+    announced.add(key);
+    console.info(line);
+  }
+
+  /** True when the broker declared the x-delayed-message exchange (the plugin is enabled). */
+  private async probe(): Promise<boolean> {
+    const probe = new Connection({ ...this.o.connection, url: this.o.url });
+    probe.on('error', () => undefined); // the expected COMMAND_INVALID closes this connection, nothing else
+    try {
+      await probe.exchangeDeclare({ exchange: delayedExchange(this.o.prefix), type: 'x-delayed-message', durable: true, arguments: { 'x-delayed-type': 'direct' } });
+      return true;
+    } catch (err) {
+      if (err instanceof AMQPConnectionError && err.code === 'COMMAND_INVALID') return false;
+      throw isConnectionLoss(err) ? err : topologyError(`exchange '${delayedExchange(this.o.prefix)}'`, err);
+    } finally {
+      await probe.close().catch(() => undefined);
+    }
+  }
+
   private declare(queue: string): Promise<QueueNames> {
     return whileConnecting(`declaring queue '${queue}'`, this.o.pushTimeoutMs, () => this.declareOnce(queue));
   }
@@ -64,11 +138,15 @@ export class Topology {
   private async declareOnce(queue: string): Promise<QueueNames> {
     const names = queueNames(this.o.prefix, queue);
     const dlx = failedExchange(this.o.prefix);
+    const delays = await this.delayMode();
     try {
       await this.conn.exchangeDeclare({ exchange: dlx, type: 'direct', durable: true });
       await this.conn.queueDeclare({ queue: names.failed, durable: true });
       await this.conn.queueBind({ queue: names.failed, exchange: dlx, routingKey: names.main });
       await this.conn.queueDeclare({ queue: names.main, durable: true, arguments: this.mainArguments(names) });
+      if (delays === 'delayed-exchange') {
+        await this.conn.queueBind({ queue: names.main, exchange: delayedExchange(this.o.prefix), routingKey: names.main });
+      }
       if (this.o.exchange !== undefined) {
         await this.conn.exchangeDeclare({ exchange: this.o.exchange, type: 'topic', durable: true });
         for (const key of this.o.bindings[queue] ?? [`${queue}.#`]) {
