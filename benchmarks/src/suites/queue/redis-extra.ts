@@ -221,14 +221,26 @@ export async function extraQueueRows(quick: boolean, rounds: number): Promise<Su
     // delayed and retried jobs.
     const pushN = quick ? 3_000 : 5_000;
     record('push-c64', 'aof everysec push/s c64', await alternate(rounds, {
-      redis: async () => (await flush(es), producerRate({ kind: 'redis', where: es }, pushN, 64)),
-      bullmq: async () => (await flush(es), producerRate({ kind: 'bullmq', where: es }, pushN, 64)),
+      redis: async () => {
+        await flush(es);
+        return producerRate({ kind: 'redis', where: es }, pushN, 64);
+      },
+      bullmq: async () => {
+        await flush(es);
+        return producerRate({ kind: 'bullmq', where: es }, pushN, 64);
+      },
     }), [['redis', 'bullmq']], true, 'aof-everysec');
     const jobsN = quick ? 2_000 : 5_000;
     for (const mode of ['delayed', 'retried'] as const) {
       record(mode, `${mode} jobs/s c100 (Redis: aof everysec)`, await alternate(rounds, {
-        redis: async () => (await flush(es), jobRate({ kind: 'redis', where: es }, jobsN, mode)),
-        bullmq: async () => (await flush(es), jobRate({ kind: 'bullmq', where: es }, jobsN, mode)),
+        redis: async () => {
+        await flush(es);
+        return jobRate({ kind: 'redis', where: es }, jobsN, mode);
+      },
+        bullmq: async () => {
+        await flush(es);
+        return jobRate({ kind: 'bullmq', where: es }, jobsN, mode);
+      },
         'fs-durable': () => jobRate(fsTarget(), jobsN, mode),
       }), [['redis', 'bullmq'], ['fs-durable', 'bullmq']], true, 'aof-everysec');
     }
@@ -239,8 +251,14 @@ export async function extraQueueRows(quick: boolean, rounds: number): Promise<Su
       const n = (quick ? 1 : 2) * (producers === 1 ? 300 : 2_000);
       record(`c${producers}`, `durable push/s c${producers} (Redis: aof always)`, await alternate(rounds, {
         'fs-durable': () => producerRate(fsTarget(), n, producers),
-        bullmq: async () => (await flush(al), producerRate({ kind: 'bullmq', where: al }, n, producers)),
-        redis: async () => (await flush(al), producerRate({ kind: 'redis', where: al }, n, producers)),
+        bullmq: async () => {
+        await flush(al);
+        return producerRate({ kind: 'bullmq', where: al }, n, producers);
+      },
+        redis: async () => {
+        await flush(al);
+        return producerRate({ kind: 'redis', where: al }, n, producers);
+      },
       }), [['fs-durable', 'bullmq'], ['redis', 'bullmq']], true, 'aof-always');
     }
     // Crash recovery, on the everysec server: a worker process holding a job is SIGKILLed.

@@ -61,7 +61,7 @@ export class GroupCommit {
   /** The writer thread of durable batches; it keeps ready/ and delayed/ open while the driver is. */
   private readonly writer: SyncWriter | undefined;
 
-  constructor(private readonly dir: QueueDir, private readonly durable: boolean) {
+  constructor(private readonly dir: QueueDir, durable: boolean) {
     this.writer = durable ? new SyncWriter() : undefined;
   }
 
