@@ -23,7 +23,7 @@ import { Queue, Worker } from '@ody/queue';
 import { natsDriver } from '@ody/queue-nats';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { deleteStreamsWithPrefix, findNatsServer, SpawnedNats, natsAnswers } from '../../../test-support/nats-server.js';
+import { deleteStreamsWithPrefix, findNatsServer, natsAnswers, spawnNatsServer } from '../../../test-support/nats-server.js';
 import { type RedisHandle, startRedis } from '../../../test-support/redis-server.js';
 import { alternate, median, percentile, ratioOf, roundsFor, type Spread } from '../measure.js';
 import { canPin, pinPid } from '../pin.js';
@@ -253,7 +253,7 @@ async function serverFor(): Promise<{ url: string; pid: number | undefined; stop
   if (process.env.NATS_URL) return { url: process.env.NATS_URL, pid: undefined, stop: async () => {}, where: 'NATS_URL (shared; server CPU not measured)' };
   const binary = findNatsServer();
   if (binary !== undefined) {
-    const server = await SpawnedNats.start(binary);
+    const server = await spawnNatsServer(binary);
     const pid = server.pid();
     let where = `a private nats-server (${binary}, file storage)`;
     if (pid !== undefined && canPin() && pinPid(pid, '1') && pinPid(process.pid, '0')) where += ' pinned to core 1, this process to core 0';

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { type RedisHandle, startRedis } from '../../../../test-support/redis-server.js';
 import { alternate, median, percentile, ratioOf } from '../../measure.js';
 import type { Row, SuiteOptions, SuiteResult } from '../../types.js';
+import { extraQueueRows } from './redis-extra.js';
 
 interface Peer {
   /** jobs/s enqueuing `total` jobs in bulks of 1000 */
@@ -217,11 +218,16 @@ export async function redisQueueBench(options: SuiteOptions): Promise<SuiteResul
       rows.push({ name: peer, metric: 'e2e p99 ms', value: Number(p99.toFixed(3)) });
     }
     const version = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
+    const extra = await extraQueueRows(options.quick, options.quick ? 1 : 5);
+    rows.push(...extra.rows);
+    Object.assign(ratios, extra.ratios);
+    Object.assign(spreads, extra.spreads);
     return {
       rows,
       ratios,
       spreads,
       notes: [
+        ...(extra.notes ?? []),
         `redis vs bullmq: one redis-server ${version} (no persistence) on loopback, flushed before each run; ${rounds} alternating rounds, medians; ratios are the median and min–max of the per-round ratios.`,
         `redis/bullmq push/s: ${pushTotal} jobs in bulks of 1000 (pushBulk / addBulk); c1/c100: ${c1Total}/${c100Total} prefilled jobs, trivial handler, timed from worker start to the last 'completed' event; BullMQ with removeOnComplete/removeOnFail, Ody with its default (completed jobs not kept).`,
         `e2e: ${samples} jobs pushed one at a time to an idle concurrency-1 worker; push call → handler start.`,

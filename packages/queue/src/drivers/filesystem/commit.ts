@@ -1,12 +1,12 @@
-import { closeSync, constants, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { NewJob, PushResult } from '../../contract/job.js';
 import { QueueError } from '../../errors.js';
 import { dropMarker, takeMarker } from './dedupe.js';
-import { fsyncFd, fsyncOpenDir } from './fsync.js';
 import { formatName, keyOf, timePrefixed } from './names.js';
 import type { QueueDir } from './queue-dir.js';
 import { encodeRecord } from './record.js';
+import { SyncWriter } from './sync-writer.js';
 
 interface Pending {
   jobs: readonly NewJob[];
@@ -48,46 +48,27 @@ let fileSeq = 0;
 /**
  * Group commit: pushes that arrive while a batch is being written join the next batch. A batch is one
  * file in tmp/ holding every record, fsynced once, then hard-linked into ready/ (or delayed/) under one
- * name per job, then the directory is fsynced once. A crash before the links leaves only a tmp file
- * (cleaned at start); a link always points to fully written data, so no half-written job is ever visible.
+ * name per job (a batch of one job is renamed instead), then the directory is fsynced once. A crash
+ * before the links leaves only a tmp file (cleaned at start); a link always points to fully written
+ * data, so no half-written job is ever visible. Durable batches are written by a writer thread
+ * (sync-writer.ts): one round trip per batch instead of one per fsync.
  */
 export class GroupCommit {
   private pending: Pending[] = [];
   private flushing = false;
   private closed = false;
   private seq = 0;
-  /**
-   * ready/ and delayed/ stay open while the driver is: a directory fsync is then one thread-pool
-   * trip instead of three (open, fsync, close), which is most of a lone producer's overhead.
-   */
-  private readonly dirFds = new Map<string, number>();
+  /** The writer thread of durable batches; it keeps ready/ and delayed/ open while the driver is. */
+  private readonly writer: SyncWriter | undefined;
 
-  constructor(private readonly dir: QueueDir, private readonly durable: boolean) {}
+  constructor(private readonly dir: QueueDir, durable: boolean) {
+    this.writer = durable ? new SyncWriter() : undefined;
+  }
 
   /** Release the directory descriptors (now, or when the batch being written is done). */
   close(): void {
     this.closed = true;
-    if (!this.flushing) this.releaseDirs();
-  }
-
-  private releaseDirs(): void {
-    for (const fd of this.dirFds.values()) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed
-      }
-    }
-    this.dirFds.clear();
-  }
-
-  private syncDir(path: string): Promise<void> {
-    let fd = this.dirFds.get(path);
-    if (fd === undefined) {
-      fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
-      this.dirFds.set(path, fd);
-    }
-    return fsyncOpenDir(fd);
+    if (!this.flushing) this.writer?.close();
   }
 
   push(jobs: readonly NewJob[]): Promise<PushResult[]> {
@@ -122,7 +103,7 @@ export class GroupCommit {
       }
     }
     this.flushing = false;
-    if (this.closed) this.releaseDirs();
+    if (this.closed) this.writer?.close();
   }
 
   private async write(jobs: NewJob[]): Promise<PushResult[]> {
@@ -151,17 +132,11 @@ export class GroupCommit {
       }
       if (accepted.length === 0) return results;
       tmp = `${this.dir.tmp}${sep}${process.pid}-${(fileSeq++).toString(36)}-${Date.now().toString(36)}`;
-      const fd = openSync(tmp, 'wx');
-      try {
-        writeFully(fd, buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, offset));
-        if (this.durable) await fsyncFd(fd);
-      } finally {
-        closeSync(fd);
-      }
-      // Every byte is written (and synced when durable): only now do names appear in ready/ or delayed/.
+      const data = buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, offset);
       const now = Date.now();
       const readyPrefix = this.dir.ready + sep;
       const readyNames: string[] = [];
+      const paths: string[] = [];
       let anyDelayed = false;
       for (const a of accepted) {
         const name = formatName({
@@ -169,22 +144,33 @@ export class GroupCommit {
           offset: a.offset, length: a.length, attemptsMade: 0, stalls: 0,
         });
         if (a.job.runAt > now) {
-          const path = join(this.dir.delayed, timePrefixed(a.job.runAt, name));
-          linkSync(tmp, path);
-          linked.push(path);
+          paths.push(join(this.dir.delayed, timePrefixed(a.job.runAt, name)));
           anyDelayed = true;
         } else {
-          linkSync(tmp, readyPrefix + name);
-          linked.push(readyPrefix + name);
+          paths.push(readyPrefix + name);
           readyNames.push(name);
         }
         results[a.index] = { id: a.job.id, added: true };
       }
-      if (this.durable) {
-        const dirs = [readyNames.length > 0 ? this.dir.ready : undefined, anyDelayed ? this.dir.delayed : undefined];
-        await Promise.all(dirs.filter((d): d is string => d !== undefined).map((d) => this.syncDir(d)));
+      if (this.writer !== undefined) {
+        // Data written and fdatasynced, names made, directories fsynced, all on the writer thread,
+        // which also takes every name back if any step fails.
+        const dirs = [readyNames.length > 0 ? this.dir.ready : undefined, anyDelayed ? this.dir.delayed : undefined].filter((d): d is string => d !== undefined);
+        await this.writer.write({ tmp, data, paths, rename: paths.length === 1, dirs });
+      } else {
+        const fd = openSync(tmp, 'wx');
+        try {
+          writeFully(fd, data);
+        } finally {
+          closeSync(fd);
+        }
+        // Every byte is written: only now do names appear in ready/ or delayed/.
+        for (const path of paths) {
+          linkSync(tmp, path);
+          linked.push(path);
+        }
+        unlinkQuiet(tmp);
       }
-      unlinkQuiet(tmp);
       // Known at once: the data is durable and other processes can already see the names, and the
       // fs.watch events for them then need no existence check.
       for (const name of readyNames) this.dir.candidates.add(name);
