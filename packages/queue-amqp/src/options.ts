@@ -40,7 +40,7 @@ export interface AmqpDriverOptions {
   delayMode?: 'auto' | DelayMode;
   /**
    * Where the driver says which delay mode it uses, once it detected it (the first time it declares a
-   * queue). Default: console.info, once per process and broker.
+   * queue), once per process and broker. Default: not said (read `capabilities().delayMode`); a library never writes to the app's stdout/stderr.
    */
   log?: (line: string) => void;
 }

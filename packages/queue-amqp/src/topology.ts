@@ -7,9 +7,6 @@ import { isConnectionLoss, whileConnecting } from './retry.js';
 /** Keep a delay queue for this long after its last use (it only ever holds messages for its TTL). */
 const DELAY_QUEUE_IDLE_MS = 10 * 60_000;
 
-/** Brokers (URL without credentials) and modes already announced on the console by this process. */
-const announced = new Set<string>();
-
 function topologyError(what: string, cause: unknown): QueueAmqpError {
   return new QueueAmqpError(
     'ODY_QUEUE_AMQP_TOPOLOGY',
@@ -105,15 +102,9 @@ export class Topology {
   private announce(mode: DelayMode, why: string): void {
     const how = mode === 'delayed-exchange' ? `the x-delayed-message exchange '${delayedExchange(this.o.prefix)}'` : 'per-delay TTL queues dead-lettering back to the work queue';
     const line = `[@ody/queue-amqp] delayed jobs and retry backoffs use ${how} (delayMode '${mode}': ${why}).`;
-    if (this.o.log !== undefined) {
-      this.o.log(line);
-      return;
-    }
-    const u = new URL(this.o.url);
-    const key = `${u.host}${u.pathname} ${this.o.prefix} ${mode}`;
-    if (announced.has(key)) return;
-    announced.add(key);
-    console.info(line);
+    // Said through `log` when given; otherwise only through capabilities().delayMode: a library never
+    // writes to the app's stdout or stderr on its own (`ody queue:* --json` and its one-line errors rely on it).
+    this.o.log?.(line);
   }
 
   /** True when the broker declared the x-delayed-message exchange (the plugin is enabled). */
