@@ -6,16 +6,7 @@ import { TaskPool, taskPlugin } from '@ody/task';
 import { expect, it } from 'vitest';
 import { until } from '../../../test-support/wait.js';
 import { otelPlugin } from './plugin.js';
-
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([^{ ]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (m === null || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
+import { sample } from './test-support/prometheus.js';
 
 it('reports the task pool (tasks by state, threads) and supervised processes (restarts)', async () => {
   const app = await createApplication({

@@ -5,21 +5,10 @@ import { Broadcaster, websocketPlugin } from '@ody/websocket';
 import { expect, it } from 'vitest';
 import { until } from '../../../test-support/wait.js';
 import { Metrics, otelPlugin } from './plugin.js';
+import { sample } from './test-support/prometheus.js';
 import { subscribed } from './test-support/ws.js';
 
 const silent = { destination: { write: () => true } } as never;
-
-/** The value of one sample line (`name{labels} value`) of a Prometheus text exposition. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const m = /^[^{ ]+(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (m === null) continue;
-    const have = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[2]);
-  }
-  return undefined;
-}
 
 it('serves Prometheus text over a real socket: HTTP duration by route/status, in-flight, queue depth and counters, WebSocket connections and publishes, event-loop lag, GC', async () => {
   const app = await createApplication({
