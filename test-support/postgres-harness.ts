@@ -16,6 +16,7 @@ import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { freePort } from './ports.js';
+import { ownedEnv, reapOrphans } from './processes.js';
 
 /** Where the suite's PostgreSQL comes from. */
 export type PostgresSource =
@@ -122,6 +123,7 @@ async function waitForQuery(url: string, timeoutMs: number): Promise<void> {
 
 /** initdb into a temp dir and start `postgres` on a free port (as user `postgres`/`nobody` when root). */
 export async function spawnPostgres(bin: string): Promise<SpawnedPostgres> {
+  reapOrphans();
   const dir = mkdtempSync(join(tmpdir(), 'ody-pg-'));
   const data = join(dir, 'data');
   const port = await freePort();
@@ -138,6 +140,7 @@ export async function spawnPostgres(bin: string): Promise<SpawnedPostgres> {
   const child: ChildProcess = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {
     stdio: 'ignore',
     cwd: dir,
+    env: ownedEnv(),
     ...ids,
   });
   const kill = () => child.kill('SIGKILL');

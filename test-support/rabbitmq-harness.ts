@@ -6,7 +6,9 @@
  * `rabbitmq-server` started from the installed binaries (own node name, ports and dirs); else the suite
  * is skipped with a visible `[rabbitmq] skipped: …` line — except under `CI=true` or
  * `ODY_REQUIRE_RABBITMQ=1`, where it fails. Each suite gets its own vhost (management API if it
- * answers, else `rabbitmqctl add_vhost`), deleted afterwards; without either, a unique name prefix.
+ * answers, else `rabbitmqctl add_vhost`), deleted afterwards; without either, a unique name prefix. A
+ * private broker (`{ private: true }`, or one started because none answered) is the suite's alone and
+ * uses its default vhost.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -85,9 +87,11 @@ export function useRabbit(source: Exclude<RabbitSource, { mode: 'none' }>): Rabb
     const prefix = `t${id}`;
     const vhost = `ody-test-${id}`;
     if (source.mode === 'spawn') {
-      const server = await SpawnedRabbit.start(source.binary);
-      const cleanup = await createVhost(server.url, vhost, (...a) => server.ctl(...a));
-      state = { url: cleanup ? withVhost(server.url, vhost) : server.url, prefix, server, ...(cleanup ? { vhost } : {}) };
+      // The broker is the suite's own: nothing else uses it, so it needs no vhost of its own (and the
+      // management API on :15672, if any, belongs to another broker). rabbitmqctl would cost an Erlang VM
+      // boot per call, and it can hang on a loaded machine.
+      state = { url: '', prefix, server: await SpawnedRabbit.start(source.binary) };
+      state.url = state.server!.url;
       return;
     }
     const ctlBin = source.mode === 'local' ? findRabbitCtl() : undefined;

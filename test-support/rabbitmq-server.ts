@@ -6,6 +6,7 @@ import { delimiter, join } from 'node:path';
 import { createConnection } from 'node:net';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
+import { ownedEnv, reapOrphans } from './processes.js';
 
 const run = promisify(execFile);
 
@@ -98,8 +99,14 @@ export class SpawnedRabbit {
 
   /** Start a new private broker and wait until it answers AMQP (bounded by timeoutMs). */
   static async start(binary: string, timeoutMs = 90_000): Promise<SpawnedRabbit> {
+    reapOrphans();
     const server = new SpawnedRabbit(binary, await freePort(), await freePort());
-    await server.boot(timeoutMs);
+    try {
+      await server.boot(timeoutMs);
+    } catch (err) {
+      await server.stop(); // a broker that answered too late must not outlive the failed hook
+      throw err;
+    }
     return server;
   }
 
@@ -111,7 +118,7 @@ export class SpawnedRabbit {
   env(): NodeJS.ProcessEnv {
     const d = this.dir;
     return {
-      ...process.env,
+      ...ownedEnv(),
       HOME: d,
       RABBITMQ_CONF_ENV_FILE: join(d, 'rabbitmq-env.conf'),
       RABBITMQ_NODENAME: this.node,

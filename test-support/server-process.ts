@@ -8,6 +8,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from './ports.js';
+import { ownedEnv, reapOrphans } from './processes.js';
 
 export { freePort };
 
@@ -88,7 +89,8 @@ export class ServerProcess {
   /** Start the process (again) on the same port and dir; resolves when it answers. */
   async start(): Promise<void> {
     if (this.child) return;
-    const child = spawn(this.spec.binary, this.spec.args(this.port, this.dir), { stdio: ['ignore', 'pipe', 'pipe'] });
+    reapOrphans();
+    const child = spawn(this.spec.binary, this.spec.args(this.port, this.dir), { stdio: ['ignore', 'pipe', 'pipe'], env: ownedEnv() });
     this.child = child;
     this.log = '';
     track(child);

@@ -38,7 +38,13 @@ describeWithRabbit('amqp driver when the broker is SIGKILLed', (rabbit) => {
       expect(failed).toEqual([]);
       expect(confirmed.size).toBe(total);
       expect(atKill).toBeLessThan(total);
-      await until('every confirmed job ran', () => [...confirmed].every((n) => done.has(n)), 60_000);
+      await until('every confirmed job ran', () => [...confirmed].every((n) => done.has(n)), 60_000).catch(async (err: Error) => {
+        // Say where the missing jobs are: still queued (a stuck consumer), failed (stalls), or nowhere (lost).
+        const missing = [...confirmed].filter((n) => !done.has(n));
+        const counts = await queue.counts().catch((e: Error) => e.message);
+        const failedJobs = await queue.failed.list({ limit: 5 }).then((l) => l.map((f) => `${f.reason}: ${f.errors.at(-1)?.message}`), (e: Error) => e.message);
+        throw new Error(`${err.message}: ${missing.length} missing (first ${missing.slice(0, 5).join(', ')}); counts ${JSON.stringify(counts)}; failed ${JSON.stringify(failedJobs)}`);
+      });
     } finally {
       await worker.close({ timeoutMs: 1000 });
       await producer.close();
