@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ody, run, scaffoldApp, tsxLoader } from '../testing/scaffolded.js';
+import { ody, odyCommand, run, scaffoldApp, tsxLoader } from '../testing/scaffolded.js';
 
 async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -64,7 +64,7 @@ export const createApp = () => createApplication({ config: { queue: { driver: 'm
     const table = await ody(app, ['commands:status', commandId]);
     expect(table.stdout).toMatch(/^state\s+queued$/m);
 
-    worker = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, '..', 'bin.ts'), 'queue:work', 'orders'], { cwd: app, stdio: 'ignore' });
+    worker = spawn(odyCommand[0]!, [...odyCommand.slice(1), 'queue:work', 'orders'], { cwd: app, stdio: 'ignore' });
     await until(async () => (await status(commandId)).state === 'succeeded');
     expect(await status(commandId)).toMatchObject({ state: 'succeeded', result: { orderId: 'o-1' } });
     worker.kill('SIGTERM');

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { filesystemDriver, Queue, type QueueDriver } from '@ody/queue';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ody, scaffoldApp, tsxLoader } from '../testing/scaffolded.js';
+import { ody, odyCommand, scaffoldApp } from '../testing/scaffolded.js';
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -13,11 +13,9 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000
   }
 }
 
-const bin = join(import.meta.dirname, '..', 'bin.ts');
-
 /** A long-running `ody queue:work` child whose stdout lines the test reads as they come. */
 function startWork(cwd: string, args: string[]) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', tsxLoader, bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  const child: ChildProcess = spawn(odyCommand[0]!, [...odyCommand.slice(1), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   const lines: string[] = [];
   let stderr = '';
   let buffer = '';

@@ -2,21 +2,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { scaffold } from 'create-ody-app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProject } from '../project.js';
+import { odyCommand } from '../testing/scaffolded.js';
 import { kinds } from './generators.js';
 import { make } from './make.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
 const require_ = createRequire(import.meta.url);
-const tsx = pathToFileURL(require_.resolve('tsx')).href;
-const bin = join(import.meta.dirname, '..', 'bin.ts');
 
 /** The real `ody` command in a child process, in `cwd`. */
 function ody(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', tsx, bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  return spawnSync(odyCommand[0]!, [...odyCommand.slice(1), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
 }
 
 /** A child process run without blocking this worker's event loop (vitest talks to it meanwhile). */
