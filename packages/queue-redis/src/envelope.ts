@@ -74,7 +74,7 @@ function decodeEnvelope(env: string | null): Decoded {
   return { ok: true, h, data: h.x === 1 ? new Uint8Array(Buffer.from(body, 'base64')) : body };
 }
 
-/** Parse "rank:attemptsMade:stalls" (null → defaults). */
+/** Parse "rank:attemptsMade:stalls[:dueAt]" (null → defaults). */
 export function parseExtra(extra: string | null): { attemptsMade: number; stalls: number } {
   if (extra === null) return { attemptsMade: 0, stalls: 0 };
   const parts = extra.split(':');
