@@ -218,9 +218,16 @@ export class FileSystemDriver implements QueueDriver {
     const name = formatName({ ...parsed, attemptsMade: error.attempt, ...(due ? { time: now } : {}) });
     // The claimed job's meta (instrumentation may have added to it) goes beside the immutable record
     // before the job leaves leased/, so the next claim sees it. Without meta, a stale file is removed.
+    // Best effort: when it cannot be written (a full disk), the retry still happens with the pushed meta.
     const metaPath = retryMetaPath(dir.errors, parsed.key);
     if (job.meta === undefined) unlinkQuiet(metaPath);
-    else writeAtomic(dir.tmp, metaPath, JSON.stringify(job.meta));
+    else {
+      try {
+        writeAtomic(dir.tmp, metaPath, JSON.stringify(job.meta));
+      } catch {
+        unlinkQuiet(metaPath);
+      }
+    }
     try {
       renameSync(join(dir.leased, current), due ? join(dir.ready, name) : join(dir.delayed, timePrefixed(runAt, name)));
     } catch (err) {
