@@ -27,12 +27,16 @@ export interface RabbitHandle {
   readonly vhost: string | undefined;
   /** The private broker (only with `{ private: true }`, or when the harness had to start one). */
   readonly server: SpawnedRabbit | undefined;
+  /** The management API URL (only with `{ management: true }`). */
+  readonly managementUrl: string | undefined;
 }
 
 /** Options of `describeWithRabbit`. */
 export interface RabbitOptions {
   /** The suite kills or reconfigures the broker: it needs its own rabbitmq-server. */
   private?: boolean;
+  /** The suite needs the management API: a private broker with the rabbitmq_management plugin. */
+  management?: boolean;
 }
 
 async function managementVhost(base: URL, vhost: string, method: 'PUT' | 'DELETE'): Promise<boolean> {
@@ -80,7 +84,7 @@ function withVhost(url: string, vhost: string): string {
 }
 
 /** Registers beforeAll/afterAll hooks that provide a broker per the source; fields are valid inside tests. */
-export function useRabbit(source: Exclude<RabbitSource, { mode: 'none' }>): RabbitHandle {
+export function useRabbit(source: Exclude<RabbitSource, { mode: 'none' }>, options: RabbitOptions = {}): RabbitHandle {
   let state: { url: string; prefix: string; vhost?: string; server?: SpawnedRabbit; cleanup?: () => Promise<void> } | undefined;
   beforeAll(async () => {
     const id = randomBytes(4).toString('hex');
@@ -90,7 +94,7 @@ export function useRabbit(source: Exclude<RabbitSource, { mode: 'none' }>): Rabb
       // The broker is the suite's own: nothing else uses it, so it needs no vhost of its own (and the
       // management API on :15672, if any, belongs to another broker). rabbitmqctl would cost an Erlang VM
       // boot per call, and it can hang on a loaded machine.
-      state = { url: '', prefix, server: await SpawnedRabbit.start(source.binary) };
+      state = { url: '', prefix, server: await SpawnedRabbit.start(source.binary, 90_000, { management: options.management === true }) };
       state.url = state.server!.url;
       return;
     }
@@ -113,6 +117,7 @@ export function useRabbit(source: Exclude<RabbitSource, { mode: 'none' }>): Rabb
     get prefix() { return current().prefix; },
     get vhost() { return current().vhost; },
     get server() { return current().server; },
+    get managementUrl() { return current().server?.managementUrl; },
   };
 }
 
@@ -141,5 +146,5 @@ export function describeWithRabbit(name: string, fn: (rabbit: RabbitHandle) => v
     });
     return;
   }
-  describe(name, () => fn(useRabbit(source)));
+  describe(name, () => fn(useRabbit(source, options)));
 }

@@ -72,13 +72,28 @@ export function rabbitRequired(): boolean {
 }
 
 /** The server rule: AMQP_URL; else a broker on 127.0.0.1:5672; else a private rabbitmq-server; else none. */
-export function rabbitSource(options: { private?: boolean } = {}): RabbitSource {
+export function rabbitSource(options: { private?: boolean; management?: boolean } = {}): RabbitSource {
   const binary = findRabbitServer();
-  if (options.private) return binary ? { mode: 'spawn', binary } : { mode: 'none', reason: 'the test needs its own broker and no rabbitmq-server binary was found' };
+  if (options.private || options.management) return binary ? { mode: 'spawn', binary } : { mode: 'none', reason: 'the test needs its own broker and no rabbitmq-server binary was found' };
   if (process.env.AMQP_URL) return { mode: 'url', url: process.env.AMQP_URL };
   if (amqpAnswersSync('127.0.0.1', 5672)) return { mode: 'local', url: 'amqp://guest:guest@127.0.0.1:5672' };
   if (binary) return { mode: 'spawn', binary };
   return { mode: 'none', reason: 'AMQP_URL is not set, nothing answers on 127.0.0.1:5672 and no rabbitmq-server binary was found' };
+}
+
+/** Options of a private broker. */
+export interface SpawnOptions {
+  /** Enable the rabbitmq_management plugin (HTTP API on its own free port, statistics every 100 ms). */
+  management?: boolean;
+}
+
+async function httpAnswers(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/api/overview`, { headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` }, signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
 }
 
 /** A rabbitmq-server owned by a test: its own node name, ports and directories under a temp dir. */
@@ -91,16 +106,21 @@ export class SpawnedRabbit {
     private readonly binary: string,
     readonly port: number,
     private readonly distPort: number,
+    /** Port of the management API when the plugin is enabled (see SpawnOptions.management). */
+    readonly managementPort: number | undefined,
   ) {
-    writeFileSync(join(this.dir, 'enabled_plugins'), '[].\n');
-    writeFileSync(join(this.dir, 'rabbitmq.conf'), `listeners.tcp.default = ${port}\nloopback_users.guest = true\n`);
+    writeFileSync(join(this.dir, 'enabled_plugins'), managementPort === undefined ? '[].\n' : '[rabbitmq_management].\n');
+    let conf = `listeners.tcp.default = ${port}\nloopback_users.guest = true\n`;
+    // Queue statistics (head_message_timestamp …) every 100 ms instead of 5 s, so tests see them at once.
+    if (managementPort !== undefined) conf += `management.tcp.port = ${managementPort}\nmanagement.tcp.ip = 127.0.0.1\ncollect_statistics_interval = 100\n`;
+    writeFileSync(join(this.dir, 'rabbitmq.conf'), conf);
     writeFileSync(join(this.dir, 'rabbitmq-env.conf'), '');
   }
 
-  /** Start a new private broker and wait until it answers AMQP (bounded by timeoutMs). */
-  static async start(binary: string, timeoutMs = 90_000): Promise<SpawnedRabbit> {
+  /** Start a new private broker and wait until it answers AMQP (and its management API, when enabled), bounded by timeoutMs. */
+  static async start(binary: string, timeoutMs = 90_000, options: SpawnOptions = {}): Promise<SpawnedRabbit> {
     reapOrphans();
-    const server = new SpawnedRabbit(binary, await freePort(), await freePort());
+    const server = new SpawnedRabbit(binary, await freePort(), await freePort(), options.management ? await freePort() : undefined);
     try {
       await server.boot(timeoutMs);
     } catch (err) {
@@ -112,6 +132,11 @@ export class SpawnedRabbit {
 
   get url(): string {
     return `amqp://guest:guest@127.0.0.1:${this.port}`;
+  }
+
+  /** The management API (http://guest:guest@127.0.0.1:<port>) when started with `management: true`. */
+  get managementUrl(): string | undefined {
+    return this.managementPort === undefined ? undefined : `http://guest:guest@127.0.0.1:${this.managementPort}`;
   }
 
   /** Environment for rabbitmq-server and rabbitmqctl of this node. */
@@ -144,6 +169,14 @@ export class SpawnedRabbit {
       if (Date.now() > deadline) {
         this.killGroup();
         throw new Error(`[rabbitmq] private broker did not answer on port ${this.port} within ${timeoutMs} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // The management plugin may start listening a moment after AMQP.
+    while (this.managementPort !== undefined && !(await httpAnswers(this.managementPort))) {
+      if (Date.now() > deadline) {
+        this.killGroup();
+        throw new Error(`[rabbitmq] the management API of the private broker did not answer on port ${this.managementPort} within ${timeoutMs} ms`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }

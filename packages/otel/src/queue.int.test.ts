@@ -24,16 +24,11 @@ beforeEach(() => exporter.reset());
 
 /**
  * Push under a parent span; the handler fails its first attempt and succeeds on the second. Both
- * attempts are CONSUMER spans, children of the one PRODUCER span, in the parent's trace.
+ * attempts are CONSUMER spans, children of the one PRODUCER span, in the parent's trace. Every driver
+ * hands the claimed job's meta back on retry, so the retry carries the first attempt's context and
+ * links to it.
  */
-/**
- * Drivers that hand the claimed job's meta back on retry carry the first attempt's context, so the
- * retry links to it. The filesystem (immutable record header) and Redis (retry script keeps the stored
- * envelope) drivers store the meta of the push only: no link there yet.
- */
-type RetryLink = 'links first attempt' | 'no link (driver keeps the pushed meta)';
-
-async function retriedJobIsOneTrace(driver: QueueDriver, queueName: string, link: RetryLink = 'links first attempt'): Promise<void> {
+async function retriedJobIsOneTrace(driver: QueueDriver, queueName: string): Promise<void> {
   const queue = new Queue<{ n: number }>(queueName, { driver });
   const seen: Array<Record<string, string>> = [];
   const worker = new Worker(
@@ -74,8 +69,7 @@ async function retriedJobIsOneTrace(driver: QueueDriver, queueName: string, link
     // The retry links to the first attempt (its context kept in the job's meta).
     expect(first?.links).toEqual([]);
     const links = second?.links.map((l) => [l.context.traceId, l.context.spanId, l.attributes?.['messaging.ody.link']]);
-    if (link === 'links first attempt') expect(links).toEqual([[first?.spanContext().traceId, first?.spanContext().spanId, 'first_attempt']]);
-    else expect(links).toEqual([]);
+    expect(links).toEqual([[first?.spanContext().traceId, first?.spanContext().spanId, 'first_attempt']]);
     // The job carries the W3C context in its meta, through the driver's storage.
     expect(seen[0]?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   } finally {
@@ -94,7 +88,7 @@ describe('queue spans', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ody-otel-q-'));
     const driver = filesystemDriver({ dir, durable: false });
     try {
-      await retriedJobIsOneTrace(driver, 'otel-fs', 'no link (driver keeps the pushed meta)');
+      await retriedJobIsOneTrace(driver, 'otel-fs');
     } finally {
       await driver.close();
       rmSync(dir, { recursive: true, force: true });
@@ -118,7 +112,7 @@ describeWithRedis('queue spans on redis', (redis) => {
   it('redis driver: PRODUCER → CONSUMER per attempt', async () => {
     const driver = redisDriver({ url: redis.url, prefix: `${redis.prefix}otel` });
     try {
-      await retriedJobIsOneTrace(driver, 'otel-redis', 'no link (driver keeps the pushed meta)');
+      await retriedJobIsOneTrace(driver, 'otel-redis');
     } finally {
       await driver.close();
     }

@@ -101,6 +101,34 @@ export class QueueAdmin {
     });
   }
 
+  /**
+   * The work queue's head_message_timestamp from the management API (messages carry their due time in
+   * seconds as `timestamp`), and the jobs this process received but nobody claimed yet. Never touches the
+   * messages themselves: a basic.get + requeue would mark the head redelivered (a stall for this driver).
+   */
+  oldestWaitingAt(queue: string, management: NonNullable<ResolvedOptions['management']>): Promise<number | undefined> {
+    return this.reachable('reading the oldest waiting job', async () => {
+      const names = await this.h.topology.queue(queue);
+      const url = `${management.api}/api/queues/${encodeURIComponent(management.vhost)}/${encodeURIComponent(names.main)}`;
+      let res: Response;
+      try {
+        res = await fetch(url, { headers: { authorization: management.authorization }, signal: AbortSignal.timeout(this.h.o.pushTimeoutMs) });
+      } catch (err) {
+        throw new QueueAmqpError('ODY_QUEUE_AMQP_UNREACHABLE', `The RabbitMQ management API at ${management.api} did not answer (${(err as Error).message}); oldestWaitingAt needs the rabbitmq_management plugin there.`, { cause: err, details: { api: management.api } });
+      }
+      let head: number | undefined;
+      if (res.ok) {
+        const info = (await res.json()) as { head_message_timestamp?: unknown; messages_ready?: unknown };
+        if (typeof info.head_message_timestamp === 'number' && info.messages_ready !== 0) head = info.head_message_timestamp * 1000;
+      } else if (res.status !== 404) {
+        throw new QueueAmqpError('ODY_QUEUE_AMQP_UNREACHABLE', `The RabbitMQ management API at ${management.api} answered ${res.status} for queue '${names.main}' (check managementUrl's credentials and the vhost).`, { details: { api: management.api, status: res.status } });
+      }
+      const buffered = this.h.existing(queue)?.oldestBufferedAt;
+      if (head === undefined) return buffered;
+      return buffered === undefined ? head : Math.min(head, buffered);
+    });
+  }
+
   listFailed(queue: string, options: ListOptions = {}): Promise<FailedJobRecord[]> {
     return this.reachable('listing failed jobs', async () => {
       const names = await this.h.topology.queue(queue);

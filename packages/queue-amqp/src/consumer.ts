@@ -67,6 +67,13 @@ export class QueueConsumer {
     return this.buffer.length;
   }
 
+  /** When the oldest received-but-unclaimed job became due (they are waiting too, though no longer in the broker's queue). */
+  get oldestBufferedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const d of this.buffer) if (oldest === undefined || d.job.state.runAt < oldest) oldest = d.job.state.runAt;
+    return oldest;
+  }
+
   /** Jobs handed out whose lease this process holds. */
   get active(): number {
     return this.held.size;

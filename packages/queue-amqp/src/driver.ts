@@ -44,6 +44,11 @@ export class AmqpQueueDriver implements QueueDriver {
   private readonly maxStalls = new Map<string, number>();
   private readonly completed = new Map<string, number>();
   private warned = false;
+  /**
+   * When the oldest waiting job of `queue` became due (ms; second precision), undefined when none waits.
+   * Only with the `managementUrl` option (see it); undefined otherwise, so metrics report no age.
+   */
+  readonly oldestWaitingAt?: (queue: string) => Promise<number | undefined>;
   private closing: Promise<void> | undefined;
   private readonly errorListeners = new Set<(err: unknown) => void>();
 
@@ -65,6 +70,13 @@ export class AmqpQueueDriver implements QueueDriver {
       existing: (queue) => this.consumers.get(queue),
       completed: (queue) => this.completed.get(queue) ?? 0,
     });
+    const management = this.o.management;
+    if (management !== undefined) {
+      this.oldestWaitingAt = (queue) => {
+        this.open();
+        return this.admin.oldestWaitingAt(queue, management);
+      };
+    }
   }
 
   /** Listen to errors nobody awaits (connection drops, failed hand-backs); returns an unsubscribe function. */
@@ -203,6 +215,8 @@ export class AmqpQueueDriver implements QueueDriver {
     const d = this.settle(queue, job);
     if (d === undefined) return false;
     const state: JobState = { ...d.job.state, attemptsMade: error.attempt, errors: [...d.job.state.errors, error], runAt };
+    // The claimed job's meta (instrumentation may have replaced or added to it) goes with the next attempt.
+    if (job.meta !== undefined) state.meta = job.meta;
     return this.settled(d, async () => {
       await this.writer.schedule(queue, { id: d.job.id, name: d.job.name, data: d.job.data, state }, runAt - Date.now());
       return QueueConsumer.ack(d);

@@ -58,7 +58,8 @@ export function properties(id: string, name: string, data: Encoded | undefined, 
     durable: true,
     priority: amqpPriority,
     contentType: typeof data === 'string' ? 'text/plain' : 'application/octet-stream',
-    timestamp: Math.floor(state.createdAt / 1000),
+    // When the job is (or was) due, in seconds: the queue's head_message_timestamp (see oldestWaitingAt).
+    timestamp: Math.floor(state.runAt / 1000),
     headers: { [STATE_HEADER]: JSON.stringify(state) },
   };
 }

@@ -17,6 +17,8 @@ const amqpConfigSchema = z.object({
   holdMs: z.number().int().min(1).optional(),
   /** 'auto' (default), 'delayed-exchange' or 'ttl-queues'. */
   delayMode: z.enum(['auto', 'delayed-exchange', 'ttl-queues']).optional(),
+  /** The management API URL (http://user:pass@host:15672): enables oldestWaitingAt (the queue age metric). */
+  managementUrl: z.string().min(1).optional(),
   /** Extra rabbitmq-client connection options. */
   connection: z.record(z.string(), z.unknown()).optional(),
 });

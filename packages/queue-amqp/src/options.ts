@@ -43,6 +43,14 @@ export interface AmqpDriverOptions {
    * queue), once per process and broker. Default: not said (read `capabilities().delayMode`); a library never writes to the app's stdout/stderr.
    */
   log?: (line: string) => void;
+  /**
+   * URL of the broker's management API (the rabbitmq_management plugin), e.g. `http://guest:guest@127.0.0.1:15672`.
+   * With it the driver implements `oldestWaitingAt` (the `ody_queue_oldest_waiting_age_seconds` metric): the
+   * queue's `head_message_timestamp` (second precision, as fresh as the broker's statistics interval,
+   * `collect_statistics_interval`, default 5 s). Without it the metric is absent: AMQP cannot look at a message
+   * without consuming it (and a get + requeue would mark it redelivered). Default `AMQP_MANAGEMENT_URL`, else none.
+   */
+  managementUrl?: string;
 }
 
 /** How delayed jobs wait: the plugin's delayed-message exchange, or TTL queues dead-lettering back. */
@@ -63,6 +71,8 @@ export interface ResolvedOptions {
   holdMs: number;
   delayMode: 'auto' | DelayMode;
   log: ((line: string) => void) | undefined;
+  /** The management API: base URL without credentials (`http://host:15672`), its Basic auth header, and the vhost. */
+  management: { api: string; authorization: string; vhost: string } | undefined;
 }
 
 const DELAY_MODES = ['auto', 'delayed-exchange', 'ttl-queues'] as const;
@@ -124,5 +134,28 @@ export function resolveOptions(o: AmqpDriverOptions = {}): ResolvedOptions {
     holdMs: int('holdMs', o.holdMs, 10, 600_000, 2000),
     delayMode: oneOf('delayMode', o.delayMode, DELAY_MODES, 'auto'),
     log: fn('log', o.log),
+    management: management(o.managementUrl ?? process.env.AMQP_MANAGEMENT_URL, url),
   };
+}
+
+function management(value: unknown, amqpUrl: string): ResolvedOptions['management'] {
+  if (value === undefined || value === '') return undefined;
+  let u: URL | undefined;
+  try {
+    u = typeof value === 'string' && /^https?:\/\//.test(value) ? new URL(value) : undefined;
+  } catch {
+    u = undefined;
+  }
+  if (u === undefined) {
+    throw new QueueError('ODY_QUEUE_OPTIONS_INVALID', `AMQP driver option managementUrl must be an http:// or https:// URL of the management API, got '${String(value)}'.`, {
+      details: { option: 'managementUrl' },
+    });
+  }
+  const amqp = new URL(amqpUrl);
+  const user = decodeURIComponent(u.username || amqp.username || 'guest');
+  const pass = decodeURIComponent(u.password || amqp.password || 'guest');
+  u.username = '';
+  u.password = '';
+  const vhost = amqp.pathname.length > 1 ? decodeURIComponent(amqp.pathname.slice(1)) : '/';
+  return { api: u.toString().replace(/\/+$/, ''), authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`, vhost };
 }

@@ -2,6 +2,7 @@ import type {
   ClaimedJob, ClaimOptions, FailedJobRecord, FailReason, JobCounts, JobError, ListOptions, NewJob, PushResult, QueueDriver,
   RecoverResult,
 } from '@ody/queue';
+import type { MsgRequest } from '@nats-io/jetstream';
 import { ConnectionEmitter, type ConnectionEvents } from './connection.js';
 import { claimedHeader, newHeader, payloadBytes, readHeader, toClaimed, toHeaders } from './envelope.js';
 import { failedSubject, getFailed, listFailed, markerKey, purgeFailed, retryFailed } from './failed.js';
@@ -249,6 +250,34 @@ export class NatsQueueDriver implements QueueDriver {
       return { waiting, delayed, active, completed, failed };
     } catch (err) {
       throw serverError(err, `count the jobs of queue '${queue}'`);
+    }
+  }
+
+  /**
+   * When the oldest waiting job became due (epoch ms), undefined when none waits. Per ready level with
+   * pending messages: the first message after the consumer's delivered sequence (a STREAM.MSG.GET by
+   * subject; nothing is consumed), its job header's runAt — the due time of a promoted delayed job or a
+   * retry. A delayed job counts once a claim promoted it.
+   */
+  async oldestWaitingAt(queue: string): Promise<number | undefined> {
+    this.open();
+    const t = await this.state(queue);
+    const link = await this.link;
+    try {
+      let oldest: number | undefined;
+      for await (const ci of link.jsm.consumers.list(t.names.stream)) {
+        const subject = ci.config.filter_subject;
+        if (ci.name === DELAYED_CONSUMER || ci.num_pending === 0 || subject === undefined) continue;
+        const query = { seq: ci.delivered.stream_seq + 1, next_by_subj: subject } as unknown as MsgRequest;
+        const m = await link.jsm.streams.getMessage(t.names.stream, query);
+        if (m === null) continue;
+        const read = readHeader(m.header);
+        const at = read.ok ? read.h.r : m.time.getTime();
+        if (oldest === undefined || at < oldest) oldest = at;
+      }
+      return oldest;
+    } catch (err) {
+      throw serverError(err, `read the oldest waiting job of queue '${queue}'`);
     }
   }
 

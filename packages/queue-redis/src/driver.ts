@@ -7,7 +7,7 @@ import { QueueError } from '@ody/queue';
 import type { Cluster, Redis } from 'ioredis';
 import { BlockingPool } from './blocking.js';
 import { ConnectionEmitter, type ConnectionEvents, duplicateClient, openClient, openCluster, watchClient } from './connection.js';
-import { DEFAULT_RANK, encodeEnvelope, rankOf, toFailedRecord } from './envelope.js';
+import { claimedHeaderLine, DEFAULT_RANK, encodeEnvelope, rankOf, toFailedRecord } from './envelope.js';
 import { KEY_NAMES, queueKeys } from './keys.js';
 import { type RedisDriverOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type ScriptClient, defineScripts, toRedisError } from './scripts.js';
@@ -120,7 +120,11 @@ export class RedisQueueDriver implements QueueDriver {
 
   async retry(queue: string, job: ClaimedJob, runAt: number, error: JobError): Promise<boolean> {
     this.open();
-    return this.batcher(queue).op('r', member(job), Math.round(runAt), error.attempt, JSON.stringify(error));
+    // The claimed job's header goes along (after a newline; JSON has none) so its meta, which
+    // instrumentation may have added to, is what the next attempt gets: same script, same round trip.
+    const head = job.meta === undefined ? undefined : claimedHeaderLine(job);
+    const text = head === undefined ? JSON.stringify(error) : `${JSON.stringify(error)}\n${head}`;
+    return this.batcher(queue).op('r', member(job), Math.round(runAt), error.attempt, text);
   }
 
   async fail(queue: string, job: ClaimedJob, reason: FailReason, error: JobError): Promise<boolean> {
@@ -160,6 +164,17 @@ export class RedisQueueDriver implements QueueDriver {
     await this.batchers.get(queue)?.drain();
     const [waiting, delayed, active, completed, failed] = await this.client.odyCounts(...this.keys(queue));
     return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, failed: failed! };
+  }
+
+  /**
+   * When the oldest waiting job became due (epoch ms), undefined when none waits: one script reading the
+   * head of each priority level (at most 64 levels) and the first due delayed job. Jobs this driver
+   * prefetched are leased in Redis and not counted.
+   */
+  async oldestWaitingAt(queue: string): Promise<number | undefined> {
+    this.open();
+    const at = Number(await this.client.odyOldest(...this.keys(queue), Date.now(), 64));
+    return at < 0 ? undefined : at;
   }
 
   async listFailed(queue: string, o: ListOptions = {}): Promise<FailedJobRecord[]> {

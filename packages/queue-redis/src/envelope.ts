@@ -29,14 +29,29 @@ interface Header {
  * base64). One HGET returns everything a worker needs.
  */
 export function encodeEnvelope(job: NewJob): string {
+  const h = header(job);
+  if (typeof job.data === 'string') return `${JSON.stringify(h)}\n${job.data}`;
+  return `${JSON.stringify(h)}\n${Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength).toString('base64')}`;
+}
+
+function header(job: Pick<NewJob, 'priority' | 'name' | 'runAt' | 'attempts' | 'backoff' | 'timeout' | 'createdAt' | 'dedupe' | 'meta' | 'data'>): Header {
   const h: Header = {
     k: rankOf(job.priority), n: job.name, p: job.priority, r: job.runAt, a: job.attempts, b: job.backoff,
     t: job.timeout, c: job.createdAt, d: job.dedupe ? 1 : 0,
   };
   if (job.meta !== undefined) h.m = job.meta;
-  if (typeof job.data === 'string') return `${JSON.stringify(h)}\n${job.data}`;
-  h.x = 1;
-  return `${JSON.stringify(h)}\n${Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength).toString('base64')}`;
+  if (typeof job.data !== 'string') h.x = 1;
+  return h;
+}
+
+/**
+ * The envelope header line of a claimed job as it is now (its meta may have changed since the claim),
+ * for the retry op to store; undefined for a job whose record was unreadable. The script keeps the
+ * stored payload and rewrites the header only when it differs.
+ */
+export function claimedHeaderLine(job: ClaimedJob): string | undefined {
+  if (job.data === undefined || job.corrupt !== undefined) return undefined;
+  return JSON.stringify(header({ ...job, data: job.data }));
 }
 
 /** The envelope split into header and payload, or the reason it is unreadable. */
@@ -59,7 +74,7 @@ function decodeEnvelope(env: string | null): Decoded {
   return { ok: true, h, data: h.x === 1 ? new Uint8Array(Buffer.from(body, 'base64')) : body };
 }
 
-/** Parse "rank:attemptsMade:stalls" (null → defaults). */
+/** Parse "rank:attemptsMade:stalls[:dueAt]" (null → defaults). */
 export function parseExtra(extra: string | null): { attemptsMade: number; stalls: number } {
   if (extra === null) return { attemptsMade: 0, stalls: 0 };
   const parts = extra.split(':');

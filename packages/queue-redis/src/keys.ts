@@ -4,7 +4,7 @@ export const KEY_NAMES = [
   'delayed', // 2 ZSET id → epoch ms when due
   'active', // 3 ZSET "id|lease" → lease deadline (epoch ms)
   'jobs', // 4 HASH id → envelope (header JSON + "\n" + payload) of every live job
-  'extra', // 5 HASH id → "rank:attemptsMade:stalls", only when not all default
+  'extra', // 5 HASH id → "rank:attemptsMade:stalls[:dueAt]", only when not all default (dueAt: when a retried job became due)
   'errors', // 6 HASH id → JSON array of the attempts' errors (live jobs that failed before)
   'failed', // 7 ZSET id → failedAt
   'fjobs', // 8 HASH id → envelope of a failed job

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { COUNTS, FAILED_GET, FAILED_MOVE } from './lua/admin.js';
+import { COUNTS, FAILED_GET, FAILED_MOVE, OLDEST } from './lua/admin.js';
 import { PUSH } from './lua/push.js';
 import { RECOVER } from './lua/recover.js';
 import { SETTLE } from './lua/settle.js';
@@ -15,6 +15,7 @@ export interface ScriptCommands {
   odySettle: Call<unknown[]>;
   odyRecover: Call<[string[], string[]]>;
   odyCounts: Call<number[]>;
+  odyOldest: Call<number>;
   odyFailedGet: Call<string[]>;
   odyFailedMove: Call<number>;
 }
@@ -27,6 +28,7 @@ const SCRIPTS: Record<keyof ScriptCommands, string> = {
   odySettle: SETTLE,
   odyRecover: RECOVER,
   odyCounts: COUNTS,
+  odyOldest: OLDEST,
   odyFailedGet: FAILED_GET,
   odyFailedMove: FAILED_MOVE,
 };

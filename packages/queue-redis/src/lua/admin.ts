@@ -49,7 +49,8 @@ for _, id in ipairs(ids) do
       local env = redis.call('HGET', K_FJOBS, id) or ''
       redis.call('HSET', K_JOBS, id, env)
       local rank = tonumber(string.match(env, '^{"k":(%d+)')) or DEFAULT_RANK
-      setExtra(id, rank, 0, 0)
+      local t = redis.call('TIME')
+      setExtra(id, rank, 0, 0, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
       redis.call('HDEL', K_ERRORS, id)
       toReady(id, rank)
     end
@@ -59,4 +60,32 @@ for _, id in ipairs(ids) do
 end
 if ARGV[1] == 'retry' and n > 0 then wake() end
 return n
+`;
+
+/**
+ * oldest — ARGV: now, maxLevels. When the oldest waiting job became due (epoch ms), -1 when none waits:
+ * the earliest of the head of each priority level in ready (its retry/failed-retry time from 'extra',
+ * else its envelope's runAt — a promoted delayed job's runAt is its due time) and the first delayed job
+ * that is due but not promoted yet. Reads one entry per level (at most maxLevels levels).
+ */
+export const OLDEST = `${PRELUDE}
+local now, maxLevels = tonumber(ARGV[1]), tonumber(ARGV[2])
+local best = nil
+local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', fmt(now), 'LIMIT', 0, 1, 'WITHSCORES')
+if due[2] then best = tonumber(due[2]) end
+local min = '-inf'
+for _ = 1, maxLevels do
+  local head = redis.call('ZRANGEBYSCORE', K_READY, min, '+inf', 'LIMIT', 0, 1, 'WITHSCORES')
+  if not head[1] then break end
+  local _, _, _, at = getExtra(head[1])
+  if not at then
+    local env = redis.call('HGET', K_JOBS, head[1])
+    -- the header's first "r": key is the top-level runAt ("n" before it is a string, which cannot hold a bare quote)
+    if env then at = tonumber(string.match(env, '"r":(%d+)')) end
+  end
+  if at and (not best or at < best) then best = at end
+  min = fmt((math.floor(tonumber(head[2]) / 4294967296) + 1) * 4294967296)
+end
+if best then return best end
+return -1
 `;

@@ -12,16 +12,19 @@ local DEFAULT_RANK = 999999
 
 local function fmt(n) return string.format('%.0f', n) end
 
--- rank, attemptsMade, stalls of a job (defaults when it has no 'extra' entry)
+-- rank, attemptsMade, stalls of a job (defaults when it has no 'extra' entry), and when it last became
+-- due if that is not its envelope's runAt (retried or retried-from-failed jobs; nil otherwise)
 local function getExtra(id)
   local x = redis.call('HGET', K_EXTRA, id)
-  if not x then return DEFAULT_RANK, 0, 0 end
-  local r, a, s = string.match(x, '^(%d+):(%d+):(%d+)$')
-  return tonumber(r) or DEFAULT_RANK, tonumber(a) or 0, tonumber(s) or 0
+  if not x then return DEFAULT_RANK, 0, 0, nil end
+  local r, a, s, d = string.match(x, '^(%d+):(%d+):(%d+):?(%d*)$')
+  return tonumber(r) or DEFAULT_RANK, tonumber(a) or 0, tonumber(s) or 0, tonumber(d)
 end
 
-local function setExtra(id, rank, a, s)
-  if rank == DEFAULT_RANK and a == 0 and s == 0 then
+local function setExtra(id, rank, a, s, due)
+  if due then
+    redis.call('HSET', K_EXTRA, id, rank .. ':' .. a .. ':' .. s .. ':' .. fmt(due))
+  elseif rank == DEFAULT_RANK and a == 0 and s == 0 then
     redis.call('HDEL', K_EXTRA, id)
   else
     redis.call('HSET', K_EXTRA, id, rank .. ':' .. a .. ':' .. s)

@@ -18,7 +18,7 @@ for _, member in ipairs(expired) do
   redis.call('ZREM', K_ACTIVE, member)
   local id = leaseId(member)
   if id and redis.call('HEXISTS', K_JOBS, id) == 1 then
-    local rank, a, s = getExtra(id)
+    local rank, a, s, due = getExtra(id)
     s = s + 1
     if s > maxStalls then
       local err = cjson.encode({
@@ -29,7 +29,7 @@ for _, member in ipairs(expired) do
       toFailed(id, 'stalled', a, s, err, now)
       failed[#failed + 1] = id
     else
-      setExtra(id, rank, a, s)
+      setExtra(id, rank, a, s, due)
       toReady(id, rank)
       stalled[#stalled + 1] = id
     end

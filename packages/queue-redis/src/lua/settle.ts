@@ -4,7 +4,7 @@ import { PRELUDE } from './prelude.js';
  * settle — finishes leased jobs and claims new ones in one round trip.
  * ARGV: now, leaseMs, claimMax, tokenBase, doneKeep, doneAgeMs, failKeep, failAgeMs, nOps,
  *       then nOps × (kind, member "id|lease", n1, n2, text):
- *   'c' complete; 'r' retry (n1 runAt, n2 attempt, text error JSON);
+ *   'c' complete; 'r' retry (n1 runAt, n2 attempt, text error JSON [+ "\n" + envelope header to store]);
  *   'f' fail (n1 reason, n2 attempt, text error JSON); 'e' extend (n1 new deadline);
  *   'x' release (back to the front of its priority in ready, no stall counted).
  * Every op checks the lease by removing/reading the exact "id|lease" member of 'active': a worker
@@ -46,8 +46,20 @@ for i = 0, nOps - 1 do
     elseif kind == 'r' then
       local rank, _, s = getExtra(id)
       local runAt = tonumber(ARGV[b + 2])
-      setExtra(id, rank, tonumber(ARGV[b + 3]), s)
-      redis.call('HSET', K_ERRORS, id, withError(id, ARGV[b + 4]))
+      setExtra(id, rank, tonumber(ARGV[b + 3]), s, runAt)
+      -- text: error JSON, optionally a newline + the claimed job's envelope header (its meta may have changed)
+      local text = ARGV[b + 4]
+      local nl = string.find(text, '\\n', 1, true)
+      if nl then
+        local head = string.sub(text, nl + 1)
+        text = string.sub(text, 1, nl - 1)
+        local env = redis.call('HGET', K_JOBS, id)
+        local envNl = env and string.find(env, '\\n', 1, true)
+        if envNl and string.sub(env, 1, envNl - 1) ~= head then
+          redis.call('HSET', K_JOBS, id, head .. string.sub(env, envNl))
+        end
+      end
+      redis.call('HSET', K_ERRORS, id, withError(id, text))
       if runAt > now then
         redis.call('ZADD', K_DELAYED, fmt(runAt), id)
       else

@@ -55,7 +55,7 @@ export function takeReady(dir: QueueDir, o: ClaimOptions, now: number): ClaimedJ
     }
     dir.candidates.noteTaken(name);
     dir.leases.set(lease, lease);
-    out.push(loadJob(path, name, lease));
+    out.push(loadJob(path, name, lease, dir.errors));
   }
   return out;
 }

@@ -9,7 +9,8 @@ import { GroupCommit } from './commit.js';
 import { dropMarker, processAlive } from './dedupe.js';
 import { FailedFiles } from './failed-files.js';
 import { moveGarbage } from './garbage.js';
-import { formatName, leasedName, parseName, splitLeased, timePrefixed } from './names.js';
+import { formatName, leasedName, parseName, splitLeased, splitTimePrefixed, timePrefixed } from './names.js';
+import { retryMetaPath } from './read.js';
 import { QueueDir } from './queue-dir.js';
 import { appendRegular } from './safe-io.js';
 import { COMPLETION_RECORD_BYTES, completionRecord } from './completion.js';
@@ -161,7 +162,10 @@ export class FileSystemDriver implements QueueDriver {
     const parsed = parseName(splitLeased(leased)?.name ?? '');
     if (parsed !== undefined) {
       if (dedupe) dropMarker(dir, parsed.key);
-      if (parsed.attemptsMade > 0) unlinkQuiet(join(dir.errors, `${parsed.key}.jsonl`));
+      if (parsed.attemptsMade > 0) {
+        unlinkQuiet(join(dir.errors, `${parsed.key}.jsonl`));
+        unlinkQuiet(retryMetaPath(dir.errors, parsed.key));
+      }
     }
   }
 
@@ -208,8 +212,22 @@ export class FileSystemDriver implements QueueDriver {
     const current = this.release(dir, job);
     const parsed = current === undefined ? undefined : parseName(splitLeased(current)!.name);
     if (current === undefined || parsed === undefined) return false;
-    const name = formatName({ ...parsed, attemptsMade: error.attempt });
-    const due = runAt <= Date.now();
+    const now = Date.now();
+    const due = runAt <= now;
+    // A retry due at once waits behind the jobs already ready (its order time is now), like a promoted one.
+    const name = formatName({ ...parsed, attemptsMade: error.attempt, ...(due ? { time: now } : {}) });
+    // The claimed job's meta (instrumentation may have added to it) goes beside the immutable record
+    // before the job leaves leased/, so the next claim sees it. Without meta, a stale file is removed.
+    // Best effort: when it cannot be written (a full disk), the retry still happens with the pushed meta.
+    const metaPath = retryMetaPath(dir.errors, parsed.key);
+    if (job.meta === undefined) unlinkQuiet(metaPath);
+    else {
+      try {
+        writeAtomic(dir.tmp, metaPath, JSON.stringify(job.meta));
+      } catch {
+        unlinkQuiet(metaPath);
+      }
+    }
     try {
       renameSync(join(dir.leased, current), due ? join(dir.ready, name) : join(dir.delayed, timePrefixed(runAt, name)));
     } catch (err) {
@@ -296,6 +314,27 @@ export class FileSystemDriver implements QueueDriver {
     return { waiting: n(dir.ready), delayed: n(dir.delayed), active: n(dir.leased), completed: dir.completed, failed: n(dir.failed) };
   }
 
+  /**
+   * When the oldest waiting job became due: the earliest order time in ready/ (push time; promotion
+   * time for a delayed job, which is its due time once a claim promoted it; retry time for a retry),
+   * or the due time of a delayed job that is due but not promoted yet. One listing of ready/ and delayed/.
+   */
+  async oldestWaitingAt(queue: string): Promise<number | undefined> {
+    const { dir } = this.q(queue);
+    const now = Date.now();
+    let oldest: number | undefined;
+    for (const name of readdirSync(dir.ready)) {
+      const time = orderTime(name);
+      if (time !== undefined && (oldest === undefined || time < oldest)) oldest = time;
+    }
+    // delayed/ sorts by due time: the first entry is the only one that can be both due and oldest.
+    dir.refreshDelayed();
+    const first = dir.delayedNames[0];
+    const due = first === undefined ? undefined : splitTimePrefixed(first)?.time;
+    if (due !== undefined && due <= now && (oldest === undefined || due < oldest)) oldest = due;
+    return oldest;
+  }
+
   async listFailed(queue: string, o: ListOptions = {}): Promise<FailedJobRecord[]> {
     return this.q(queue).failed.list(o.offset ?? 0, o.limit ?? 100);
   }
@@ -334,7 +373,7 @@ export class FileSystemDriver implements QueueDriver {
  * directory replaced by a file…) becomes ODY_QUEUE_IO naming the queue root and the call; typed errors
  * pass through unchanged.
  */
-const GUARDED = ['claim', 'extend', 'complete', 'retry', 'fail', 'recover', 'pause', 'resume', 'isPaused', 'counts', 'listFailed', 'getFailed', 'retryFailed', 'purgeFailed'] as const;
+const GUARDED = ['claim', 'extend', 'complete', 'retry', 'fail', 'recover', 'pause', 'resume', 'isPaused', 'counts', 'oldestWaitingAt', 'listFailed', 'getFailed', 'retryFailed', 'purgeFailed'] as const;
 for (const name of GUARDED) {
   const original = FileSystemDriver.prototype[name] as (...args: unknown[]) => Promise<unknown>;
   Object.defineProperty(FileSystemDriver.prototype, name, {
@@ -364,6 +403,27 @@ function hasRecord(log: Buffer, record: Buffer): boolean {
     if (i % COMPLETION_RECORD_BYTES === 0) return true;
   }
   return false;
+}
+
+/** The order time of a ready/ name (see names.ts), without parsing the rest; undefined when it is not ours. */
+function orderTime(name: string): number | undefined {
+  if (name.length < 24 || name[23] !== '.') return undefined;
+  const time = Number.parseInt(name.slice(7, 16), 36);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+let tmpSeq = 0;
+
+/** Write a small side file whole or not at all: a tmp file of this process renamed over `path` (a FIFO there is replaced, never opened). */
+function writeAtomic(tmpDir: string, path: string, text: string): void {
+  const tmp = join(tmpDir, `${process.pid}-m${(tmpSeq++).toString(36)}-${Date.now().toString(36)}`);
+  writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 });
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    unlinkQuiet(tmp);
+    throw err;
+  }
 }
 
 function unlinkQuiet(path: string): void {

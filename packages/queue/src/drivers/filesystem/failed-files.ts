@@ -5,7 +5,7 @@ import { gone } from './claim.js';
 import { garbageKey, moveGarbage, removeEntry } from './garbage.js';
 import { formatName, type JobName, keyOf, parseName, splitLeased, splitTimePrefixed, timePrefixed } from './names.js';
 import type { QueueDir } from './queue-dir.js';
-import { loadJob, parseErrors } from './read.js';
+import { loadJob, parseErrors, retryMetaPath } from './read.js';
 import { appendRegular, readRegular } from './safe-io.js';
 
 /** The failed store: failed/<failedAt>_<name> plus errors/<key>.jsonl (every attempt's error, reason last). */
@@ -76,6 +76,7 @@ export class FailedFiles {
         throw err;
       }
       unlinkQuiet(join(this.dir.errors, `${parsed.key}.jsonl`));
+      unlinkQuiet(retryMetaPath(this.dir.errors, parsed.key));
       this.dir.candidates.add(name);
       n++;
     }
@@ -93,7 +94,9 @@ export class FailedFiles {
         throw err;
       }
       const name = splitTimePrefixed(file)!.name;
-      unlinkQuiet(join(this.dir.errors, `${parseName(name)?.key ?? garbageKey(name)}.jsonl`));
+      const key = parseName(name)?.key ?? garbageKey(name);
+      unlinkQuiet(join(this.dir.errors, `${key}.jsonl`));
+      unlinkQuiet(retryMetaPath(this.dir.errors, key));
       n++;
     }
     return n;
@@ -124,7 +127,7 @@ export class FailedFiles {
 
   private load(file: string): FailedJobRecord {
     const split = splitTimePrefixed(file)!;
-    const job = loadJob(join(this.dir.failed, file), split.name, '');
+    const job = loadJob(join(this.dir.failed, file), split.name, '', this.dir.errors);
     const key = parseName(split.name)?.key ?? garbageKey(split.name);
     let errors: (JobError & { reason?: string })[] = [];
     try {

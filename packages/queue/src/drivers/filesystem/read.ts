@@ -1,8 +1,10 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import type { ClaimedJob, JobError } from '../../contract/job.js';
 import { garbageKey } from './garbage.js';
 import { type JobName, parseName } from './names.js';
 import { corrupt, decodeRecord, type RecordHeader } from './record.js';
+import { readRegular } from './safe-io.js';
 
 /**
  * Open flags of a job file: never block (a FIFO dropped into ready/ would freeze the event loop on a
@@ -48,8 +50,12 @@ function unreadable(key: string, parsed: JobName | undefined): Omit<ClaimedJob, 
   };
 }
 
-/** Build a job from its file: name counters + record. Never throws: unreadable records carry `corrupt`. */
-export function loadJob(path: string, name: string, lease: string): ClaimedJob {
+/**
+ * Build a job from its file: name counters + record. Never throws: unreadable records carry `corrupt`.
+ * With `errorsDir`, a job that was retried (attemptsMade > 0) takes the meta its last retry kept in
+ * errors/<key>.meta (see retryMetaPath) instead of the meta of its push.
+ */
+export function loadJob(path: string, name: string, lease: string, errorsDir?: string): ClaimedJob {
   const parsed = parseName(name);
   if (parsed === undefined) {
     const key = garbageKey(name);
@@ -73,8 +79,29 @@ export function loadJob(path: string, name: string, lease: string): ClaimedJob {
     attempts: header.attempts, backoff: header.backoff, timeout: header.timeout, createdAt: header.createdAt,
     attemptsMade: parsed.attemptsMade, stalls: parsed.stalls, lease,
   };
-  if (header.meta !== undefined) job.meta = header.meta;
+  const meta = errorsDir !== undefined && parsed.attemptsMade > 0 ? readRetryMeta(retryMetaPath(errorsDir, parsed.key)) : undefined;
+  if (meta !== undefined) job.meta = meta;
+  else if (header.meta !== undefined) job.meta = header.meta;
   return job;
+}
+
+/**
+ * Where a retry keeps the claimed job's meta (the record itself is immutable: one batch file holds
+ * many jobs). Written before the job is renamed out of leased/, so every claim after the retry sees it.
+ */
+export function retryMetaPath(errorsDir: string, key: string): string {
+  return join(errorsDir, `${key}.meta`);
+}
+
+/** The meta a retry kept, or undefined when there is none (or it is unreadable: the push's meta is used then). */
+function readRetryMeta(path: string): Record<string, string> | undefined {
+  try {
+    const value = JSON.parse(readRegular(path)) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    return value as Record<string, string>;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parse an errors/<key>.jsonl file (one JobError per line; the failing one may carry `reason`). */

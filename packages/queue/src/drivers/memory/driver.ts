@@ -125,6 +125,7 @@ export class MemoryDriver implements QueueDriver {
     e.attemptsMade = error.attempt;
     errorsOf(e).push(error);
     e.runAt = runAt;
+    e.meta = job.meta;
     if (runAt > Date.now()) q.addDelayed(e);
     else q.ready.push(e.priority, e);
     q.waiters.notify();

@@ -17,7 +17,8 @@ export class Entry {
   readonly backoff: BackoffSpec;
   readonly timeout: number;
   readonly createdAt: number;
-  readonly meta: Record<string, string> | undefined;
+  /** The claimed job's meta replaces it on retry (instrumentation adds to it). */
+  meta: Record<string, string> | undefined;
   attemptsMade = 0;
   stalls = 0;
   /** Errors of failed attempts (allocated on the first one). */
