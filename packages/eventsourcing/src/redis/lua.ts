@@ -57,6 +57,9 @@ return {1, v + n, first}
  * append: stream, expected, n, n JSON fragments. Each append is checked against its own expected
  * version and written whole or not at all; returns 3 numbers per append: {1, newVersion, firstGlobal}
  * or {0, actualVersion, 0}. Idempotent per batch through the done marker, as APPEND.
+ * Per append it reads the version (and the delete mark only for 'no-stream' / 'exists') and pushes to
+ * its stream list; the global log, the head counter and the new versions are written once per batch
+ * (versions of this batch's streams are kept in a table, so two appends to one stream see each other).
  */
 export const APPEND_BATCH = `${EXPECTED}
 local done = redis.call('GET', KEYS[5])
@@ -70,13 +73,23 @@ local head = tonumber(redis.call('GET', KEYS[3]) or '0')
 local start = head
 local out = {}
 local zargs = {}
+local vers = {}
 local a = 3
 for j = 1, m do
   local stream = ARGV[a]
+  local expected = ARGV[a + 1]
   local n = tonumber(ARGV[a + 2])
-  local v = tonumber(redis.call('HGET', KEYS[1], stream) or '0')
-  local d = tonumber(redis.call('HGET', KEYS[2], stream) or '0')
-  if not expected_ok(ARGV[a + 1], v, d) then
+  local v = vers[stream]
+  if v == nil then v = tonumber(redis.call('HGET', KEYS[1], stream) or '0') end
+  local ok
+  if expected == 'any' then
+    ok = true
+  elseif expected == 'no-stream' or expected == 'exists' then
+    ok = expected_ok(expected, v, tonumber(redis.call('HGET', KEYS[2], stream) or '0'))
+  else
+    ok = tonumber(expected) == v
+  end
+  if not ok then
     out[#out + 1] = 0; out[#out + 1] = v; out[#out + 1] = 0
   elseif n == 0 then
     out[#out + 1] = 1; out[#out + 1] = v; out[#out + 1] = 0
@@ -89,7 +102,7 @@ for j = 1, m do
       zargs[#zargs + 1] = json
     end
     redis.call('RPUSH', KEYS[5 + j], unpack(largs))
-    redis.call('HSET', KEYS[1], stream, v + n)
+    vers[stream] = v + n
     out[#out + 1] = 1; out[#out + 1] = v + n; out[#out + 1] = head + 1
     head = head + n
   end
@@ -99,6 +112,16 @@ if head ~= start then
   for i = 1, #zargs, 7000 do
     redis.call('ZADD', KEYS[4], unpack(zargs, i, math.min(i + 6999, #zargs)))
   end
+  local hargs = {}
+  for s, v in pairs(vers) do
+    hargs[#hargs + 1] = s
+    hargs[#hargs + 1] = v
+    if #hargs >= 7000 then
+      redis.call('HSET', KEYS[1], unpack(hargs))
+      hargs = {}
+    end
+  end
+  if #hargs > 0 then redis.call('HSET', KEYS[1], unpack(hargs)) end
   redis.call('SET', KEYS[3], head)
 end
 redis.call('SET', KEYS[5], table.concat(out, ':'), 'PX', 120000)

@@ -36,7 +36,7 @@ export interface RedisEventStoreOptions {
 
 interface PendingAppend {
   stream: string;
-  expected: ExpectedVersion;
+  expected: string;
   fragments: string[];
   resolve: (r: [number, number, number]) => void;
   reject: (err: unknown) => void;
@@ -65,6 +65,11 @@ export class RedisEventStore implements EventStore {
   private readonly maxBatch: number;
   private queue: PendingAppend[] = [];
   private inFlight = 0;
+  private scheduled = false;
+  private readonly pumpNow = (): void => {
+    this.scheduled = false;
+    this.pump();
+  };
   private subscriber?: Redis | Cluster;
   private closed = false;
 
@@ -97,22 +102,45 @@ export class RedisEventStore implements EventStore {
     const expected = options.expectedVersion ?? 'any';
     checkExpected(expected);
     const recordedAt = new Date().toISOString();
-    const partial = events.map((e) => ({ id: e.id ?? newId(), stream, type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: metadataOf(e), recordedAt }));
-    // Each event's fields as JSON without the braces; the script prepends the positions.
-    const fragments = partial.map((p) => JSON.stringify(p).slice(1, -1));
+    const n = events.length;
+    // The recorded events, positions filled in from the reply; each one's JSON (fields without the
+    // braces) goes to the script, which prepends the positions.
+    const recorded: RecordedEvent[] = new Array(n);
+    const fragments: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = events[i]!;
+      const r = { id: e.id ?? newId(), stream, type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: metadataOf(e), recordedAt } as RecordedEvent;
+      const json = JSON.stringify(r);
+      fragments[i] = json.slice(1, -1);
+      recorded[i] = r;
+    }
     const reply =
       this.maxBatch > 1
         ? await new Promise<[number, number, number]>((resolve, reject) => {
-            this.queue.push({ stream, expected, fragments, resolve, reject });
-            this.pump();
+            this.queue.push({ stream, expected: String(expected), fragments, resolve, reject });
+            this.schedule();
           })
-        : ((await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), this.k.done(newId()), stream, String(expected), partial.length, ...fragments, this.notify ? this.k.channel : '')) as number[]);
+        : ((await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), this.k.done(newId()), stream, String(expected), n, ...fragments, this.notify ? this.k.channel : '')) as number[]);
     if (reply[0] === 0) throw new VersionConflictError(stream, expected as ExpectedVersion, Number(reply[1]));
     const version = Number(reply[1]);
     const first = Number(reply[2]);
-    const recorded = partial.map((p, i): RecordedEvent => ({ ...p, streamPosition: version - partial.length + i + 1, globalPosition: first + i }));
-    if (recorded.length > 0) this.listeners.fire();
-    return { nextExpectedVersion: version, events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
+    for (let i = 0; i < n; i++) {
+      const r = recorded[i] as { streamPosition: number; globalPosition: number };
+      r.streamPosition = version - n + i + 1;
+      r.globalPosition = first + i;
+    }
+    if (n > 0) this.listeners.fire();
+    return { nextExpectedVersion: version, events: recorded, lastPosition: n > 0 ? first + n - 1 : 0 };
+  }
+
+  /**
+   * Send the queued appends on the next tick: appends called in this tick (those woken by one batch's
+   * reply among them) go out together.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= 2) return;
+    this.scheduled = true;
+    process.nextTick(this.pumpNow);
   }
 
   /**
@@ -122,22 +150,30 @@ export class RedisEventStore implements EventStore {
    */
   private pump(): void {
     while (this.queue.length > 0 && this.inFlight < 2) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+      this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
       this.inFlight++;
       void this.sendBatch(batch).finally(() => {
         this.inFlight--;
-        this.pump();
+        if (this.queue.length > 0) this.schedule();
       });
     }
   }
 
   private async sendBatch(batch: PendingAppend[]): Promise<void> {
-    const keys = [this.k.ver, this.k.del, this.k.head, this.k.log, this.k.done(newId()), ...batch.map((a) => this.k.stream(a.stream))];
-    const args: (string | number)[] = [this.notify ? this.k.channel : '', batch.length];
-    for (const a of batch) args.push(a.stream, String(a.expected), a.fragments.length, ...a.fragments);
+    const k = this.k;
+    // numkeys, 5 fixed keys, one stream key per append, channel, m, then per append its fields.
+    const args: (string | number)[] = [5 + batch.length, k.ver, k.del, k.head, k.log, k.done(newId())];
+    for (const a of batch) args.push(k.stream(a.stream));
+    args.push(this.notify ? k.channel : '', batch.length);
+    for (const a of batch) {
+      args.push(a.stream, a.expected, a.fragments.length);
+      for (const f of a.fragments) args.push(f);
+    }
     try {
-      const reply = (await this.call('odyEsAppendBatch')(keys.length, ...keys, ...args)) as number[];
-      for (const [i, a] of batch.entries()) a.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]);
+      const send = (this.client as unknown as Record<string, Call>).odyEsAppendBatch!;
+      const reply = (await guard('odyEsAppendBatch', send.apply(this.client, args))) as number[];
+      for (let i = 0; i < batch.length; i++) batch[i]!.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]);
     } catch (err) {
       for (const a of batch) a.reject(err);
     }
