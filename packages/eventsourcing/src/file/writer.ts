@@ -1,16 +1,15 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { GroupCommit, type Pending } from '../store/group-commit.js';
 import { fsyncDir } from './fsync-dir.js';
 import { HEADER, segmentName } from './segments.js';
 
-interface Pending {
+interface QueuedRecord {
   /** The record's JSON body; framed (length + crc32) when its batch is written. */
   body: string;
   /** Global position of the record's last event (0: not an append). */
   position: number;
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 /** Options of the segment writer. */
@@ -36,30 +35,25 @@ export interface SegmentWriterOptions {
 const SCRATCH_MAX = 1024 * 1024;
 
 /**
- * Appends framed records to the current segment. Group commit: a batch is one write + one fdatasync;
- * records queued while one is in flight, and those queued by the appends its completion wakes (they run
- * before the next batch starts: it is scheduled with `process.nextTick`), go out together as the next
+ * Appends framed records to the current segment. Group commit (GroupCommit, one batch in flight): a
+ * batch is one write + one fdatasync; records queued while one is in flight, and those queued by the
+ * appends its completion wakes (the next batch starts on the next tick), go out together as the next
  * batch, so N concurrent appends cost about one fsync. A record's promise resolves only after its bytes
  * are durable.
  */
 export class SegmentWriter {
   private fh?: FileHandle;
-  private queue: Pending[] = [];
-  private flushing = false;
-  private scheduled = false;
+  private readonly group: GroupCommit<QueuedRecord, void>;
   private failure: unknown;
   private segment: number;
   private size: number;
   /** Reused for every batch (a batch's bytes are written before the next batch is framed). */
   private scratch = Buffer.allocUnsafe(64 * 1024);
-  private readonly flushNow = (): void => {
-    this.scheduled = false;
-    void this.flush();
-  };
 
   constructor(private readonly options: SegmentWriterOptions) {
     this.segment = options.segment;
     this.size = options.size;
+    this.group = new GroupCommit({ write: (batch) => this.flush(batch), maxBatch: options.groupCommit ? undefined : 1 });
   }
 
   async open(): Promise<void> {
@@ -74,10 +68,7 @@ export class SegmentWriter {
   /** Queue a record (its JSON body); resolves when it is durable, rejects if writing failed. */
   write(body: string, position = 0): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ body, position, resolve, reject });
-      this.kick();
-    });
+    return this.group.submit({ body, position });
   }
 
   /** The first I/O error, once one happened. */
@@ -85,43 +76,33 @@ export class SegmentWriter {
     return this.failure;
   }
 
-  /** Start the next batch once the current tick's appends are queued (unless one is in flight). */
-  private kick(): void {
-    if (this.flushing || this.scheduled || this.queue.length === 0) return;
-    this.scheduled = true;
-    process.nextTick(this.flushNow);
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    const batch = this.options.groupCommit ? this.queue.splice(0) : this.queue.splice(0, 1);
+  /** Write + fdatasync one batch; on failure, fail it and everything queued, and refuse further writes. */
+  private async flush(batch: Pending<QueuedRecord, void>[]): Promise<void> {
     let position = 0;
     try {
       const [buf, length] = this.frame(batch);
       await this.writeAll(buf, length);
       if (this.options.fsync) await this.fh!.datasync();
       this.size += length;
-      for (const p of batch) if (p.position > position) position = p.position;
+      for (const p of batch) if (p.item.position > position) position = p.item.position;
       if (this.size >= this.options.segmentBytes) await this.roll();
     } catch (err) {
       this.failure = err;
       // Cut what part of the batch reached the file (a full disk writes some bytes before ENOSPC), so
       // nothing of a rejected append shows up after a reopen; recovery would cut a torn tail anyway.
       await this.fh!.truncate(this.size).catch(() => undefined);
-      this.flushing = false;
-      for (const p of [...batch, ...this.queue.splice(0)]) p.reject(err);
+      for (const p of batch) p.reject(err);
+      this.group.rejectQueued(err);
       return;
     }
-    this.flushing = false;
     if (position > 0) this.options.onDurable?.(position);
     for (const p of batch) p.resolve();
-    this.kick();
   }
 
   /** Frame a batch into one buffer: per record [u32 length][u32 crc32][UTF-8 JSON]. */
-  private frame(batch: readonly Pending[]): [Buffer, number] {
+  private frame(batch: readonly Pending<QueuedRecord, void>[]): [Buffer, number] {
     let bound = 0;
-    for (const p of batch) bound += HEADER + 3 * p.body.length; // UTF-8 is at most 3 bytes per UTF-16 unit
+    for (const p of batch) bound += HEADER + 3 * p.item.body.length; // UTF-8 is at most 3 bytes per UTF-16 unit
     let buf = this.scratch;
     if (bound > buf.length) {
       buf = Buffer.allocUnsafe(bound);
@@ -129,7 +110,7 @@ export class SegmentWriter {
     }
     let off = 0;
     for (const p of batch) {
-      const n = buf.write(p.body, off + HEADER, 'utf8');
+      const n = buf.write(p.item.body, off + HEADER, 'utf8');
       buf.writeUInt32LE(n, off);
       buf.writeUInt32LE(crc32(buf.subarray(off + HEADER, off + HEADER + n)), off + 4);
       off += HEADER + n;
@@ -160,7 +141,7 @@ export class SegmentWriter {
 
   /** Wait for queued records, then close the segment. */
   async close(): Promise<void> {
-    while (this.flushing || this.scheduled || this.queue.length > 0) await new Promise((r) => setImmediate(r));
+    await this.group.idle();
     await this.fh?.close();
     this.fh = undefined;
   }

@@ -4,6 +4,7 @@ import { newId } from '@ody/core';
 // ESM, CJS and vitest alike.
 import ioredis, { type Cluster, type Redis, type RedisOptions } from 'ioredis';
 import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '../errors.js';
+import { GroupCommit, type Pending } from '../store/group-commit.js';
 import { Listeners } from '../store/listeners.js';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
 import { checkEvents, checkExpected, checkRead, checkStream, matches, metadataOf } from '../store/validate.js';
@@ -34,12 +35,10 @@ export interface RedisEventStoreOptions {
   maxBatch?: number;
 }
 
-interface PendingAppend {
+interface QueuedAppend {
   stream: string;
   expected: string;
   fragments: string[];
-  resolve: (r: [number, number, number]) => void;
-  reject: (err: unknown) => void;
 }
 
 type Call = (...args: (string | number)[]) => Promise<unknown>;
@@ -63,13 +62,7 @@ export class RedisEventStore implements EventStore {
   private readonly listeners = new Listeners();
   private readonly notify: boolean;
   private readonly maxBatch: number;
-  private queue: PendingAppend[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-  private readonly pumpNow = (): void => {
-    this.scheduled = false;
-    this.pump();
-  };
+  private readonly group: GroupCommit<QueuedAppend, [number, number, number]>;
   private subscriber?: Redis | Cluster;
   private closed = false;
 
@@ -81,6 +74,11 @@ export class RedisEventStore implements EventStore {
     this.notify = options.notify ?? true;
     const c = this.client as unknown as Record<string, unknown>;
     this.maxBatch = options.maxBatch ?? 256;
+    // At most two batches in flight: while Redis runs one, the next is gathered and sent. Redis runs a
+    // connection's calls in order, so appends keep the order they were called in. With nothing in flight
+    // a tick's appends go out as two halves: the writers then alternate in two cohorts, one building its
+    // appends while Redis runs the other's, instead of each side idling while the other works.
+    this.group = new GroupCommit({ write: (batch) => this.sendBatch(batch), maxBatch: this.maxBatch, concurrency: 2, splitAt: 8 });
     if (typeof c.odyEsAppendBatch !== 'function') {
       this.client.defineCommand('odyEsAppend', { numberOfKeys: 6, lua: APPEND });
       // Variable key count (one stream list per append): the key count is the first argument.
@@ -116,10 +114,7 @@ export class RedisEventStore implements EventStore {
     }
     const reply =
       this.maxBatch > 1
-        ? await new Promise<[number, number, number]>((resolve, reject) => {
-            this.queue.push({ stream, expected: String(expected), fragments, resolve, reject });
-            this.schedule();
-          })
+        ? await this.group.submit({ stream, expected: String(expected), fragments })
         : ((await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), this.k.done(newId()), stream, String(expected), n, ...fragments, this.notify ? this.k.channel : '')) as number[]);
     if (reply[0] === 0) throw new VersionConflictError(stream, expected as ExpectedVersion, Number(reply[1]));
     const version = Number(reply[1]);
@@ -133,55 +128,20 @@ export class RedisEventStore implements EventStore {
     return { nextExpectedVersion: version, events: recorded, lastPosition: n > 0 ? first + n - 1 : 0 };
   }
 
-  /**
-   * Send the queued appends on the next tick: appends called in this tick (those woken by one batch's
-   * reply among them) go out together.
-   */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= 2) return;
-    this.scheduled = true;
-    process.nextTick(this.pumpNow);
-  }
-
-  /**
-   * Send queued appends as batches (one script call each), at most two in flight: while Redis runs
-   * one, the next is being gathered and sent, so neither side waits for the other. Redis runs a
-   * connection's calls in order, so appends keep the order they were called in.
-   */
-  private pump(): void {
-    while (this.queue.length > 0 && this.inFlight < 2) {
-      let take = Math.min(this.queue.length, this.maxBatch);
-      // Nothing in flight: send the queue as two halves, so the writers settle into two cohorts that
-      // alternate (one half's appends are built while Redis runs the other's) instead of one that
-      // leaves this process idle while Redis works and Redis idle while this process does.
-      if (this.inFlight === 0 && take === this.queue.length && take >= 8) take = Math.ceil(take / 2);
-      const batch = this.queue.length === take ? this.queue : this.queue.slice(0, take);
-      this.queue = this.queue.length === take ? [] : this.queue.slice(take);
-      this.inFlight++;
-      void this.sendBatch(batch).finally(() => {
-        this.inFlight--;
-        if (this.queue.length > 0) this.schedule();
-      });
-    }
-  }
-
-  private async sendBatch(batch: PendingAppend[]): Promise<void> {
+  /** One batch, one script call; each append gets its own three numbers of the reply. */
+  private async sendBatch(batch: Pending<QueuedAppend, [number, number, number]>[]): Promise<void> {
     const k = this.k;
     // numkeys, 5 fixed keys, one stream key per append, channel, m, then per append its fields.
     const args: (string | number)[] = [5 + batch.length, k.ver, k.del, k.head, k.log, k.done(newId())];
-    for (const a of batch) args.push(k.stream(a.stream));
+    for (const { item } of batch) args.push(k.stream(item.stream));
     args.push(this.notify ? k.channel : '', batch.length);
-    for (const a of batch) {
-      args.push(a.stream, a.expected, a.fragments.length);
-      for (const f of a.fragments) args.push(f);
+    for (const { item } of batch) {
+      args.push(item.stream, item.expected, item.fragments.length);
+      for (const f of item.fragments) args.push(f);
     }
-    try {
-      const send = (this.client as unknown as Record<string, Call>).odyEsAppendBatch!;
-      const reply = (await guard('odyEsAppendBatch', send.apply(this.client, args))) as number[];
-      for (let i = 0; i < batch.length; i++) batch[i]!.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]);
-    } catch (err) {
-      for (const a of batch) a.reject(err);
-    }
+    const send = (this.client as unknown as Record<string, Call>).odyEsAppendBatch!;
+    const reply = (await guard('odyEsAppendBatch', send.apply(this.client, args))) as number[];
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]);
   }
 
   async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
