@@ -46,4 +46,18 @@ describeWithRedis('redis event store', (redis) => {
       await store.close();
     }
   });
+
+  it('close() right after an append (same tick) still sends it ahead of the QUIT', async () => {
+    const p = prefix();
+    const store = redisEventStore({ url: redis.url, prefix: p });
+    const appended = store.append('late', [{ type: 'n', data: 1 }]);
+    await store.close();
+    await expect(appended).resolves.toMatchObject({ nextExpectedVersion: 1 });
+    const again = redisEventStore({ url: redis.url, prefix: p });
+    try {
+      expect((await again.read('late')).map((e) => e.data)).toEqual([1]);
+    } finally {
+      await again.close();
+    }
+  });
 });

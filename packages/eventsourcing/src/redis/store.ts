@@ -242,6 +242,8 @@ export class RedisEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    // Appends called in this tick are still queued for the next one: send them ahead of the QUIT.
+    this.group.flush();
     if (this.subscriber !== undefined) await this.subscriber.quit().catch(() => undefined);
     if (this.owns) await this.client.quit().catch(() => undefined);
   }

@@ -114,4 +114,15 @@ describe('GroupCommit', () => {
     await idle;
     expect(batches).toEqual([[1]]);
   });
+
+  it('flush() starts the queued batch now instead of on the next tick', async () => {
+    const { commit, batches, release } = harness();
+    const all = [1, 2].map((n) => commit.submit(n));
+    expect(batches).toEqual([]);
+    commit.flush();
+    expect(batches).toEqual([[1, 2]]);
+    await release();
+    expect(await Promise.all(all)).toEqual(['ok 1', 'ok 2']);
+    expect(batches).toEqual([[1, 2]]);
+  });
 });

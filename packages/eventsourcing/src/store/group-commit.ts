@@ -73,6 +73,11 @@ export class GroupCommit<T, R> {
     return this.inFlight > 0 || this.queue.length > 0;
   }
 
+  /** Start what can start now (as many batches as `concurrency` allows) instead of on the next tick. */
+  flush(): void {
+    this.pump();
+  }
+
   /** Reject every queued item (not those in flight) with `error`. */
   rejectQueued(error: unknown): void {
     const queued = this.queue;
