@@ -5,6 +5,7 @@ import { newId } from '@ody/core';
 import ioredis, { type Cluster, type Redis, type RedisOptions } from 'ioredis';
 import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '../errors.js';
 import { GroupCommit, type Pending } from '../store/group-commit.js';
+import { isoNow } from '../store/now.js';
 import { Listeners } from '../store/listeners.js';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
 import { checkEvents, checkExpected, checkRead, checkStream, matches, metadataOf } from '../store/validate.js';
@@ -99,7 +100,7 @@ export class RedisEventStore implements EventStore {
     checkEvents(stream, events);
     const expected = options.expectedVersion ?? 'any';
     checkExpected(expected);
-    const recordedAt = new Date().toISOString();
+    const recordedAt = isoNow();
     const n = events.length;
     // The recorded events, positions filled in from the reply; each one's JSON (fields without the
     // braces) goes to the script, which prepends the positions.
