@@ -72,8 +72,11 @@ local m = tonumber(ARGV[2])
 local head = tonumber(redis.call('GET', KEYS[3]) or '0')
 local start = head
 local out = {}
+-- The reply as text for the done marker, built beside it (each number formatted once).
+local marks = {}
 local zargs = {}
 local vers = {}
+local versText = {}
 local a = 3
 for j = 1, m do
   local stream = ARGV[a]
@@ -89,21 +92,31 @@ for j = 1, m do
   else
     ok = tonumber(expected) == v
   end
+  local r = #out
   if not ok then
-    out[#out + 1] = 0; out[#out + 1] = v; out[#out + 1] = 0
+    out[r + 1] = 0; out[r + 2] = v; out[r + 3] = 0
+    marks[r + 1] = '0'; marks[r + 2] = tostring(v); marks[r + 3] = '0'
   elseif n == 0 then
-    out[#out + 1] = 1; out[#out + 1] = v; out[#out + 1] = 0
+    out[r + 1] = 1; out[r + 2] = v; out[r + 3] = 0
+    marks[r + 1] = '1'; marks[r + 2] = tostring(v); marks[r + 3] = '0'
   else
     local largs = {}
+    local firstText
     for i = 1, n do
-      local json = '{"streamPosition":' .. (v + i) .. ',"globalPosition":' .. (head + i) .. ',' .. ARGV[a + 2 + i] .. '}'
+      -- Each position formatted once (number to text is a printf in Lua), used in the JSON and as the score.
+      local g = tostring(head + i)
+      if i == 1 then firstText = g end
+      local json = '{"streamPosition":' .. tostring(v + i) .. ',"globalPosition":' .. g .. ',' .. ARGV[a + 2 + i] .. '}'
       largs[i] = json
-      zargs[#zargs + 1] = head + i
+      zargs[#zargs + 1] = g
       zargs[#zargs + 1] = json
     end
-    redis.call('RPUSH', KEYS[5 + j], unpack(largs))
+    if n == 1 then redis.call('RPUSH', KEYS[5 + j], largs[1]) else redis.call('RPUSH', KEYS[5 + j], unpack(largs)) end
+    local nv = tostring(v + n)
     vers[stream] = v + n
-    out[#out + 1] = 1; out[#out + 1] = v + n; out[#out + 1] = head + 1
+    versText[stream] = nv
+    out[r + 1] = 1; out[r + 2] = v + n; out[r + 3] = head + 1
+    marks[r + 1] = '1'; marks[r + 2] = nv; marks[r + 3] = firstText
     head = head + n
   end
   a = a + 3 + n
@@ -113,9 +126,9 @@ if head ~= start then
     redis.call('ZADD', KEYS[4], unpack(zargs, i, math.min(i + 6999, #zargs)))
   end
   local hargs = {}
-  for s, v in pairs(vers) do
+  for s, t in pairs(versText) do
     hargs[#hargs + 1] = s
-    hargs[#hargs + 1] = v
+    hargs[#hargs + 1] = t
     if #hargs >= 7000 then
       redis.call('HSET', KEYS[1], unpack(hargs))
       hargs = {}
@@ -124,7 +137,7 @@ if head ~= start then
   if #hargs > 0 then redis.call('HSET', KEYS[1], unpack(hargs)) end
   redis.call('SET', KEYS[3], head)
 end
-redis.call('SET', KEYS[5], table.concat(out, ':'), 'PX', 120000)
+redis.call('SET', KEYS[5], table.concat(marks, ':'), 'PX', 120000)
 if head ~= start and ARGV[1] ~= '' then redis.call('PUBLISH', ARGV[1], head) end
 return out
 `;

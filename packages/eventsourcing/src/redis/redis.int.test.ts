@@ -60,4 +60,26 @@ describeWithRedis('redis event store', (redis) => {
       await again.close();
     }
   });
+
+  it('a batch script call re-sent with its done marker (a reply lost with the connection) returns the first reply and appends nothing', async () => {
+    const p = prefix();
+    const store = redisEventStore({ url: redis.url, prefix: p });
+    try {
+      await store.append('r1', [{ type: 'n', data: 0 }]);
+      const tag = `{${p}}`;
+      const send = (store.client as unknown as Record<string, (...args: unknown[]) => Promise<number[]>>).odyEsAppendBatch!.bind(store.client);
+      const fragment = (n: number) => JSON.stringify({ id: `e${n}`, stream: 'x', type: 'n', schemaVersion: 1, data: n, metadata: {}, recordedAt: new Date().toISOString() }).slice(1, -1);
+      const args = [8, `${tag}:ver`, `${tag}:del`, `${tag}:head`, `${tag}:log`, `${tag}:done:call-1`, `${tag}:s:r1`, `${tag}:s:r2`, `${tag}:s:r1`, '', 3];
+      args.push('r1', '1', 2, fragment(1), fragment(2), 'r2', '5', 1, fragment(3), 'r1', '3', 1, fragment(4));
+      const first = await send(...args);
+      // r1 at 1 → 3 (positions 2, 3); r2 expected 5 conflicts (actual 0); r1 at 3 → 4 (position 4).
+      expect(first).toEqual([1, 3, 2, 0, 0, 0, 1, 4, 4]);
+      expect(await send(...args)).toEqual(first);
+      expect((await store.read('r1')).map((e) => [e.streamPosition, e.globalPosition, e.data])).toEqual([[1, 1, 0], [2, 2, 1], [3, 3, 2], [4, 4, 4]]);
+      expect(await store.streamVersion('r2')).toBe(0);
+      expect((await store.readAll()).map((e) => e.globalPosition)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await store.close();
+    }
+  });
 });
