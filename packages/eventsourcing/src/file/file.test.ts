@@ -1,4 +1,5 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -112,5 +113,34 @@ describe('file store durability', () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.append(`g-${i}`, [{ type: 'A', data: {} }])));
     expect(results.map((r) => r.lastPosition).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await store.close();
+  });
+
+  it('group commit: 50 writers appending in rounds cost one fdatasync per round, each event framed and readable', async () => {
+    const dir = tempDir();
+    const store = await fileEventStore({ dir });
+    // FileHandle is not exported; spy on the prototype of one.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const datasync = vitest.vi.spyOn(proto, 'datasync');
+    const rounds = 20;
+    try {
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, w) => {
+          for (let v = 0; v < rounds; v++) await store.append(`w-${w}`, [{ type: 'T', data: { w, v, s: 'é✓😀' } }], { expectedVersion: v === 0 ? 'no-stream' : v });
+        }),
+      );
+      // The writers woken by one fdatasync queue their next append before the next batch starts.
+      expect(datasync.mock.calls.length).toBeLessThanOrEqual(rounds + 1);
+    } finally {
+      datasync.mockRestore();
+      await store.close();
+    }
+    const reopened = await fileEventStore({ dir });
+    const all = await reopened.readAll();
+    expect(all.map((e) => e.globalPosition)).toEqual(Array.from({ length: 50 * rounds }, (_, i) => i + 1));
+    expect(all.at(-1)!.data).toMatchObject({ s: 'é✓😀' });
+    expect(reopened.recoveredTornBytes).toBe(0);
+    await reopened.close();
   });
 });

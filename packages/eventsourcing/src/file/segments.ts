@@ -10,11 +10,13 @@ export type LogRecord =
   | { readonly k: 'd'; readonly s: string; readonly v: number }
   | { readonly k: 's'; readonly snap: Snapshot };
 
-const HEADER = 8;
+/** Bytes before each record's body: [u32 body length][u32 crc32(body)]. */
+export const HEADER = 8;
 
 /**
  * Frame a record: [u32 body length][u32 crc32(body)][JSON body]. A record cut short by a crash, or
- * whose checksum fails, marks the torn tail: recovery stops there and truncates it.
+ * whose checksum fails, marks the torn tail: recovery stops there and truncates it. (The writer frames
+ * whole batches the same way into one buffer.)
  */
 export function encodeRecord(record: LogRecord): Buffer {
   const body = Buffer.from(JSON.stringify(record), 'utf8');

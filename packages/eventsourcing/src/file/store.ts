@@ -6,7 +6,7 @@ import { Listeners, Serial } from '../store/listeners.js';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
 import { assertExpected, checkEvents, checkExpected, checkRead, checkStream } from '../store/validate.js';
 import { acquireLock } from './lock.js';
-import { encodeRecord, type LogRecord, recoverSegments } from './segments.js';
+import { type LogRecord, recoverSegments } from './segments.js';
 import { SegmentWriter } from './writer.js';
 
 /** Options of the file store. */
@@ -69,6 +69,11 @@ export class FileEventStore implements EventStore {
         groupCommit: this.options.groupCommit ?? true,
         fsync: this.options.fsync ?? true,
         maxWriteBytes: this.options.maxWriteBytes,
+        // Once per group commit: everything up to the batch's last position is durable, so readable.
+        onDurable: (position) => {
+          this.state.publish(position);
+          this.listeners.fire();
+        },
       });
       await this.writer.open();
     } catch (err) {
@@ -112,7 +117,11 @@ export class FileEventStore implements EventStore {
         return [r, this.stageAndWrite(r)] as const;
       });
     }
-    await durable;
+    try {
+      await durable;
+    } catch (err) {
+      throw this.failedError(err);
+    }
     const last = recorded.at(-1)?.globalPosition ?? this.state.visible;
     return { nextExpectedVersion: recorded.at(-1)?.streamPosition ?? this.state.writeInfo(stream).version, events: recorded, lastPosition: last };
   }
@@ -133,19 +142,10 @@ export class FileEventStore implements EventStore {
 
   private stageAndWrite(recorded: RecordedEvent[]): Promise<void> {
     if (recorded.length === 0) return Promise.resolve();
-    const buf = encodeRecord({ k: 'a', e: recorded });
+    const body = JSON.stringify({ k: 'a', e: recorded } satisfies LogRecord);
     this.state.stage(recorded);
-    const position = recorded.at(-1)!.globalPosition;
-    this.lastWrite = this.writer.write(buf).then(
-      () => {
-        // Records are written in staging order, so everything up to this position is durable.
-        this.state.publish(position);
-        this.listeners.fire();
-      },
-      (err) => {
-        throw this.failedError(err);
-      },
-    );
+    // Published by the writer's onDurable before this resolves.
+    this.lastWrite = this.writer.write(body, recorded.at(-1)!.globalPosition);
     return this.lastWrite;
   }
 
@@ -180,7 +180,7 @@ export class FileEventStore implements EventStore {
     const info = this.state.writeInfo(stream);
     assertExpected(stream, expected, info);
     this.state.stageDelete(stream, info.version);
-    await this.writer.write(encodeRecord({ k: 'd', s: stream, v: info.version })).catch((err) => {
+    await this.writer.write(JSON.stringify({ k: 'd', s: stream, v: info.version } satisfies LogRecord)).catch((err) => {
       throw this.failedError(err);
     });
   }
@@ -192,7 +192,7 @@ export class FileEventStore implements EventStore {
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
     this.writable();
-    await this.writer.write(encodeRecord({ k: 's', snap: snapshot })).catch((err) => {
+    await this.writer.write(JSON.stringify({ k: 's', snap: snapshot } satisfies LogRecord)).catch((err) => {
       throw this.failedError(err);
     });
     this.state.saveSnapshot(structuredClone(snapshot));

@@ -1,5 +1,6 @@
 import { newId } from '@ody/core';
 import type { ExpectedVersion } from '../errors.js';
+import { isoNow } from '../store/now.js';
 import { assertExpected, matches, metadataOf } from '../store/validate.js';
 import type { NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
 
@@ -50,7 +51,7 @@ export class LogState {
   prepare(stream: string, events: readonly NewEvent[], expected: ExpectedVersion): RecordedEvent[] {
     const s = this.writeInfo(stream);
     assertExpected(stream, expected, s);
-    const recordedAt = new Date().toISOString();
+    const recordedAt = isoNow();
     return events.map((e, i) => ({
       id: e.id ?? newId(),
       stream,

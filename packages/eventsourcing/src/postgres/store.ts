@@ -2,6 +2,7 @@ import pg from 'pg';
 import { newId, OdyError } from '@ody/core';
 import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '../errors.js';
 import { type InlineProjection, runInline } from '../projections/inline.js';
+import { GroupCommit, type Pending } from '../store/group-commit.js';
 import { Listeners } from '../store/listeners.js';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
 import { checkEvents, checkExpected, checkRead, checkStream, metadataOf } from '../store/validate.js';
@@ -38,12 +39,18 @@ export interface PostgresEventStoreOptions {
   maxBatch?: number;
 }
 
-interface PendingAppend {
+interface QueuedAppend {
   stream: string;
   expected: ExpectedVersion;
   prepared: PreparedEvent[];
-  resolve: (r: { ok: boolean; stream_version: string; first_position: string; recorded_at: Date }) => void;
-  reject: (err: unknown) => void;
+}
+
+/** What append_batch returns for one append. */
+interface BatchRow {
+  ok: boolean;
+  stream_version: string;
+  first_position: string;
+  recorded_at: Date;
 }
 
 interface PreparedEvent {
@@ -144,6 +151,7 @@ export class PostgresEventStore implements EventStore {
     this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
     // An idle connection dropped by the server must not crash the process (pg emits 'error' on the pool).
     if (this.ownsPool) this.pool.on('error', (err) => options.onError?.(err));
+    this.group = new GroupCommit({ write: (batch) => this.writeBatch(batch), maxBatch: options.maxBatch ?? 256, start: 'now' });
   }
 
   /** Open the store (and migrate its schema unless `migrate: false`). */
@@ -201,40 +209,25 @@ export class PostgresEventStore implements EventStore {
     return { nextExpectedVersion: Number(row.stream_version), events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
   }
 
-  private queue: PendingAppend[] = [];
-  private writing = false;
+  /**
+   * Group commit, one batch in flight: the append that finds none goes out at once, the ones called
+   * meanwhile together as the next batch (one statement, one transaction, one WAL flush).
+   */
+  private readonly group: GroupCommit<QueuedAppend, BatchRow>;
 
-  /** Queue an append for the next batch; the batch goes out at once when none is being written. */
-  private appendBatched(stream: string, expected: ExpectedVersion, prepared: PreparedEvent[]): Promise<AppendResult> {
-    return new Promise<Parameters<PendingAppend['resolve']>[0]>((resolve, reject) => {
-      this.queue.push({ stream, expected, prepared, resolve, reject });
-      if (!this.writing) void this.drain();
-    }).then((row) => {
-      if (!row.ok) throw new VersionConflictError(stream, expected, Number(row.stream_version));
-      const recorded = recordedOf(stream, prepared, row);
-      if (recorded.length > 0) this.listeners.fire();
-      return { nextExpectedVersion: Number(row.stream_version), events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
-    });
+  /** Queue an append for the next batch. */
+  private async appendBatched(stream: string, expected: ExpectedVersion, prepared: PreparedEvent[]): Promise<AppendResult> {
+    const row = await this.group.submit({ stream, expected, prepared });
+    if (!row.ok) throw new VersionConflictError(stream, expected, Number(row.stream_version));
+    const recorded = recordedOf(stream, prepared, row);
+    if (recorded.length > 0) this.listeners.fire();
+    return { nextExpectedVersion: Number(row.stream_version), events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
   }
 
-  /** Write queued appends, one batch (one statement, one transaction) at a time, until none is left. */
-  private async drain(): Promise<void> {
-    this.writing = true;
-    const max = this.options.maxBatch ?? 256;
+  private async writeBatch(batch: Pending<QueuedAppend, BatchRow>[]): Promise<void> {
+    const payload = JSON.stringify(batch.map(({ item: a }) => ({ s: a.stream, x: String(a.expected), e: a.prepared })));
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, max);
-        await this.writeBatch(batch);
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async writeBatch(batch: PendingAppend[]): Promise<void> {
-    const payload = JSON.stringify(batch.map((a) => ({ s: a.stream, x: String(a.expected), e: a.prepared })));
-    try {
-      const { rows } = await this.pool.query<Parameters<PendingAppend['resolve']>[0]>({
+      const { rows } = await this.pool.query<BatchRow>({
         name: `ody-es-append-batch-${this.s}`,
         text: `select ok, stream_version, first_position, recorded_at from ${this.s}.append_batch($1::jsonb, $2)`,
         values: [payload, this.options.notify === true ? this.channel : null],
@@ -250,7 +243,7 @@ export class PostgresEventStore implements EventStore {
         for (const a of batch) await this.writeBatch([a]);
         return;
       }
-      for (const a of batch) a.reject(conflictOf(err, a.stream, a.expected));
+      for (const a of batch) a.reject(conflictOf(err, a.item.stream, a.item.expected));
     }
   }
 

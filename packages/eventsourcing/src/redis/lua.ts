@@ -57,6 +57,9 @@ return {1, v + n, first}
  * append: stream, expected, n, n JSON fragments. Each append is checked against its own expected
  * version and written whole or not at all; returns 3 numbers per append: {1, newVersion, firstGlobal}
  * or {0, actualVersion, 0}. Idempotent per batch through the done marker, as APPEND.
+ * Per append it reads the version (and the delete mark only for 'no-stream' / 'exists') and pushes to
+ * its stream list; the global log, the head counter and the new versions are written once per batch
+ * (versions of this batch's streams are kept in a table, so two appends to one stream see each other).
  */
 export const APPEND_BATCH = `${EXPECTED}
 local done = redis.call('GET', KEYS[5])
@@ -69,28 +72,51 @@ local m = tonumber(ARGV[2])
 local head = tonumber(redis.call('GET', KEYS[3]) or '0')
 local start = head
 local out = {}
+-- The reply as text for the done marker, built beside it (each number formatted once).
+local marks = {}
 local zargs = {}
+local vers = {}
+local versText = {}
 local a = 3
 for j = 1, m do
   local stream = ARGV[a]
+  local expected = ARGV[a + 1]
   local n = tonumber(ARGV[a + 2])
-  local v = tonumber(redis.call('HGET', KEYS[1], stream) or '0')
-  local d = tonumber(redis.call('HGET', KEYS[2], stream) or '0')
-  if not expected_ok(ARGV[a + 1], v, d) then
-    out[#out + 1] = 0; out[#out + 1] = v; out[#out + 1] = 0
+  local v = vers[stream]
+  if v == nil then v = tonumber(redis.call('HGET', KEYS[1], stream) or '0') end
+  local ok
+  if expected == 'any' then
+    ok = true
+  elseif expected == 'no-stream' or expected == 'exists' then
+    ok = expected_ok(expected, v, tonumber(redis.call('HGET', KEYS[2], stream) or '0'))
+  else
+    ok = tonumber(expected) == v
+  end
+  local r = #out
+  if not ok then
+    out[r + 1] = 0; out[r + 2] = v; out[r + 3] = 0
+    marks[r + 1] = '0'; marks[r + 2] = tostring(v); marks[r + 3] = '0'
   elseif n == 0 then
-    out[#out + 1] = 1; out[#out + 1] = v; out[#out + 1] = 0
+    out[r + 1] = 1; out[r + 2] = v; out[r + 3] = 0
+    marks[r + 1] = '1'; marks[r + 2] = tostring(v); marks[r + 3] = '0'
   else
     local largs = {}
+    local firstText
     for i = 1, n do
-      local json = '{"streamPosition":' .. (v + i) .. ',"globalPosition":' .. (head + i) .. ',' .. ARGV[a + 2 + i] .. '}'
+      -- Each position formatted once (number to text is a printf in Lua), used in the JSON and as the score.
+      local g = tostring(head + i)
+      if i == 1 then firstText = g end
+      local json = '{"streamPosition":' .. tostring(v + i) .. ',"globalPosition":' .. g .. ',' .. ARGV[a + 2 + i] .. '}'
       largs[i] = json
-      zargs[#zargs + 1] = head + i
+      zargs[#zargs + 1] = g
       zargs[#zargs + 1] = json
     end
-    redis.call('RPUSH', KEYS[5 + j], unpack(largs))
-    redis.call('HSET', KEYS[1], stream, v + n)
-    out[#out + 1] = 1; out[#out + 1] = v + n; out[#out + 1] = head + 1
+    if n == 1 then redis.call('RPUSH', KEYS[5 + j], largs[1]) else redis.call('RPUSH', KEYS[5 + j], unpack(largs)) end
+    local nv = tostring(v + n)
+    vers[stream] = v + n
+    versText[stream] = nv
+    out[r + 1] = 1; out[r + 2] = v + n; out[r + 3] = head + 1
+    marks[r + 1] = '1'; marks[r + 2] = nv; marks[r + 3] = firstText
     head = head + n
   end
   a = a + 3 + n
@@ -99,9 +125,19 @@ if head ~= start then
   for i = 1, #zargs, 7000 do
     redis.call('ZADD', KEYS[4], unpack(zargs, i, math.min(i + 6999, #zargs)))
   end
+  local hargs = {}
+  for s, t in pairs(versText) do
+    hargs[#hargs + 1] = s
+    hargs[#hargs + 1] = t
+    if #hargs >= 7000 then
+      redis.call('HSET', KEYS[1], unpack(hargs))
+      hargs = {}
+    end
+  end
+  if #hargs > 0 then redis.call('HSET', KEYS[1], unpack(hargs)) end
   redis.call('SET', KEYS[3], head)
 end
-redis.call('SET', KEYS[5], table.concat(out, ':'), 'PX', 120000)
+redis.call('SET', KEYS[5], table.concat(marks, ':'), 'PX', 120000)
 if head ~= start and ARGV[1] ~= '' then redis.call('PUBLISH', ARGV[1], head) end
 return out
 `;

@@ -4,6 +4,8 @@ import { newId } from '@ody/core';
 // ESM, CJS and vitest alike.
 import ioredis, { type Cluster, type Redis, type RedisOptions } from 'ioredis';
 import { EventSourcingError, type ExpectedVersion, VersionConflictError } from '../errors.js';
+import { GroupCommit, type Pending } from '../store/group-commit.js';
+import { isoNow } from '../store/now.js';
 import { Listeners } from '../store/listeners.js';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadOptions, RecordedEvent, Snapshot, StreamInfo } from '../store/types.js';
 import { checkEvents, checkExpected, checkRead, checkStream, matches, metadataOf } from '../store/validate.js';
@@ -34,12 +36,10 @@ export interface RedisEventStoreOptions {
   maxBatch?: number;
 }
 
-interface PendingAppend {
+interface QueuedAppend {
   stream: string;
-  expected: ExpectedVersion;
+  expected: string;
   fragments: string[];
-  resolve: (r: [number, number, number]) => void;
-  reject: (err: unknown) => void;
 }
 
 type Call = (...args: (string | number)[]) => Promise<unknown>;
@@ -63,8 +63,7 @@ export class RedisEventStore implements EventStore {
   private readonly listeners = new Listeners();
   private readonly notify: boolean;
   private readonly maxBatch: number;
-  private queue: PendingAppend[] = [];
-  private inFlight = 0;
+  private readonly group: GroupCommit<QueuedAppend, [number, number, number]>;
   private subscriber?: Redis | Cluster;
   private closed = false;
 
@@ -76,6 +75,11 @@ export class RedisEventStore implements EventStore {
     this.notify = options.notify ?? true;
     const c = this.client as unknown as Record<string, unknown>;
     this.maxBatch = options.maxBatch ?? 256;
+    // At most two batches in flight: while Redis runs one, the next is gathered and sent. Redis runs a
+    // connection's calls in order, so appends keep the order they were called in. With nothing in flight
+    // a tick's appends go out as two halves: the writers then alternate in two cohorts, one building its
+    // appends while Redis runs the other's, instead of each side idling while the other works.
+    this.group = new GroupCommit({ write: (batch) => this.sendBatch(batch), maxBatch: this.maxBatch, concurrency: 2, splitAt: 8 });
     if (typeof c.odyEsAppendBatch !== 'function') {
       this.client.defineCommand('odyEsAppend', { numberOfKeys: 6, lua: APPEND });
       // Variable key count (one stream list per append): the key count is the first argument.
@@ -96,51 +100,49 @@ export class RedisEventStore implements EventStore {
     checkEvents(stream, events);
     const expected = options.expectedVersion ?? 'any';
     checkExpected(expected);
-    const recordedAt = new Date().toISOString();
-    const partial = events.map((e) => ({ id: e.id ?? newId(), stream, type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: metadataOf(e), recordedAt }));
-    // Each event's fields as JSON without the braces; the script prepends the positions.
-    const fragments = partial.map((p) => JSON.stringify(p).slice(1, -1));
+    const recordedAt = isoNow();
+    const n = events.length;
+    // The recorded events, positions filled in from the reply; each one's JSON (fields without the
+    // braces) goes to the script, which prepends the positions.
+    const recorded: RecordedEvent[] = new Array(n);
+    const fragments: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = events[i]!;
+      const r = { id: e.id ?? newId(), stream, type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: metadataOf(e), recordedAt } as RecordedEvent;
+      const json = JSON.stringify(r);
+      fragments[i] = json.slice(1, -1);
+      recorded[i] = r;
+    }
     const reply =
       this.maxBatch > 1
-        ? await new Promise<[number, number, number]>((resolve, reject) => {
-            this.queue.push({ stream, expected, fragments, resolve, reject });
-            this.pump();
-          })
-        : ((await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), this.k.done(newId()), stream, String(expected), partial.length, ...fragments, this.notify ? this.k.channel : '')) as number[]);
+        ? await this.group.submit({ stream, expected: String(expected), fragments })
+        : ((await this.call('odyEsAppend')(this.k.ver, this.k.del, this.k.head, this.k.log, this.k.stream(stream), this.k.done(newId()), stream, String(expected), n, ...fragments, this.notify ? this.k.channel : '')) as number[]);
     if (reply[0] === 0) throw new VersionConflictError(stream, expected as ExpectedVersion, Number(reply[1]));
     const version = Number(reply[1]);
     const first = Number(reply[2]);
-    const recorded = partial.map((p, i): RecordedEvent => ({ ...p, streamPosition: version - partial.length + i + 1, globalPosition: first + i }));
-    if (recorded.length > 0) this.listeners.fire();
-    return { nextExpectedVersion: version, events: recorded, lastPosition: recorded.at(-1)?.globalPosition ?? 0 };
+    for (let i = 0; i < n; i++) {
+      const r = recorded[i] as { streamPosition: number; globalPosition: number };
+      r.streamPosition = version - n + i + 1;
+      r.globalPosition = first + i;
+    }
+    if (n > 0) this.listeners.fire();
+    return { nextExpectedVersion: version, events: recorded, lastPosition: n > 0 ? first + n - 1 : 0 };
   }
 
-  /**
-   * Send queued appends as batches (one script call each), at most two in flight: while Redis runs
-   * one, the next is being gathered and sent, so neither side waits for the other. Redis runs a
-   * connection's calls in order, so appends keep the order they were called in.
-   */
-  private pump(): void {
-    while (this.queue.length > 0 && this.inFlight < 2) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.inFlight++;
-      void this.sendBatch(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+  /** One batch, one script call; each append gets its own three numbers of the reply. */
+  private async sendBatch(batch: Pending<QueuedAppend, [number, number, number]>[]): Promise<void> {
+    const k = this.k;
+    // numkeys, 5 fixed keys, one stream key per append, channel, m, then per append its fields.
+    const args: (string | number)[] = [5 + batch.length, k.ver, k.del, k.head, k.log, k.done(newId())];
+    for (const { item } of batch) args.push(k.stream(item.stream));
+    args.push(this.notify ? k.channel : '', batch.length);
+    for (const { item } of batch) {
+      args.push(item.stream, item.expected, item.fragments.length);
+      for (const f of item.fragments) args.push(f);
     }
-  }
-
-  private async sendBatch(batch: PendingAppend[]): Promise<void> {
-    const keys = [this.k.ver, this.k.del, this.k.head, this.k.log, this.k.done(newId()), ...batch.map((a) => this.k.stream(a.stream))];
-    const args: (string | number)[] = [this.notify ? this.k.channel : '', batch.length];
-    for (const a of batch) args.push(a.stream, String(a.expected), a.fragments.length, ...a.fragments);
-    try {
-      const reply = (await this.call('odyEsAppendBatch')(keys.length, ...keys, ...args)) as number[];
-      for (const [i, a] of batch.entries()) a.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]);
-    } catch (err) {
-      for (const a of batch) a.reject(err);
-    }
+    const send = (this.client as unknown as Record<string, Call>).odyEsAppendBatch!;
+    const reply = (await guard('odyEsAppendBatch', send.apply(this.client, args))) as number[];
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve([reply[3 * i]!, reply[3 * i + 1]!, reply[3 * i + 2]!]);
   }
 
   async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
@@ -241,6 +243,8 @@ export class RedisEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    // Appends called in this tick are still queued for the next one: send them ahead of the QUIT.
+    this.group.flush();
     if (this.subscriber !== undefined) await this.subscriber.quit().catch(() => undefined);
     if (this.owns) await this.client.quit().catch(() => undefined);
   }

@@ -64,12 +64,10 @@ export function assertExpected(stream: string, expected: ExpectedVersion, info: 
 /** Metadata of a new event: the caller's, over correlation/causation ids of the current Ody context. */
 export function metadataOf(event: NewEvent): EventMetadata {
   const ctx = currentContext();
-  const base: Record<string, unknown> = {};
-  if (ctx !== undefined) {
-    base.correlationId = ctx.correlationId;
-    if (ctx.causationId !== undefined) base.causationId = ctx.causationId;
-    if (typeof ctx.traceparent === 'string') base.traceparent = ctx.traceparent;
-  }
+  if (ctx === undefined) return { ...event.metadata } as EventMetadata;
+  const base: Record<string, unknown> = { correlationId: ctx.correlationId };
+  if (ctx.causationId !== undefined) base.causationId = ctx.causationId;
+  if (typeof ctx.traceparent === 'string') base.traceparent = ctx.traceparent;
   return { ...base, ...event.metadata } as EventMetadata;
 }
 
