@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -60,6 +61,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one fork per core minus one: a single fork on a 2-core machine. Most of this
+    // suite waits on servers, child processes and the disk, so three forks on two cores finish in about
+    // 60% of the time (measured: 864 s against 1435 s for the whole suite). VITEST_MAX_WORKERS overrides.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || Math.max(3, availableParallelism()),
+    minWorkers: 1,
     projects: [
       ...packages.map((pkg) => projectOf(pkg.name.replace(/^@ody\//, ''), pkg.dir)),
       ...workspacePackages('apps').map((pkg) => projectOf(pkg.name.replace(/^@ody\//, 'app-'), pkg.dir)),

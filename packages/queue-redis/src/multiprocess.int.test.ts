@@ -76,7 +76,7 @@ describeWithRedis('redis driver with worker processes', (redis) => {
       await driver.close();
       client.disconnect();
     }
-  });
+  }, 120_000);
 });
 
 describeWithRedis('redis driver across a Redis restart', (redis) => {
@@ -111,7 +111,7 @@ describeWithRedis('redis driver across a Redis restart', (redis) => {
       await driver.close();
       client.disconnect();
     }
-  });
+  }, 120_000);
 }, { persistence: 'aof', restartable: true });
 
 describeWithRedis('redis driver with a frozen worker', (redis) => {
@@ -147,5 +147,5 @@ describeWithRedis('redis driver with a frozen worker', (redis) => {
       await driver.close();
       client.disconnect();
     }
-  });
+  }, 120_000);
 });
