@@ -350,9 +350,13 @@ export class QueueConsumer {
     if (this.closed) return Promise.resolve([]);
     const now = Date.now();
     this.lastDemandAt = now;
-    // Fast path: the pause flag is fresh and not set, and jobs are already here.
-    if (this.paused === false && now - this.pausedReadAt <= this.host.pausePollMs && this.buffer.length > 0) {
-      return Promise.resolve(this.take(o.max, o.leaseMs));
+    // Fast paths, while the pause flag is fresh and not set: jobs are already here, or the consumer is
+    // subscribed with prefetch for this demand and the claim just waits for the next delivery.
+    if (this.paused === false && now - this.pausedReadAt <= this.host.pausePollMs) {
+      if (this.buffer.length > 0) return Promise.resolve(this.take(o.max, o.leaseMs));
+      if (o.waitMs > 0 && this.tag !== undefined && this.ch?.active && this.held.size + o.max <= this.prefetch && !o.signal?.aborted) {
+        return this.wait(o);
+      }
     }
     return this.claimSlow(o);
   }
