@@ -37,6 +37,11 @@ const WINDOW = 100;
 /** The driver's default maxPriority (5): queues get x-max-priority 10, a priority-0 job is AMQP priority 5. */
 const MAX_PRIORITY = 5;
 const payloadObject = { user: 42, action: 'send-welcome-email', at: 1700000000000 };
+/**
+ * The raw peer's body: the JSON bytes of payloadObject, which Ody pushes through its default JSON codec
+ * (the same 60 bytes on the wire). A Buffer pushed to Ody would go through the codec as
+ * {"type":"Buffer","data":[…]} (231 bytes, and an array to encode and parse per job): not the same work.
+ */
 const payload = Buffer.from(JSON.stringify(payloadObject));
 let seq = 0;
 const prefix = `bench${process.pid}`;
@@ -75,7 +80,7 @@ function odyPeer(url: string, maxPriority: number): Peer {
       worker.on('completed', () => {
         if (++completed === total) finish();
       });
-      const bulk = Array.from({ length: WINDOW }, () => ({ name: 'job', payload }));
+      const bulk = Array.from({ length: WINDOW }, () => ({ name: 'job', payload: payloadObject }));
       for (let sent = 0; sent < total; sent += WINDOW) await queue.pushBulk(bulk);
       await all;
       const run = measured(total, t0, cpu0);
@@ -91,7 +96,7 @@ function odyPeer(url: string, maxPriority: number): Peer {
       const out: number[] = [];
       for (let i = 0; i < samples; i++) {
         const t0 = performance.now();
-        await queue.push('job', payload);
+        await queue.push('job', payloadObject);
         out.push(performance.now() - t0);
       }
       await driver.close();

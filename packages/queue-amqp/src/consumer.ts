@@ -14,9 +14,12 @@ interface Held extends Delivery {
   deadline: number;
 }
 
+/** A claim waiting for deliveries, until `deadline` or until its `signal` aborts. */
 interface Waiter {
   max: number;
   leaseMs: number;
+  deadline: number;
+  signal: AbortSignal | undefined;
   resolve(jobs: ClaimedJob[]): void;
 }
 
@@ -40,6 +43,70 @@ export interface ConsumerHost {
 let channelSeq = 0;
 
 /**
+ * Settlement bookkeeping of one consumer channel. Acks issued in one tick go out together after it: when
+ * they and every lower delivery tag of the channel are settled, as one basic.ack with `multiple` (one frame
+ * and one socket write instead of one each); the rest one by one. A tag that never reached this process
+ * (a gap) stops the multiple ack below it, so nothing is acked that was not handed to us and settled here.
+ */
+class ChannelAcks {
+  /** Delivery tags received on the channel and not acked or nacked yet. */
+  private readonly open = new Set<number>();
+  /** Highest tag received (the broker numbers a channel's deliveries 1, 2, 3…). */
+  private last = 0;
+  /** Every tag below `low` is settled. */
+  private low = 1;
+  /** Lowest tag that never reached us; a multiple ack stays below it. */
+  private gap = Number.POSITIVE_INFINITY;
+  private pending: number[] = [];
+  private scheduled = false;
+  private readonly flushNow = (): void => this.flush();
+
+  constructor(private readonly ch: Channel) {}
+
+  received(tag: number): void {
+    if (tag > this.last + 1 && this.gap === Number.POSITIVE_INFINITY) this.gap = this.last + 1;
+    if (tag > this.last) this.last = tag;
+    this.open.add(tag);
+  }
+
+  /** Queue an ack for the end of this tick; false when the channel is gone (the broker requeued the message). */
+  ack(tag: number): boolean {
+    if (!this.ch.active) return false;
+    if (!this.open.delete(tag)) return true; // settled already: a second ack would close the channel
+    this.pending.push(tag);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.flushNow);
+    }
+    return true;
+  }
+
+  nack(tag: number): void {
+    if (this.ch.active && this.open.delete(tag)) this.ch.basicNack({ deliveryTag: tag, requeue: true });
+  }
+
+  /** Send the queued acks. */
+  flush(): void {
+    this.scheduled = false;
+    const tags = this.pending;
+    if (tags.length === 0) return;
+    this.pending = [];
+    if (!this.ch.active) return;
+    while (this.low <= this.last && this.low < this.gap && !this.open.has(this.low)) this.low++;
+    let upTo = 0;
+    for (const tag of tags) {
+      if (tag < this.low) {
+        if (tag > upTo) upTo = tag;
+      } else this.ch.basicAck({ deliveryTag: tag });
+    }
+    // `upTo` itself is unacked (it is one of ours), so the broker knows the tag.
+    if (upTo > 0) this.ch.basicAck({ deliveryTag: upTo, multiple: true });
+  }
+}
+
+const channelAcks = new WeakMap<Channel, ChannelAcks>();
+
+/**
  * The driver side of one work queue: a channel with one consumer whose prefetch follows the claims'
  * demand (held leases + jobs asked for), a small buffer of received messages, and the leases handed out.
  * `claim` with waitMs 0 reads with basic.get so it returns at once with what is ready.
@@ -58,6 +125,11 @@ export class QueueConsumer {
   private lastDemandAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private dispatching = false;
+  private waitTimer: NodeJS.Timeout | undefined;
+  private waitTimerAt = 0;
+  /** Abort signals of claims that this consumer listens to (one listener each). */
+  private readonly watched = new WeakSet<AbortSignal>();
   private subscribing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly host: ConsumerHost) {}
@@ -84,6 +156,7 @@ export class QueueConsumer {
     if (this.opening === undefined) {
       this.opening = this.host.conn.acquire().then((ch) => {
         const id = ++channelSeq;
+        channelAcks.set(ch, new ChannelAcks(ch));
         ch.on('close', () => this.onClose(ch));
         this.ch = ch;
         this.chId = id;
@@ -116,6 +189,7 @@ export class QueueConsumer {
   }
 
   private receive(ch: Channel, msg: AsyncMessage | SyncMessage): Delivery | undefined {
+    channelAcks.get(ch)?.received(msg.deliveryTag);
     const d: Delivery = { ch, tag: msg.deliveryTag, job: readJob(msg) };
     if (msg.redelivered) {
       this.host.onRedelivered(d);
@@ -146,7 +220,7 @@ export class QueueConsumer {
       const d = this.receive(ch, msg);
       if (d === undefined) return;
       this.buffer.push(d);
-      this.dispatch();
+      this.dispatchSoon();
     });
     if (this.ch !== ch) return;
     this.tag = ok.consumerTag;
@@ -159,19 +233,100 @@ export class QueueConsumer {
   private take(max: number, leaseMs: number): ClaimedJob[] {
     const out: ClaimedJob[] = [];
     const deadline = Date.now() + leaseMs;
-    for (const d of this.buffer.splice(0, max)) {
+    const taken = this.buffer.length <= max ? this.buffer : this.buffer.slice(0, max);
+    this.buffer = taken === this.buffer ? [] : this.buffer.slice(max);
+    for (const d of taken) {
       const lease = `${this.chId}:${d.tag}`;
-      this.held.set(lease, { ...d, deadline });
+      this.held.set(lease, { ch: d.ch, tag: d.tag, job: d.job, deadline });
       out.push(toClaimed(d.job, lease));
     }
     return out;
   }
 
+  /**
+   * Answer the first waiting claim now when the buffer fills it, else after the deliveries already read
+   * from the socket (each comes in its own setImmediate): one claim then takes them all.
+   */
+  private dispatchSoon(): void {
+    const w = this.waiters[0];
+    if (w === undefined) return;
+    if (this.buffer.length >= w.max) {
+      this.dispatch();
+      return;
+    }
+    if (this.dispatching) return;
+    this.dispatching = true;
+    setImmediate(this.dispatchLater);
+  }
+
+  private readonly dispatchLater = (): void => {
+    this.dispatching = false;
+    this.dispatch();
+  };
+
   private dispatch(): void {
     while (this.waiters.length > 0 && this.buffer.length > 0) {
       const w = this.waiters.shift()!;
+      this.lastDemandAt = Date.now();
       w.resolve(this.take(w.max, w.leaseMs));
     }
+  }
+
+  /**
+   * Wait for deliveries. One timer for all waiters (armed for the earliest deadline, left running when a
+   * waiter is answered) and one abort listener per signal, not one of each per claim.
+   */
+  private wait(o: ClaimOptions): Promise<ClaimedJob[]> {
+    return new Promise<ClaimedJob[]>((resolve) => {
+      const deadline = Date.now() + o.waitMs;
+      this.waiters.push({ max: o.max, leaseMs: o.leaseMs, deadline, signal: o.signal, resolve });
+      const signal = o.signal;
+      if (signal !== undefined && !this.watched.has(signal)) {
+        this.watched.add(signal);
+        signal.addEventListener('abort', () => this.abortWaiters(signal), { once: true });
+      }
+      this.armWaitTimer(deadline);
+    });
+  }
+
+  private armWaitTimer(deadline: number): void {
+    if (this.waitTimer !== undefined) {
+      if (this.waitTimerAt <= deadline) return;
+      clearTimeout(this.waitTimer);
+    }
+    this.waitTimerAt = deadline;
+    this.waitTimer = setTimeout(this.expireWaiters, Math.max(0, deadline - Date.now()));
+    this.waitTimer.unref();
+  }
+
+  private readonly expireWaiters = (): void => {
+    this.waitTimer = undefined;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    const due: Waiter[] = [];
+    this.waiters = this.waiters.filter((w) => {
+      if (w.deadline <= now) {
+        due.push(w);
+        return false;
+      }
+      if (w.deadline < next) next = w.deadline;
+      return true;
+    });
+    if (next !== Number.POSITIVE_INFINITY) this.armWaitTimer(next);
+    this.answerEmpty(due, now);
+  };
+
+  private abortWaiters(signal: AbortSignal): void {
+    const aborted = this.waiters.filter((w) => w.signal === signal);
+    if (aborted.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.signal !== signal);
+    this.answerEmpty(aborted, Date.now());
+  }
+
+  private answerEmpty(ws: Waiter[], now: number): void {
+    if (ws.length === 0) return;
+    this.lastDemandAt = now;
+    for (const w of ws) w.resolve([]);
   }
 
   /** The shared pause flag, read from the broker at most every pausePollMs. */
@@ -195,9 +350,13 @@ export class QueueConsumer {
     if (this.closed) return Promise.resolve([]);
     const now = Date.now();
     this.lastDemandAt = now;
-    // Fast path: the pause flag is fresh and not set, and jobs are already here.
-    if (this.paused === false && now - this.pausedReadAt <= this.host.pausePollMs && this.buffer.length > 0) {
-      return Promise.resolve(this.take(o.max, o.leaseMs));
+    // Fast paths, while the pause flag is fresh and not set: jobs are already here, or the consumer is
+    // subscribed with prefetch for this demand and the claim just waits for the next delivery.
+    if (this.paused === false && now - this.pausedReadAt <= this.host.pausePollMs) {
+      if (this.buffer.length > 0) return Promise.resolve(this.take(o.max, o.leaseMs));
+      if (o.waitMs > 0 && this.tag !== undefined && this.ch?.active && this.held.size + o.max <= this.prefetch && !o.signal?.aborted) {
+        return this.wait(o);
+      }
     }
     return this.claimSlow(o);
   }
@@ -212,22 +371,8 @@ export class QueueConsumer {
     if (o.waitMs === 0) return this.get(o.max, o.leaseMs);
     await this.consume(this.held.size + o.max);
     if (this.buffer.length > 0) return this.take(o.max, o.leaseMs);
-    return new Promise<ClaimedJob[]>((resolve) => {
-      const finish = (jobs: ClaimedJob[]): void => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-        this.lastDemandAt = Date.now();
-        resolve(jobs);
-      };
-      const waiter: Waiter = { max: o.max, leaseMs: o.leaseMs, resolve: finish };
-      const onAbort = (): void => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        finish([]);
-      };
-      const timer = setTimeout(onAbort, o.waitMs);
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
+    if (o.signal?.aborted || this.closed) return [];
+    return this.wait(o);
   }
 
   private async get(max: number, leaseMs: number): Promise<ClaimedJob[]> {
@@ -295,11 +440,18 @@ export class QueueConsumer {
    * live channel; it comes back redelivered and counts a stall.
    */
   static requeue(d: Delivery): void {
-    if (d.ch.active) d.ch.basicNack({ deliveryTag: d.tag, requeue: true });
+    const acks = channelAcks.get(d.ch);
+    if (acks !== undefined) acks.nack(d.tag);
+    else if (d.ch.active) d.ch.basicNack({ deliveryTag: d.tag, requeue: true });
   }
 
-  /** Ack a delivery on its channel; false when the channel is gone (the broker requeued it). */
+  /**
+   * Ack a delivery on its channel (sent at the end of the tick, with the other acks of the tick); false
+   * when the channel is gone (the broker requeued it).
+   */
   static ack(d: Delivery): boolean {
+    const acks = channelAcks.get(d.ch);
+    if (acks !== undefined) return acks.ack(d.tag);
     if (!d.ch.active) return false;
     d.ch.basicAck({ deliveryTag: d.tag });
     return true;
@@ -308,8 +460,11 @@ export class QueueConsumer {
   /** Stop, answer waiting claims with nothing, and close the channel (held leases go back to the queue). */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.waitTimer !== undefined) clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
     for (const w of this.waiters.splice(0)) w.resolve([]);
     await this.stop();
+    if (this.ch !== undefined) channelAcks.get(this.ch)?.flush();
     await this.ch?.close().catch(() => undefined);
   }
 }

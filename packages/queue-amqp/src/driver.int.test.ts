@@ -48,6 +48,40 @@ describeWithRabbit('amqp driver specifics', (rabbit) => {
     await raw.close();
   });
 
+  it('acks the completions of a tick together without acking a job still running on the same channel', async () => {
+    // Acks go out batched (one basic.ack with `multiple` over a settled run of tags): a job delivered
+    // first and still running must stay unacked while later ones complete, and come back when its
+    // channel closes.
+    const d = driver();
+    const q = new Queue<number>('batched-acks', { driver: d });
+    await q.pushBulk([0, 1, 2, 3, 4, 5].map((n) => ({ name: 'j', payload: n })));
+    const done: number[] = [];
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => {
+      release = r;
+    });
+    const w = new Worker<number>(q, async (job) => {
+      if (job.data === 0) await blocked;
+      done.push(job.data);
+    }, { concurrency: 6 });
+    await until('the other five jobs completed', () => done.length === 5);
+    expect(done).not.toContain(0);
+    // Close the consumer's channel with job 0 unacked: the broker must still hold it.
+    await w.close({ timeoutMs: 1 });
+    await d.close();
+    release();
+    const again = driver();
+    const q2 = new Queue<number>('batched-acks', { driver: again });
+    const seen: number[] = [];
+    const w2 = new Worker<number>(q2, (job) => {
+      seen.push(job.data);
+    });
+    open.push(w2 as Worker<never>);
+    await until('the running job was redelivered', () => seen.length === 1);
+    expect(seen).toEqual([0]);
+    expect((await q2.counts()).waiting).toBe(0);
+  });
+
   it('dedupes a jobId across drivers (processes) until the job is done', async () => {
     const a = new Queue('dedupe', { driver: driver() });
     const b = new Queue('dedupe', { driver: driver() });

@@ -174,10 +174,15 @@ export class AmqpQueueDriver implements QueueDriver {
     return { id: job.id, added: true };
   }
 
-  async claim(queue: string, options: ClaimOptions): Promise<ClaimedJob[]> {
-    this.open();
-    await this.topology.queue(queue);
-    return this.consumer(queue).claim(options);
+  claim(queue: string, options: ClaimOptions): Promise<ClaimedJob[]> {
+    if (this.closing !== undefined) return this.closedError();
+    // Declared already (the usual case): no await between a buffered job and its claim.
+    if (this.topology.isDeclared(queue)) return this.consumer(queue).claim(options);
+    return this.topology.queue(queue).then(() => this.consumer(queue).claim(options));
+  }
+
+  private closedError(): Promise<never> {
+    return Promise.reject(new QueueError('ODY_QUEUE_CLOSED', 'The AMQP driver was used after close(); create a new driver.'));
   }
 
   async extend(queue: string, jobs: readonly ClaimedJob[], leaseMs: number): Promise<boolean[]> {
@@ -201,13 +206,13 @@ export class AmqpQueueDriver implements QueueDriver {
     return held;
   }
 
-  async complete(queue: string, job: ClaimedJob): Promise<boolean> {
-    this.open();
+  complete(queue: string, job: ClaimedJob): Promise<boolean> {
+    if (this.closing !== undefined) return this.closedError();
     const d = this.settle(queue, job);
-    if (d === undefined || !QueueConsumer.ack(d)) return false;
-    await this.jobIds.release(queue, d.job);
+    if (d === undefined || !QueueConsumer.ack(d)) return FALSE;
     this.completed.set(queue, (this.completed.get(queue) ?? 0) + 1);
-    return true;
+    if (!d.job.state.dedupe) return TRUE;
+    return this.jobIds.release(queue, d.job).then(() => true);
   }
 
   async retry(queue: string, job: ClaimedJob, runAt: number, error: JobError): Promise<boolean> {
@@ -329,6 +334,9 @@ export class AmqpQueueDriver implements QueueDriver {
     return this.closing;
   }
 }
+
+const TRUE = Promise.resolve(true);
+const FALSE = Promise.resolve(false);
 
 /**
  * A RabbitMQ queue driver for `queuePlugin({ driver: amqpDriver({ url }) })` or `new Queue(name, { driver })`.

@@ -50,9 +50,13 @@ export function newState(job: NewJob): JobState {
   return state;
 }
 
-/** Message properties (everything but routing) for a job. */
-export function properties(id: string, name: string, data: Encoded | undefined, state: JobState, amqpPriority: number): Omit<Envelope, 'exchange' | 'routingKey'> {
+/** Message envelope of a job (routing given by the caller). */
+export function properties(
+  id: string, name: string, data: Encoded | undefined, state: JobState, amqpPriority: number, exchange = '', routingKey = '',
+): Envelope {
   return {
+    exchange,
+    routingKey,
     messageId: id,
     type: name,
     durable: true,

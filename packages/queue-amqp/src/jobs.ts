@@ -22,8 +22,8 @@ export class JobWriter {
 
   /** Publish a job message straight to queue `target` (default exchange), with confirm. */
   publishTo(target: string, job: JobMessage): Promise<void> {
-    const props = properties(job.id, job.name, job.data, job.state, amqpPriority(job.state.priority, this.o.maxPriority));
-    return this.publisher.publish({ ...props, exchange: '', routingKey: target }, body(job.data));
+    const envelope = properties(job.id, job.name, job.data, job.state, amqpPriority(job.state.priority, this.o.maxPriority), '', target);
+    return this.publisher.publish(envelope, body(job.data));
   }
 
   /** Publish to the work queue of `queue`, after `delayMs` when > 0 (delayed-message exchange or TTL queue). */
@@ -31,9 +31,9 @@ export class JobWriter {
     const names = declared ?? (await this.topology.queue(queue));
     if (delayMs <= 0) return this.publishTo(names.main, job);
     if ((await this.topology.delayMode()) === 'delayed-exchange') {
-      const props = properties(job.id, job.name, job.data, job.state, amqpPriority(job.state.priority, this.o.maxPriority));
-      props.headers!['x-delay'] = Math.ceil(delayMs);
-      return this.publisher.publish({ ...props, exchange: delayedExchange(this.o.prefix), routingKey: names.main }, body(job.data));
+      const envelope = properties(job.id, job.name, job.data, job.state, amqpPriority(job.state.priority, this.o.maxPriority), delayedExchange(this.o.prefix), names.main);
+      envelope.headers!['x-delay'] = Math.ceil(delayMs);
+      return this.publisher.publish(envelope, body(job.data));
     }
     return this.publishTo(await this.topology.delayQueue(queue, delayBucket(delayMs)), job);
   }
@@ -45,8 +45,9 @@ export class JobWriter {
   push(queue: string, names: QueueNames, job: NewJob, state: JobState = newState(job)): Promise<void> {
     const delay = job.runAt - Date.now();
     if (delay <= 0 && this.o.exchange !== undefined) {
-      const props = properties(job.id, job.name, job.data, state, amqpPriority(job.priority, this.o.maxPriority));
-      return this.publisher.publish({ ...props, exchange: this.o.exchange, routingKey: this.o.routingKey(queue, job.name), mandatory: true }, body(job.data));
+      const envelope = properties(job.id, job.name, job.data, state, amqpPriority(job.priority, this.o.maxPriority), this.o.exchange, this.o.routingKey(queue, job.name));
+      envelope.mandatory = true;
+      return this.publisher.publish(envelope, body(job.data));
     }
     return this.schedule(queue, { id: job.id, name: job.name, data: job.data, state }, delay, names);
   }
@@ -54,7 +55,6 @@ export class JobWriter {
   /** Publish the failed record of a job to the dead-letter exchange (→ the failed queue). */
   async toFailed(queue: string, job: StoredJob, state: JobState): Promise<void> {
     const names = await this.topology.queue(queue);
-    const props = properties(job.id, job.name, job.data, state, 0);
-    await this.publisher.publish({ ...props, exchange: failedExchange(this.o.prefix), routingKey: names.main }, body(job.data));
+    await this.publisher.publish(properties(job.id, job.name, job.data, state, 0, failedExchange(this.o.prefix), names.main), body(job.data));
   }
 }

@@ -22,6 +22,8 @@ function topologyError(what: string, cause: unknown): QueueAmqpError {
  */
 export class Topology {
   private readonly declared = new Map<string, Promise<QueueNames>>();
+  /** Queues whose declaration finished (and was not reset since). */
+  private readonly done = new Set<string>();
   /** Delay TTLs in use per queue, with when each was last (re)declared. */
   private readonly delays = new Map<string, Map<number, number>>();
   private mode: Promise<DelayMode> | undefined;
@@ -47,16 +49,28 @@ export class Topology {
   queue(queue: string): Promise<QueueNames> {
     let p = this.declared.get(queue);
     if (p === undefined) {
-      p = this.declare(queue);
-      this.declared.set(queue, p);
-      p.catch(() => this.declared.delete(queue));
+      const next = this.declare(queue);
+      p = next;
+      this.declared.set(queue, next);
+      next.then(
+        () => {
+          if (this.declared.get(queue) === next) this.done.add(queue);
+        },
+        () => this.declared.delete(queue),
+      );
     }
     return p;
+  }
+
+  /** True when the topology of `queue` is declared (queue(queue) would resolve without a round trip). */
+  isDeclared(queue: string): boolean {
+    return this.done.has(queue);
   }
 
   /** Forget what was declared (after the broker may have lost non-durable state). */
   reset(): void {
     this.declared.clear();
+    this.done.clear();
     this.delays.clear();
   }
 

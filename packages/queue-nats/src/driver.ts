@@ -44,6 +44,8 @@ export class NatsQueueDriver implements QueueDriver {
   private readonly events = new ConnectionEmitter();
   private readonly link: Promise<Link>;
   private readonly states = new Map<string, Promise<QueueState>>();
+  /** The states whose promise resolved (the hot path reads them without an await). */
+  private readonly ready = new Map<string, QueueState>();
   private readonly held = new Map<string, Held>();
   private nonce = 0;
   private closed = false;
@@ -98,8 +100,8 @@ export class NatsQueueDriver implements QueueDriver {
 
   async claim(queue: string, o: ClaimOptions): Promise<ClaimedJob[]> {
     this.open();
-    const t = await this.state(queue);
-    const link = await this.link;
+    const t = this.ready.get(queue) ?? (await this.state(queue));
+    const link = this.linked ?? (await this.link);
     const deadline = Date.now() + o.waitMs;
     for (;;) {
       if (o.signal?.aborted || this.closed) return [];
@@ -144,7 +146,7 @@ export class NatsQueueDriver implements QueueDriver {
     this.open();
     const h = this.release(job);
     if (h === undefined) return false;
-    const link = await this.link;
+    const link = this.linked ?? (await this.link);
     if (!(await ackConfirmed(link, this.o, h.reply, Date.now() + this.o.pushTimeoutMs))) return false;
     if (job.dedupe) await this.dropMarker(link, h.state, job.id);
     h.state.tally.add(1);
@@ -339,7 +341,7 @@ export class NatsQueueDriver implements QueueDriver {
     const delayed = job.runAt > Date.now();
     const token = delayed ? 'd' : levelToken(job.priority);
     const subject = delayed ? t.names.delayed : `${t.names.base}.r.${token}`;
-    if (!delayed) await t.level(job.priority);
+    if (!delayed && t.levelNow(job.priority) === undefined) await t.level(job.priority);
     try {
       await publishConfirmed(link, this.o, subject, payloadBytes(job.data), msgID, toHeaders(newHeader(job)), deadline, () => this.closed);
     } catch (err) {
@@ -357,7 +359,7 @@ export class NatsQueueDriver implements QueueDriver {
     for (const priority of t.order) {
       if (out.length >= max) break;
       if (t.isDrained(priority)) continue;
-      const level = await t.level(priority, leaseMs);
+      const level = t.levelNow(priority, leaseMs) ?? (await t.level(priority, leaseMs));
       const want = max - out.length;
       const wakes = t.wakes;
       const got = await link.puller.pull(t.names.stream, level.consumer, want);
@@ -449,7 +451,7 @@ export class NatsQueueDriver implements QueueDriver {
         return s;
       })();
       this.states.set(queue, p);
-      p.catch(() => this.states.delete(queue));
+      p.then((s) => this.ready.set(queue, s), () => this.states.delete(queue));
     }
     return p;
   }

@@ -48,7 +48,7 @@ export class Puller {
   private readonly base = createInbox();
   private readonly open = new Set<() => void>();
   private next = 0;
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly chains = new Map<string, Promise<Delivery[]>>();
   private readonly inboxes = new Map<string, Inbox>();
 
   constructor(
@@ -63,13 +63,15 @@ export class Puller {
    */
   pull(stream: string, consumer: string, batch: number): Promise<Delivery[]> {
     const key = `${stream}.${consumer}`;
-    const before = this.chains.get(key) ?? Promise.resolve();
-    const mine = before.then(() => this.request(stream, consumer, batch));
-    const tail = mine.then(() => undefined);
-    this.chains.set(key, tail);
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
+    const before = this.chains.get(key);
+    const run = () => this.request(stream, consumer, batch);
+    // No pull in progress on this consumer (the usual case): send it now, without a hop through the chain.
+    const mine = before === undefined ? run() : before.then(run, run);
+    this.chains.set(key, mine);
+    const end = (): void => {
+      if (this.chains.get(key) === mine) this.chains.delete(key);
+    };
+    mine.then(end, end);
     return mine;
   }
 

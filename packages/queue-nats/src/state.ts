@@ -10,6 +10,8 @@ interface Level {
   consumer: string;
   ackWaitMs: number;
   ready: Promise<void>;
+  /** `ready` resolved: the consumer exists. */
+  declared: boolean;
 }
 
 /**
@@ -41,7 +43,9 @@ export class QueueState {
   wakes = 0;
   /** Set by the last recover() call: claims fail deliveries that stalled more often. */
   maxStalls: number | undefined;
-  private readonly waiters = new Set<() => void>();
+  /** Claims waiting for a wake-up: wake function → its abort signal and how to end it unwoken. */
+  private readonly waiters = new Map<() => void, { signal: AbortSignal | undefined; abort: () => void }>();
+  private readonly watched = new WeakSet<AbortSignal>();
   private wakeSub: Subscription | undefined;
   private stopWatch: (() => void) | undefined;
   private lastRefresh = 0;
@@ -113,10 +117,17 @@ export class QueueState {
         consumer,
         ackWaitMs,
         ready: declareConsumer(this.jsm, this.names.stream, consumer, `${this.names.base}.r.${consumer.slice(6)}`, ackWaitMs),
+        declared: false,
       };
-      this.levels.set(priority, level);
+      const created = level;
+      this.levels.set(priority, created);
       this.order = [...this.levels.keys()].sort((a, b) => b - a);
-      level.ready.catch(() => this.levels.delete(priority));
+      created.ready.then(
+        () => {
+          created.declared = true;
+        },
+        () => this.levels.delete(priority),
+      );
     }
     await level.ready;
     if (leaseMs > level.ackWaitMs) {
@@ -124,6 +135,12 @@ export class QueueState {
       await this.jsm.consumers.update(this.names.stream, level.consumer, { ack_wait: nanos(leaseMs) }).catch((e) => Promise.reject(serverError(e, 'raise the ack wait')));
     }
     return level;
+  }
+
+  /** The level when level(priority, leaseMs) would return it without waiting (the hot path); else undefined. */
+  levelNow(priority: number, leaseMs = 0): Level | undefined {
+    const level = this.levels.get(priority);
+    return level?.declared === true && leaseMs <= level.ackWaitMs ? level : undefined;
   }
 
   /** Learn the levels that hold messages (other processes' pushes); at most once per pollMs unless forced. */
@@ -173,15 +190,21 @@ export class QueueState {
       const done = (woken: boolean) => {
         clearTimeout(timer);
         this.waiters.delete(wake);
-        signal?.removeEventListener('abort', abort);
         resolve(woken);
       };
       const wake = () => done(true);
-      const abort = () => done(false);
       const timer = setTimeout(() => done(false), Math.max(1, ms));
-      this.waiters.add(wake);
-      signal?.addEventListener('abort', abort, { once: true });
+      this.waiters.set(wake, { signal, abort: () => done(false) });
+      // One abort listener per signal (a worker's stop signal serves all its claims), not one per wait.
+      if (signal !== undefined && !this.watched.has(signal)) {
+        this.watched.add(signal);
+        signal.addEventListener('abort', () => this.abortWaiters(signal), { once: true });
+      }
     });
+  }
+
+  private abortWaiters(signal: AbortSignal): void {
+    for (const w of [...this.waiters.values()]) if (w.signal === signal) w.abort();
   }
 
   /** True while `priority` is known to be empty (see drained). */
@@ -191,7 +214,7 @@ export class QueueState {
   }
 
   wakeAll(): void {
-    for (const w of [...this.waiters]) w();
+    for (const w of [...this.waiters.keys()]) w();
   }
 
   private onWake(payload: string): void {
