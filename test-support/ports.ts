@@ -40,3 +40,25 @@ export async function reachableFrom(port: number): Promise<{ loopback: boolean; 
     .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
   return { loopback: await reachable('127.0.0.1', port), external: address === undefined ? undefined : await reachable(address, port) };
 }
+
+/** True when `port` on `host` can be listened on right now (it is closed again before resolving). */
+export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port that is free together with `port + offset` (e.g. a Redis Cluster node and its bus at +10000),
+ * both at most 65535. Candidates come from the OS when they fit, else from 20000–55535.
+ */
+export async function freePortPair(offset: number, host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    let port = await freePort(host);
+    if (port + offset > 65535) port = 20_000 + Math.floor(Math.random() * (65535 - offset - 20_000));
+    if ((await portIsFree(port, host)) && (await portIsFree(port + offset, host))) return port;
+  }
+  throw new Error(`no free port pair (port, port + ${offset}) on ${host}`);
+}

@@ -11,11 +11,14 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
+  type RedisClusterHandle,
   type RedisHandle,
   type RedisNeeds,
+  redisClusterSource,
   redisRequired,
   redisSource,
   startRedis,
+  startRedisCluster,
 } from './redis-server.js';
 
 export * from './redis-server.js';
@@ -85,5 +88,55 @@ export function describeWithRedis(
   describe(name, () => {
     const redis = useRedis(options);
     fn(redis);
+  });
+}
+
+/**
+ * `describe` whose body gets a Redis Cluster: `REDIS_CLUSTER_URL` (a seed node), else a private one-node
+ * cluster spawned from the installed redis-server (all 16384 slots, `cluster_state:ok`), else a visible
+ * `[redis] skipped: …` line — or, under CI=true / ODY_REQUIRE_REDIS=1, one failing `needs Redis Cluster` test.
+ * @example
+ * describeWithRedisCluster('my cluster feature', (cluster) => {
+ *   it('works', async () => { const client = new Cluster([{ host: cluster.host, port: cluster.port }]); ... });
+ * });
+ */
+export function describeWithRedisCluster(name: string, fn: (cluster: RedisClusterHandle) => void): void {
+  const source = redisClusterSource();
+  if (source.mode === 'none') {
+    if (redisRequired()) {
+      describe(name, () => {
+        it('needs Redis Cluster', () => {
+          throw new Error(`[redis] required (CI=true or ODY_REQUIRE_REDIS=1) but ${source.reason}`);
+        });
+      });
+      return;
+    }
+    console.warn(`[redis] skipped: ${name} — ${source.reason}`);
+    describe.skip(name, () => {
+      it('needs Redis Cluster', () => {});
+    });
+    return;
+  }
+  describe(name, () => {
+    let handle: RedisClusterHandle | undefined;
+    beforeAll(async () => {
+      handle = await startRedisCluster();
+    }, 30_000);
+    afterAll(async () => {
+      await handle?.stop();
+      handle = undefined;
+    });
+    const current = (): RedisClusterHandle => {
+      if (!handle) throw new Error('[redis] cluster handle used outside a test (before beforeAll or after afterAll)');
+      return handle;
+    };
+    fn({
+      get url() { return current().url; },
+      get host() { return current().host; },
+      get port() { return current().port; },
+      get prefix() { return current().prefix; },
+      get server() { return current().server; },
+      stop: () => current().stop(),
+    });
   });
 }

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { freePortPair } from './ports.js';
 import { findBinary, freePort, ServerProcess, waitUntilAnswers } from './server-process.js';
 
 export { freePort };
@@ -187,4 +189,112 @@ export async function startRedis(opts: RedisNeeds = {}): Promise<RedisHandle> {
     restart: (o) => server.restart(o),
     stop: () => server.stop(),
   };
+}
+
+/**
+ * One command over a fresh connection, RESP-encoded; resolves with a simple or bulk string reply and
+ * rejects on an error reply (`-ERR …`), a closed connection or after timeoutMs.
+ */
+export function redisCommand(host: string, port: number, args: string[], timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection({ host, port });
+    let buf = Buffer.alloc(0);
+    let settled = false;
+    const done = (err: Error | undefined, value?: string) => {
+      if (settled) return;
+      settled = true;
+      sock.destroy();
+      if (err) reject(err);
+      else resolve(value ?? '');
+    };
+    sock.setTimeout(timeoutMs, () => done(new Error(`[redis] ${args[0]} on ${host}:${port}: no reply within ${timeoutMs}ms`)));
+    sock.once('error', (err) => done(err));
+    sock.once('close', () => done(new Error(`[redis] ${args[0]} on ${host}:${port}: connection closed`)));
+    sock.once('connect', () => sock.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      const eol = buf.indexOf('\r\n');
+      if (eol < 0) return;
+      const head = buf.subarray(1, eol).toString();
+      const kind = String.fromCharCode(buf[0]!);
+      if (kind === '+' || kind === ':') done(undefined, head);
+      else if (kind === '-') done(new Error(`[redis] ${args.join(' ')}: ${head}`));
+      else if (kind === '$') {
+        const len = Number(head);
+        if (len < 0) done(undefined, '');
+        else if (buf.length >= eol + 2 + len + 2) done(undefined, buf.subarray(eol + 2, eol + 2 + len).toString());
+      } else done(new Error(`[redis] ${args[0]}: unexpected reply ${JSON.stringify(buf.toString().slice(0, 80))}`));
+    });
+  });
+}
+
+/** A one-node Redis Cluster owned by the harness: every slot (0–16383) on one spawned redis-server. */
+export interface SpawnedRedisCluster extends SpawnedRedis {
+  /** The cluster bus port (`port + 10000`). */
+  readonly busPort: number;
+}
+
+/**
+ * Spawns a private one-node Redis Cluster: `--cluster-enabled yes` with its nodes.conf in the temp dir,
+ * on a port whose bus port (+10000) is free too; assigns it all 16384 slots (`CLUSTER ADDSLOTSRANGE`,
+ * Redis 7) and resolves once `CLUSTER INFO` says `cluster_state:ok` (polled, bounded). A `restart()`
+ * keeps nodes.conf, so the node comes back owning its slots.
+ */
+export async function spawnRedisCluster(binary: string, options: RedisServerOptions = {}): Promise<SpawnedRedisCluster> {
+  const server = await ServerProcess.start({
+    label: 'redis-cluster',
+    binary,
+    port: () => freePortPair(10_000),
+    args: (port, dir) => [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no',
+      '--protected-mode', 'no', '--logfile', '', '--loglevel', 'warning',
+      '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'),
+      '--cluster-announce-ip', '127.0.0.1',
+      ...persistenceArgs(options.persistence ?? 'none'), ...(options.args ?? []),
+    ],
+    ready: async (host, port) => {
+      await waitForPing(host, port);
+      // A restarted node reads its slots back from nodes.conf; a new one gets them all.
+      if (/cluster_slots_assigned:0\b/.test(await redisCommand(host, port, ['CLUSTER', 'INFO']))) {
+        await redisCommand(host, port, ['CLUSTER', 'ADDSLOTSRANGE', '0', '16383']);
+      }
+      await waitUntilAnswers('redis-cluster', async (h, p) => /cluster_state:ok/.test(await redisCommand(h, p, ['CLUSTER', 'INFO']).catch(() => '')), host, port);
+    },
+  });
+  return Object.assign(server, { url: `redis://${server.host}:${server.port}`, busPort: server.port + 10_000 });
+}
+
+/** Where a Redis Cluster for tests comes from: `REDIS_CLUSTER_URL` (one seed node), a spawned one-node cluster, or nowhere. */
+export function redisClusterSource(): RedisSource {
+  const url = process.env.REDIS_CLUSTER_URL;
+  if (url) return { mode: 'url', url };
+  const binary = findRedisServer();
+  if (binary) return { mode: 'spawn', binary };
+  return { mode: 'none', reason: 'no REDIS_CLUSTER_URL and no redis-server binary to start a one-node cluster (apt-get install redis-server)' };
+}
+
+/** A Redis Cluster for one test file: `host`/`port` are a seed node for `new Cluster([{ host, port }])`. */
+export interface RedisClusterHandle {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** A prefix unique to this handle; put it in every key (a shared cluster is shared). */
+  readonly prefix: string;
+  /** The spawned one-node cluster, when the harness owns it. */
+  readonly server: SpawnedRedisCluster | undefined;
+  /** Stops the spawned cluster and removes its dir (no-op for an external REDIS_CLUSTER_URL). */
+  stop(): Promise<void>;
+}
+
+/** Points at `REDIS_CLUSTER_URL` or spawns a one-node cluster; throws with the reason when there is neither. */
+export async function startRedisCluster(options: RedisServerOptions = {}): Promise<RedisClusterHandle> {
+  const source = redisClusterSource();
+  const prefix = `t${process.pid}x${++handles}x${Date.now().toString(36)}`;
+  if (source.mode === 'none') throw new Error(`[redis] unavailable: ${source.reason}`);
+  if (source.mode === 'url') {
+    const u = new URL(source.url);
+    return { url: source.url, host: u.hostname, port: Number(u.port || 6379), prefix, server: undefined, stop: () => Promise.resolve() };
+  }
+  const server = await spawnRedisCluster(source.binary, options);
+  return { url: server.url, host: server.host, port: server.port, prefix, server, stop: () => server.stop() };
 }

@@ -49,6 +49,8 @@ export interface ServerSpec {
   args(port: number, dir: string): string[];
   /** Resolves once 127.0.0.1:port answers like this server; rejects after a bounded wait. */
   ready(host: string, port: number): Promise<void>;
+  /** Picks the port (default `freePort()`), e.g. one whose companion port is free too. */
+  port?(): Promise<number>;
 }
 
 /** A server process owned by a test, on 127.0.0.1, a port and a temp dir that survive `restart()`. */
@@ -68,7 +70,7 @@ export class ServerProcess {
     const dir = mkdtempSync(join(tmpdir(), `ody-${spec.label}-`));
     let last: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const server = new ServerProcess(spec, await freePort(), dir);
+      const server = new ServerProcess(spec, await (spec.port ?? freePort)(), dir);
       try {
         await server.start();
         return server;
