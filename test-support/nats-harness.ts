@@ -8,8 +8,9 @@
  * `ODY_REQUIRE_NATS=1`, where it fails. `{ private: true }` (the suite kills or restarts the
  * server) always spawns its own instance.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { deleteStreamsWithPrefix, findNatsServer, type NatsHandle, type NatsSource, natsRequired, natsSource, startNats } from './nats-server.js';
+import { describeMissing } from './missing-server.js';
 
 export * from './nats-server.js';
 
@@ -33,18 +34,7 @@ export function describeWithNats(name: string, fn: (nats: NatsHandle) => void, o
       })()
     : shared;
   if (source.mode === 'none') {
-    if (natsRequired()) {
-      describe(name, () => {
-        it('needs NATS', () => {
-          throw new Error(`[nats] required (CI=true or ODY_REQUIRE_NATS=1) but ${source.reason}`);
-        });
-      });
-      return;
-    }
-    console.warn(`[nats] skipped: ${name} — ${source.reason}`);
-    describe.skip(name, () => {
-      it('needs NATS', () => {});
-    });
+    describeMissing({ tag: 'nats', what: 'NATS', requireVar: 'ODY_REQUIRE_NATS', required: natsRequired() }, name, source.reason);
     return;
   }
   describe(name, () => {

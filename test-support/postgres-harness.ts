@@ -14,9 +14,10 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { freePort } from './ports.js';
 import { ownedEnv, reapOrphans } from './processes.js';
+import { describeMissing } from './missing-server.js';
 
 /** Where the suite's PostgreSQL comes from. */
 export type PostgresSource =
@@ -180,18 +181,7 @@ export interface PostgresHandle {
 export function describeWithPostgres(name: string, fn: (pg: PostgresHandle) => void, options: PostgresOptions = {}): void {
   const source = postgresSource(options);
   if (source.mode === 'none') {
-    if (postgresRequired()) {
-      describe(name, () => {
-        it('needs PostgreSQL', () => {
-          throw new Error(`[postgres] required (CI=true or ODY_REQUIRE_POSTGRES=1) but ${source.reason}`);
-        });
-      });
-      return;
-    }
-    console.warn(`[postgres] skipped: ${name} — ${source.reason}`);
-    describe.skip(name, () => {
-      it('needs PostgreSQL', () => {});
-    });
+    describeMissing({ tag: 'postgres', what: 'PostgreSQL', requireVar: 'ODY_REQUIRE_POSTGRES', required: postgresRequired() }, name, source.reason);
     return;
   }
   describe(name, () => {

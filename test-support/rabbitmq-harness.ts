@@ -13,8 +13,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { findRabbitCtl, type RabbitSource, rabbitRequired, rabbitSource, SpawnedRabbit } from './rabbitmq-server.js';
+import { describeMissing } from './missing-server.js';
 
 export * from './rabbitmq-server.js';
 
@@ -132,18 +133,7 @@ export function useRabbit(source: Exclude<RabbitSource, { mode: 'none' }>, optio
 export function describeWithRabbit(name: string, fn: (rabbit: RabbitHandle) => void, options: RabbitOptions = {}): void {
   const source = rabbitSource(options);
   if (source.mode === 'none') {
-    if (rabbitRequired()) {
-      describe(name, () => {
-        it('needs RabbitMQ', () => {
-          throw new Error(`[rabbitmq] required (CI=true or ODY_REQUIRE_RABBITMQ=1) but ${source.reason}`);
-        });
-      });
-      return;
-    }
-    console.warn(`[rabbitmq] skipped: ${name} — ${source.reason}`);
-    describe.skip(name, () => {
-      it('needs RabbitMQ', () => {});
-    });
+    describeMissing({ tag: 'rabbitmq', what: 'RabbitMQ', requireVar: 'ODY_REQUIRE_RABBITMQ', required: rabbitRequired() }, name, source.reason);
     return;
   }
   describe(name, () => fn(useRabbit(source, options)));

@@ -9,7 +9,8 @@
  * persistence or extra server args, or reads/changes server-wide state (`private`) always gets its own
  * spawned server. Shared servers are shared: put `redis.prefix` in every key and queue name.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { describeMissing } from './missing-server.js';
 import {
   type RedisClusterHandle,
   type RedisHandle,
@@ -71,18 +72,7 @@ export function describeWithRedis(
 ): void {
   const source = redisSource({ ...options, shared: true });
   if (source.mode === 'none') {
-    if (redisRequired()) {
-      describe(name, () => {
-        it('needs Redis', () => {
-          throw new Error(`[redis] required (CI=true or ODY_REQUIRE_REDIS=1) but ${source.reason}`);
-        });
-      });
-      return;
-    }
-    console.warn(`[redis] skipped: ${name} — ${source.reason}`);
-    describe.skip(name, () => {
-      it('needs Redis', () => {});
-    });
+    describeMissing({ tag: 'redis', what: 'Redis', requireVar: 'ODY_REQUIRE_REDIS', required: redisRequired() }, name, source.reason);
     return;
   }
   describe(name, () => {
@@ -103,18 +93,7 @@ export function describeWithRedis(
 export function describeWithRedisCluster(name: string, fn: (cluster: RedisClusterHandle) => void): void {
   const source = redisClusterSource();
   if (source.mode === 'none') {
-    if (redisRequired()) {
-      describe(name, () => {
-        it('needs Redis Cluster', () => {
-          throw new Error(`[redis] required (CI=true or ODY_REQUIRE_REDIS=1) but ${source.reason}`);
-        });
-      });
-      return;
-    }
-    console.warn(`[redis] skipped: ${name} — ${source.reason}`);
-    describe.skip(name, () => {
-      it('needs Redis Cluster', () => {});
-    });
+    describeMissing({ tag: 'redis', what: 'Redis Cluster', requireVar: 'ODY_REQUIRE_REDIS', required: redisRequired() }, name, source.reason);
     return;
   }
   describe(name, () => {
