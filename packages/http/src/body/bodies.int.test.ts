@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
+import { until } from '../../../../test-support/wait.js';
 import { z } from '@ody/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UwsHttpServer } from '../index.js';
@@ -28,6 +30,15 @@ describeEngines(() => {
         r.post('/count', async (ctx) => {
           let bytes = 0;
           for await (const c of ctx.body.stream()) bytes += (c as Buffer).length;
+          return { bytes };
+        });
+        r.post('/late-reader', async (ctx) => {
+          // The stream exists before the body arrives, and nobody reads it until the whole body is in:
+          // its buffer is full when the last chunk comes.
+          const stream = ctx.body.stream();
+          await new Promise((r) => setTimeout(r, 100));
+          let bytes = 0;
+          for await (const c of stream) bytes += (c as Buffer).length;
           return { bytes };
         });
         r.post('/slow-consumer', { maxBodyBytes: 32 * 1024 * 1024 }, async (ctx) => {
@@ -102,6 +113,23 @@ describeEngines(() => {
       // without res.pause() the whole upload lands in the stream buffer at loopback speed
       expect(out.maxBuffered).toBeLessThan(2 * 1024 * 1024); // uWS hands over at most 512 KiB per chunk
       expect(await (await fetch(`${url}/json`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } })).json()).toEqual({ got: { a: 1 } });
+    });
+
+    it('a keep-alive connection whose body stream was full at the last chunk reads its next request', async () => {
+      // Two requests on one socket: the first body (200 KB, above the stream's 64 KB mark) lands while
+      // the handler is not reading; the second request must be answered, not stall until uWS's idle close.
+      const { port } = new URL(url);
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+      await new Promise((r) => socket.once('connect', r));
+      const body = Buffer.alloc(200_000, 3);
+      socket.write(`POST /late-reader HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(body);
+      await until('the first answer', () => received.includes('{"bytes":200000}'), { timeoutMs: 5_000 });
+      socket.write('POST /json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":2}');
+      await until('the second answer on the same connection', () => received.includes('{"got":{"a":2}}'), { timeoutMs: 5_000 });
+      socket.destroy();
     });
 
     it('streams multipart file parts through busboy', async () => {

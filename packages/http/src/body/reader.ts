@@ -60,7 +60,9 @@ export class BodyReader {
       }
       const chunk = Buffer.from(new Uint8Array(ab)); // copies: the ArrayBuffer dies after this callback
       if (this.readable !== undefined) {
-        if (!this.readable.push(chunk)) this.flow?.pause();
+        // Pause the socket while the stream is full — never on the last chunk: after push(null) the stream
+        // asks for no more data, so nothing would resume a keep-alive connection paused here.
+        if (!this.readable.push(chunk) && !isLast) this.flow?.pause();
       } else this.chunks.push(chunk);
     }
     if (isLast) {

@@ -102,10 +102,10 @@ export class UwsExchange implements Exchange, FlowControl {
    */
   beforeAnswer(): void {
     this.answering = true;
-    if (this.reader !== undefined && !this.reader.finished) {
-      this.closeAfter = true;
-      this.resume();
-    }
+    if (this.reader !== undefined && !this.reader.finished) this.closeAfter = true;
+    // Never answer on a paused socket: a keep-alive connection would read nothing more (its next
+    // request stalls until uWS's idle close).
+    this.resume();
   }
 
   onAbort(fn: () => void): void {
